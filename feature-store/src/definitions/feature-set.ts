@@ -1,0 +1,163 @@
+import { createHash } from "node:crypto";
+import type { Checkout } from "../events/index.ts";
+import type { EntityRead, RawState, ReadPlan } from "../online/contract.ts";
+import { WATERMARK_FIELD } from "../online/contract.ts";
+import { ENTITIES, type Entity, checkoutEntityIds } from "./entities.ts";
+import type { FeatureInputs, FeatureSpec } from "./feature-spec.ts";
+import { KEY_FORMAT_VERSION } from "./state-names.ts";
+import { HORIZON_MS } from "./time.ts";
+
+export interface FeatureVector {
+  /** In FeatureSet.names order: the model's input order. */
+  readonly values: readonly number[];
+  /** Features served their default because the entity, field or request input was absent. */
+  readonly missing: readonly string[];
+  /** Features served their default because the stored value was older than their max age. */
+  readonly stale: readonly string[];
+}
+
+interface StreamSlot {
+  readonly stream: string;
+  readonly windowMs: number;
+}
+
+interface EntityLayout {
+  readonly counts: StreamSlot[];
+  readonly members: (StreamSlot & { readonly memberPath: string })[];
+}
+
+interface Binding {
+  readonly spec: FeatureSpec;
+  /** Index into ENTITIES, or -1 for request-time features. */
+  readonly entityIndex: number;
+  readonly slot: number;
+  readonly kind: "count" | "member" | "none";
+}
+
+function checkoutPath(c: Checkout, path: string): string {
+  let cur: unknown = c;
+  for (const key of path.split(".")) cur = (cur as Record<string, unknown> | undefined)?.[key];
+  return String(cur);
+}
+
+/**
+ * A compiled feature set: knows which reads a checkout needs (one plan, one round trip) and how
+ * to turn what the store returned into the model's input vector. The same instance serves the
+ * API and the offline backfill, so training and serving compute features with the same code.
+ */
+export class FeatureSet {
+  readonly names: readonly string[];
+  readonly version: string;
+  private readonly layouts: EntityLayout[];
+  private readonly bindings: Binding[];
+
+  constructor(readonly specs: readonly FeatureSpec[]) {
+    const seen = new Set<string>();
+    for (const s of specs) {
+      if (seen.has(s.name)) throw new Error(`duplicate feature name ${s.name}`);
+      seen.add(s.name);
+    }
+    this.names = specs.map((s) => s.name);
+    this.layouts = ENTITIES.map(() => ({ counts: [], members: [] }));
+    this.bindings = specs.map((spec) => this.bind(spec));
+    this.version = featureSetVersion(specs);
+  }
+
+  private bind(spec: FeatureSpec): Binding {
+    if (spec.entity === "request") return { spec, entityIndex: -1, slot: -1, kind: "none" };
+    const entityIndex = ENTITIES.indexOf(spec.entity);
+    const layout = this.layouts[entityIndex] as EntityLayout;
+    const src = spec.source;
+    if (src.kind === "stream_count") {
+      let slot = layout.counts.findIndex((c) => c.stream === src.stream && c.windowMs === src.windowMs);
+      if (slot < 0) slot = layout.counts.push({ stream: src.stream, windowMs: src.windowMs }) - 1;
+      return { spec, entityIndex, slot, kind: "count" };
+    }
+    if (src.kind === "stream_member") {
+      const slot =
+        layout.members.push({ stream: src.stream, windowMs: src.windowMs, memberPath: src.member }) - 1;
+      return { spec, entityIndex, slot, kind: "member" };
+    }
+    return { spec, entityIndex, slot: -1, kind: "none" };
+  }
+
+  /** Everything the features of one checkout need from the store, as of `asOf` (event time, ms). */
+  plan(checkout: Checkout, asOf: number): ReadPlan {
+    const ids = checkoutEntityIds(checkout);
+    const entities: EntityRead[] = ENTITIES.map((entity: Entity, i) => {
+      const layout = this.layouts[i] as EntityLayout;
+      return {
+        entity,
+        id: ids[entity],
+        counts: layout.counts,
+        members: layout.members.map((m) => ({
+          stream: m.stream,
+          windowMs: m.windowMs,
+          member: checkoutPath(checkout, m.memberPath),
+        })),
+      };
+    });
+    return { asOf, entities };
+  }
+
+  compute(checkout: Checkout, asOf: number, raw: RawState): FeatureVector {
+    const values: number[] = new Array(this.bindings.length);
+    const missing: string[] = [];
+    const stale: string[] = [];
+    for (let f = 0; f < this.bindings.length; f++) {
+      const b = this.bindings[f] as Binding;
+      const snap = b.entityIndex >= 0 ? raw[b.entityIndex] : undefined;
+      const fields = snap?.fields ?? null;
+      if (b.entityIndex >= 0 && fields === null) {
+        values[f] = b.spec.default;
+        missing.push(b.spec.name);
+        continue;
+      }
+      if (b.kind === "none" && fields !== null) {
+        const wm = Number(fields[WATERMARK_FIELD] ?? Number.NaN);
+        if (asOf - wm > b.spec.maxAgeMs) {
+          values[f] = b.spec.default;
+          stale.push(b.spec.name);
+          continue;
+        }
+      }
+      const inputs: FeatureInputs = {
+        checkout,
+        asOf,
+        field: (name) => fields?.[name],
+        count: () => snap?.counts[b.slot] ?? 0,
+        memberTime: () => snap?.members[b.slot] ?? null,
+      };
+      const v = b.spec.compute(inputs);
+      if (v === undefined || !Number.isFinite(v)) {
+        values[f] = b.spec.default;
+        missing.push(b.spec.name);
+      } else {
+        values[f] = v;
+      }
+    }
+    return { values, missing, stale };
+  }
+
+  toRecord(vector: FeatureVector): Record<string, number> {
+    return Object.fromEntries(this.names.map((n, i) => [n, vector.values[i] as number]));
+  }
+}
+
+/** A stable hash of everything that decides a feature's value: the feature-set version. */
+export function featureSetVersion(specs: readonly FeatureSpec[]): string {
+  const canonical = JSON.stringify({
+    keyFormat: KEY_FORMAT_VERSION,
+    horizonMs: HORIZON_MS,
+    features: specs.map((s) => ({
+      name: s.name,
+      entity: s.entity,
+      type: s.type,
+      default: s.default,
+      maxAgeMs: s.maxAgeMs,
+      revision: s.revision,
+      source: s.source,
+    })),
+  });
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}

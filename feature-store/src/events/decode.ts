@@ -1,0 +1,136 @@
+import type { TSchema } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { AccountEvent } from "./accounts.ts";
+import { findCardNumberField } from "./card-number.ts";
+import { Checkout, CheckoutMessage } from "./checkout.ts";
+import { LabelEvent } from "./labels.ts";
+import { ListingEvent } from "./listings.ts";
+import { PaymentAttempt } from "./payments.ts";
+
+export type DomainEvent = PaymentAttempt | AccountEvent | ListingEvent | LabelEvent | CheckoutMessage;
+export type EventType = DomainEvent["type"];
+
+export type DecodeErrorCode =
+  | "invalid_json"
+  | "not_an_object"
+  | "unknown_event_type"
+  | "schema_violation"
+  | "invalid_timestamp"
+  | "card_number_present";
+
+/** Why an event was refused; `field` is a JSON pointer such as `/booking/amount`. */
+export class EventDecodeError extends Error {
+  constructor(
+    readonly code: DecodeErrorCode,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EventDecodeError";
+  }
+}
+
+const SCHEMA_BY_TYPE: Record<EventType, TSchema> = {
+  payment_attempt: PaymentAttempt,
+  signup: AccountEvent,
+  login: AccountEvent,
+  password_reset: AccountEvent,
+  email_change: AccountEvent,
+  device_added: AccountEvent,
+  listing_created: ListingEvent,
+  listing_updated: ListingEvent,
+  chargeback: LabelEvent,
+  review_outcome: LabelEvent,
+  checkout: CheckoutMessage,
+};
+
+type Checker = ReturnType<typeof TypeCompiler.Compile>;
+const compiled = new Map<TSchema, Checker>();
+function checkerFor(schema: TSchema): Checker {
+  let checker = compiled.get(schema);
+  if (!checker) {
+    checker = TypeCompiler.Compile(schema);
+    compiled.set(schema, checker);
+  }
+  return checker;
+}
+
+const TIMESTAMP_FIELDS = ["/occurred_at", "/user/created_at", "/booking/checkin_at"];
+
+function pointerGet(value: unknown, pointer: string): unknown {
+  let cur: unknown = value;
+  for (const key of pointer.split("/").slice(1)) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Checks schema, calendar dates and the no-card-number rule; throws EventDecodeError naming the field. */
+export function validateAgainst<T>(schema: TSchema, value: unknown): T {
+  const checker = checkerFor(schema);
+  if (!checker.Check(value)) {
+    const first = checker.Errors(value).First();
+    const field = first?.path || "/";
+    throw new EventDecodeError("schema_violation", field, `${field}: ${first?.message ?? "invalid"}`);
+  }
+  for (const pointer of TIMESTAMP_FIELDS) {
+    const ts = pointerGet(value, pointer);
+    if (typeof ts === "string" && !isRealInstant(ts)) {
+      throw new EventDecodeError("invalid_timestamp", pointer, `${pointer}: not a real date and time`);
+    }
+  }
+  const card = findCardNumberField(value);
+  if (card) {
+    throw new EventDecodeError(
+      "card_number_present",
+      card,
+      `${card}: looks like a full card number; send a token, never the number`,
+    );
+  }
+  return value as T;
+}
+
+/** Date.parse accepts 2026-02-30 by rolling over; a real instant must round-trip its calendar date. */
+function isRealInstant(ts: string): boolean {
+  const ms = Date.parse(ts);
+  if (Number.isNaN(ms)) return false;
+  const [y, m, d] = ts.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+}
+
+export function decodeEvent(value: unknown): DomainEvent {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new EventDecodeError("not_an_object", "/", "an event must be a JSON object");
+  }
+  const type = (value as { type?: unknown }).type;
+  const schema = typeof type === "string" ? SCHEMA_BY_TYPE[type as EventType] : undefined;
+  if (!schema) {
+    throw new EventDecodeError(
+      "unknown_event_type",
+      "/type",
+      `/type: expected one of ${Object.keys(SCHEMA_BY_TYPE).join(", ")}`,
+    );
+  }
+  return validateAgainst<DomainEvent>(schema, value);
+}
+
+export function decodeEventBytes(bytes: Buffer | string): DomainEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  } catch {
+    throw new EventDecodeError("invalid_json", "/", "the message is not valid JSON");
+  }
+  return decodeEvent(parsed);
+}
+
+/** Validates the body of `POST /v1/score` (the checkout without its type tag). */
+export function decodeCheckout(value: unknown): Checkout {
+  return validateAgainst<Checkout>(Checkout, value);
+}
+
+export function eventTimeMs(event: { occurred_at: string }): number {
+  return Date.parse(event.occurred_at);
+}

@@ -1,0 +1,26 @@
+export type { AccountEvent } from "./accounts.ts";
+export { ACCOUNT_EVENT_TYPES } from "./accounts.ts";
+export { containsCardNumber, findCardNumberField } from "./card-number.ts";
+export { Checkout, CheckoutMessage } from "./checkout.ts";
+export {
+  type DecodeErrorCode,
+  type DomainEvent,
+  decodeCheckout,
+  decodeEvent,
+  decodeEventBytes,
+  EventDecodeError,
+  type EventType,
+  eventTimeMs,
+} from "./decode.ts";
+export { LabelEvent } from "./labels.ts";
+export { ListingEvent } from "./listings.ts";
+export { PaymentAttempt } from "./payments.ts";
+export {
+  DEFAULT_TOPIC_PREFIX,
+  INPUT_TOPIC_NAMES,
+  INPUT_TOPICS,
+  type InputTopic,
+  type TopicNames,
+  topicForEventType,
+  topicNames,
+} from "./topics.ts";

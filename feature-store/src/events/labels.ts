@@ -1,0 +1,11 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { eventObject, Id } from "./common.ts";
+
+export const LabelEvent = eventObject({
+  type: Type.Union([Type.Literal("chargeback"), Type.Literal("review_outcome")]),
+  checkout_event_id: Id,
+  label: Type.Union([Type.Literal("fraud"), Type.Literal("legit")]),
+  user_id: Type.Optional(Id),
+  payment_instrument_id: Type.Optional(Id),
+});
+export type LabelEvent = Static<typeof LabelEvent>;

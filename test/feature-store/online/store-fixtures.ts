@@ -1,0 +1,41 @@
+// Runs a conformance suite against each online store: the in-memory one and the real Redis one.
+import { Redis } from "ioredis";
+import { type MemoryStore as MemoryStoreT, MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
+import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
+import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
+import { redisUrl, uniquePrefix } from "../../support/services.ts";
+
+export interface StoreFactory {
+  readonly name: string;
+  /** A fresh, empty store; `tooLate` counts events dropped for lateness. */
+  create(): { store: OnlineStore; tooLate: () => number };
+  close(): Promise<void>;
+}
+
+export function memoryFactory(): StoreFactory {
+  return {
+    name: "memory",
+    create() {
+      let n = 0;
+      const store: MemoryStoreT = new MemoryStore({ onTooLate: () => n++ });
+      return { store, tooLate: () => n };
+    },
+    close: async () => {},
+  };
+}
+
+export function redisFactory(): StoreFactory {
+  let client: Redis | undefined;
+  return {
+    name: "redis",
+    create() {
+      client ??= new Redis(redisUrl(), { lazyConnect: false, maxRetriesPerRequest: 1 });
+      let n = 0;
+      const store = new RedisStore(client, { keyPrefix: uniquePrefix("conformance"), onTooLate: () => n++ });
+      return { store, tooLate: () => n };
+    },
+    close: async () => {
+      await client?.quit();
+    },
+  };
+}
