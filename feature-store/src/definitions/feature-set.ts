@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Checkout } from "../events/index.ts";
 import type { EntityRead, RawState, ReadPlan } from "../online/contract.ts";
 import { WATERMARK_FIELD } from "../online/contract.ts";
-import { ENTITIES, type Entity, checkoutEntityIds } from "./entities.ts";
+import { checkoutEntityIds, ENTITIES, type Entity } from "./entities.ts";
 import type { FeatureInputs, FeatureSpec } from "./feature-spec.ts";
 import { KEY_FORMAT_VERSION } from "./state-names.ts";
 import { HORIZON_MS } from "./time.ts";

@@ -56,7 +56,9 @@ export function streamCount(
   };
 }
 
-export function lifetimeCounter(spec: Common & { entity: Entity; field: string; maxAgeMs: number }): FeatureSpec {
+export function lifetimeCounter(
+  spec: Common & { entity: Entity; field: string; maxAgeMs: number },
+): FeatureSpec {
   return {
     name: spec.name,
     entity: spec.entity,

@@ -1,6 +1,6 @@
-export { ENTITIES, type Entity, checkoutEntityIds } from "./entities.ts";
-export type { FeatureSpec, FeatureType, SourceDescriptor } from "./feature-spec.ts";
+export { checkoutEntityIds, ENTITIES, type Entity } from "./entities.ts";
 export { FeatureSet, type FeatureVector, featureSetVersion } from "./feature-set.ts";
+export type { FeatureSpec, FeatureType, SourceDescriptor } from "./feature-spec.ts";
 export { FEATURES } from "./features.ts";
 export { hasLink, hasOffPlatformContact, isDisposableEmailDomain } from "./message-signals.ts";
 export { toEur, toEurCents } from "./money.ts";

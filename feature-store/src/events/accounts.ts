@@ -1,7 +1,13 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { eventObject, Id, Ip } from "./common.ts";
 
-export const ACCOUNT_EVENT_TYPES = ["signup", "login", "password_reset", "email_change", "device_added"] as const;
+export const ACCOUNT_EVENT_TYPES = [
+  "signup",
+  "login",
+  "password_reset",
+  "email_change",
+  "device_added",
+] as const;
 
 export const AccountEvent = eventObject({
   type: Type.Union(ACCOUNT_EVENT_TYPES.map((t) => Type.Literal(t))),

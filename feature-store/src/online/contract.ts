@@ -69,6 +69,8 @@ export type RawState = readonly EntitySnapshot[];
 
 export interface OnlineStore {
   apply(update: EventUpdate): Promise<ApplyResult>;
+  /** Applies many events in order; on Redis, one round trip for the lot. */
+  applyBatch(updates: readonly EventUpdate[]): Promise<ApplyResult[]>;
   /** Reads everything a plan names in one round trip. */
   read(plan: ReadPlan): Promise<RawState>;
   close(): Promise<void>;

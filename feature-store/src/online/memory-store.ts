@@ -42,6 +42,10 @@ export class MemoryStore implements OnlineStore {
     return this.applySync(update);
   }
 
+  async applyBatch(updates: readonly EventUpdate[]): Promise<ApplyResult[]> {
+    return updates.map((u) => this.applySync(u));
+  }
+
   /** Synchronous form for the backfill, which replays millions of events in one loop. */
   applySync(update: EventUpdate): ApplyResult {
     const outcomes: ApplyOutcome[] = [];
@@ -49,7 +53,13 @@ export class MemoryStore implements OnlineStore {
       const key = `${eu.entity}\u0000${eu.id}`;
       let state = this.entities.get(key);
       if (!state) {
-        state = { fields: new Map(), streams: new Map(), seen: new Map(), watermark: -Infinity, writesSinceTrim: 0 };
+        state = {
+          fields: new Map(),
+          streams: new Map(),
+          seen: new Map(),
+          watermark: -Infinity,
+          writesSinceTrim: 0,
+        };
       }
       const outcome = applyToEntity(state, update, eu.mutations);
       if (outcome === "too_late") this.options.onTooLate?.();
@@ -90,7 +100,11 @@ export class MemoryStore implements OnlineStore {
   }
 }
 
-function applyToEntity(state: EntityState, update: EventUpdate, mutations: readonly Mutation[]): ApplyOutcome {
+function applyToEntity(
+  state: EntityState,
+  update: EventUpdate,
+  mutations: readonly Mutation[],
+): ApplyOutcome {
   const t = update.eventTime;
   if (t < state.watermark - HORIZON_MS) return "too_late";
   if (state.seen.has(update.eventId)) return "duplicate";

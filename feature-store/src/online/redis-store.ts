@@ -15,7 +15,7 @@ import { RedisKeys } from "./redis-keys.ts";
 const OUTCOMES: readonly ApplyOutcome[] = ["applied", "duplicate", "too_late"];
 const OP_CODE = { stream_add: "s", incr: "i", min: "n", max: "x", last: "l" } as const;
 
-type ApplyCommand = (keys: string[], args: (string | number)[]) => Promise<number>;
+type ApplyCommand = (...args: (string | number)[]) => unknown;
 
 export interface RedisStoreOptions {
   /** Key prefix; tests use a unique one each. */
@@ -43,35 +43,45 @@ export class RedisStore implements OnlineStore {
   }
 
   async apply(update: EventUpdate): Promise<ApplyResult> {
-    if (update.entities.length === 0) return { outcomes: [] };
+    return (await this.applyBatch([update]))[0] as ApplyResult;
+  }
+
+  async applyBatch(updates: readonly EventUpdate[]): Promise<ApplyResult[]> {
     const pipeline = this.redis.pipeline();
     const apply = (pipeline as unknown as { rgApplyEntity: ApplyCommand }).rgApplyEntity.bind(pipeline);
-    for (const eu of update.entities) {
-      const streamKeys: string[] = [];
-      const args: (string | number)[] = [update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds];
-      for (const m of eu.mutations) {
-        if (m.op === "stream_add") {
-          const key = this.keys.stream(eu.entity, eu.id, m.stream);
-          let index = streamKeys.indexOf(key);
-          if (index < 0) index = streamKeys.push(key) - 1;
-          args.push(OP_CODE.stream_add, index + 3, m.member);
-        } else if (m.op === "incr") {
-          args.push(OP_CODE.incr, m.field, m.by);
-        } else {
-          args.push(OP_CODE[m.op], m.field, m.value);
+    for (const update of updates) {
+      for (const eu of update.entities) {
+        const streamKeys: string[] = [];
+        const args: (string | number)[] = [update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds];
+        for (const m of eu.mutations) {
+          if (m.op === "stream_add") {
+            const key = this.keys.stream(eu.entity, eu.id, m.stream);
+            let index = streamKeys.indexOf(key);
+            if (index < 0) index = streamKeys.push(key) - 1;
+            args.push(OP_CODE.stream_add, index + 3, m.member);
+          } else if (m.op === "incr") {
+            args.push(OP_CODE.incr, m.field, m.by);
+          } else {
+            args.push(OP_CODE[m.op], m.field, m.value);
+          }
         }
+        const keys = [this.keys.hash(eu.entity, eu.id), this.keys.seen(eu.entity, eu.id), ...streamKeys];
+        // Defined commands without a fixed key count take it as their first argument.
+        apply(keys.length, ...keys, ...args);
       }
-      const keys = [this.keys.hash(eu.entity, eu.id), this.keys.seen(eu.entity, eu.id), ...streamKeys];
-      // ioredis's defined commands take the key count first when numberOfKeys is not fixed.
-      (apply as unknown as (...a: (string | number)[]) => void)(keys.length, ...keys, ...args);
     }
-    const results = (await pipeline.exec()) ?? [];
-    const outcomes = results.map(([err, code]) => {
-      if (err) throw err;
-      return OUTCOMES[Number(code)] ?? "applied";
+    const replies = (await pipeline.exec()) ?? [];
+    let r = 0;
+    return updates.map((update) => {
+      const outcomes = update.entities.map(() => {
+        const [err, code] = replies[r++] ?? [new Error("missing pipeline reply"), null];
+        if (err) throw err;
+        const outcome = OUTCOMES[Number(code)] ?? "applied";
+        if (outcome === "too_late") this.options.onTooLate?.();
+        return outcome;
+      });
+      return { outcomes };
     });
-    for (const o of outcomes) if (o === "too_late") this.options.onTooLate?.();
-    return { outcomes };
   }
 
   async read(plan: ReadPlan): Promise<RawState> {

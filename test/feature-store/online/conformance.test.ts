@@ -75,7 +75,9 @@ describe.each(factories)("online store conformance: $name", (factory) => {
   it("drops and counts events later than the horizon", async () => {
     const { store, tooLate } = factory.create();
     await applyAll(store, [payment("now", T0, { status: "succeeded" })]);
-    const result = await store.apply(update(payment("ancient", T0 - HORIZON_MS - DAY, { status: "succeeded" })));
+    const result = await store.apply(
+      update(payment("ancient", T0 - HORIZON_MS - DAY, { status: "succeeded" })),
+    );
     expect(result.outcomes).toContain("too_late");
     expect(tooLate()).toBeGreaterThan(0);
     expect((await featuresAt(store, T0 + MINUTE)).user_successful_payments).toBe(1);
@@ -109,10 +111,14 @@ describe.each(factories)("online store conformance: $name", (factory) => {
     expect(f.user_distinct_devices_7d).toBe(3);
     expect(f.new_device_for_user).toBe(0);
     expect(f.device_distinct_users_24h).toBe(1);
-    const onNewDevice = await featuresAt(store, T0, { device: { id: "d_9", ip: "10.0.0.9", ip_country: "PT" } });
+    const onNewDevice = await featuresAt(store, T0, {
+      device: { id: "d_9", ip: "10.0.0.9", ip_country: "PT" },
+    });
     expect(onNewDevice.new_device_for_user).toBe(1);
     expect(onNewDevice.new_ip_for_user).toBe(0);
-    const onKnownDevice = await featuresAt(store, T0, { device: { id: "d_2", ip: "10.0.0.2", ip_country: "PT" } });
+    const onKnownDevice = await featuresAt(store, T0, {
+      device: { id: "d_2", ip: "10.0.0.2", ip_country: "PT" },
+    });
     expect(onKnownDevice.new_device_for_user).toBe(0);
     expect(onKnownDevice.new_ip_for_user).toBe(0);
     expect(onKnownDevice.device_checkouts_1h).toBe(1);
@@ -170,15 +176,16 @@ const eventArb: fc.Arbitrary<(id: string) => DomainEvent> = fc.oneof(
       amount: fc.integer({ min: 1, max: 2000 }),
       currency: fc.constantFrom("EUR", "USD", "GBP"),
     })
-    .map((r) => (id: string) =>
-      payment(id, T0 + r.at, {
-        user_id: r.user,
-        payment_instrument_id: r.pi,
-        device_id: r.device,
-        status: r.failed ? "failed" : "succeeded",
-        amount: r.amount,
-        currency: r.currency,
-      }),
+    .map(
+      (r) => (id: string) =>
+        payment(id, T0 + r.at, {
+          user_id: r.user,
+          payment_instrument_id: r.pi,
+          device_id: r.device,
+          status: r.failed ? "failed" : "succeeded",
+          amount: r.amount,
+          currency: r.currency,
+        }),
     ),
   fc
     .record({
@@ -187,29 +194,33 @@ const eventArb: fc.Arbitrary<(id: string) => DomainEvent> = fc.oneof(
       type: fc.constantFrom("signup", "login", "password_reset", "email_change", "device_added" as const),
       device: fc.constantFrom(...devices),
     })
-    .map((r) => (id: string) => account(id, T0 + r.at, { type: r.type, user_id: r.user, device_id: r.device })),
-  fc
-    .record({ at: coarseOffset, created: fc.boolean(), price: fc.integer({ min: 20, max: 500 }) })
-    .map((r) => (id: string) =>
-      listing(id, T0 + r.at, { type: r.created ? "listing_created" : "listing_updated", price_per_night: r.price }),
+    .map(
+      (r) => (id: string) => account(id, T0 + r.at, { type: r.type, user_id: r.user, device_id: r.device }),
     ),
+  fc.record({ at: coarseOffset, created: fc.boolean(), price: fc.integer({ min: 20, max: 500 }) }).map(
+    (r) => (id: string) =>
+      listing(id, T0 + r.at, {
+        type: r.created ? "listing_created" : "listing_updated",
+        price_per_night: r.price,
+      }),
+  ),
   fc
     .record({ at: offset, user: fc.constantFrom(...users), fraud: fc.boolean(), chargeback: fc.boolean() })
-    .map((r) => (id: string) =>
-      label(id, T0 + r.at, {
-        type: r.chargeback ? "chargeback" : "review_outcome",
-        label: r.fraud ? "fraud" : "legit",
-        user_id: r.user,
-      }),
+    .map(
+      (r) => (id: string) =>
+        label(id, T0 + r.at, {
+          type: r.chargeback ? "chargeback" : "review_outcome",
+          label: r.fraud ? "fraud" : "legit",
+          user_id: r.user,
+        }),
     ),
-  fc
-    .record({ at: offset, user: fc.constantFrom(...users), device: fc.constantFrom(...devices) })
-    .map((r) => (id: string) =>
+  fc.record({ at: offset, user: fc.constantFrom(...users), device: fc.constantFrom(...devices) }).map(
+    (r) => (id: string) =>
       checkoutMessage(id, T0 + r.at, {
         user: { id: r.user, created_at: "2025-01-01T00:00:00Z" },
         device: { id: r.device, ip: "10.0.0.1" },
       }),
-    ),
+  ),
 );
 
 const eventsArb = fc

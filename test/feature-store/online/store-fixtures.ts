@@ -1,8 +1,11 @@
 // Runs a conformance suite against each online store: the in-memory one and the real Redis one.
 import { Redis } from "ioredis";
-import { type MemoryStore as MemoryStoreT, MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
-import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
 import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
+import {
+  MemoryStore,
+  type MemoryStore as MemoryStoreT,
+} from "../../../feature-store/src/online/memory-store.ts";
+import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
 import { redisUrl, uniquePrefix } from "../../support/services.ts";
 
 export interface StoreFactory {

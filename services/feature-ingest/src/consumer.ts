@@ -1,0 +1,124 @@
+import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
+import {
+  type DomainEvent,
+  decodeEventBytes,
+  EventDecodeError,
+  INPUT_TOPIC_NAMES,
+  INPUT_TOPICS,
+  type InputTopic,
+  type TopicNames,
+} from "../../../feature-store/src/events/index.ts";
+import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
+import { update } from "../../../feature-store/src/update/update.ts";
+import type { Logger } from "../../common/src/logger.ts";
+import { type DeadLetter, sendToDeadLetter } from "./dead-letter.ts";
+import type { IngestMetrics } from "./ingest-metrics.ts";
+
+export interface IngestDeps {
+  readonly kafka: Kafka;
+  readonly store: OnlineStore;
+  readonly topics: TopicNames;
+  readonly groupId: string;
+  readonly logger: Logger;
+  readonly metrics: IngestMetrics;
+  /** Start from the earliest offset when the group has none committed (true for a new deployment). */
+  readonly fromBeginning?: boolean;
+}
+
+/**
+ * Kafka → decode → apply → commit. Offsets are committed only after the store write succeeded,
+ * so a crash re-delivers, and the store's per-event dedup makes re-delivery harmless: nothing is
+ * lost, nothing is counted twice. Undecodable messages go to the dead-letter topic and the
+ * partition keeps flowing.
+ */
+export class FeatureIngest {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly topicByName: Map<string, InputTopic>;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
+    this.producer = deps.kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
+    this.topicByName = new Map(INPUT_TOPIC_NAMES.map((t) => [deps.topics.input[t], t]));
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: Object.values(this.deps.topics.input),
+      fromBeginning: this.deps.fromBeginning ?? true,
+    });
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.deps.metrics.consumerLag.set(
+        { topic: payload.topic, partition: String(payload.partition) },
+        Number(payload.offsetLag),
+      );
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    const topic = this.topicByName.get(batch.topic);
+    const events: DomainEvent[] = [];
+    const deadLetters: DeadLetter[] = [];
+    for (const message of batch.messages) {
+      try {
+        const event = decodeEventBytes(message.value ?? Buffer.alloc(0));
+        if (!topic || !(INPUT_TOPICS[topic] as readonly string[]).includes(event.type)) {
+          throw new EventDecodeError(
+            "unknown_event_type",
+            "/type",
+            `/type: ${event.type} does not belong on ${batch.topic}`,
+          );
+        }
+        events.push(event);
+      } catch (err) {
+        const error =
+          err instanceof EventDecodeError
+            ? err
+            : new EventDecodeError("invalid_json", "/", "undecodable message");
+        deadLetters.push({ topic: batch.topic, partition: batch.partition, message, error });
+      }
+    }
+    if (!isRunning() || isStale()) return;
+    // Dead letters first: if the store write then fails, the batch is re-delivered and the DLQ may
+    // see a poison message twice, which is harmless; losing one would not be.
+    await sendToDeadLetter(this.producer, this.deps.topics.deadLetter, deadLetters);
+    for (const l of deadLetters) this.deps.metrics.deadLettered.inc({ reason: l.error.code });
+    if (deadLetters.length > 0) {
+      this.deps.logger.warn(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          count: deadLetters.length,
+          reason: deadLetters[0]?.error.code,
+        },
+        "dead-lettered undecodable messages",
+      );
+    }
+    const results = await this.deps.store.applyBatch(events.map(update));
+    results.forEach((r, i) => {
+      const type = (events[i] as DomainEvent).type;
+      const outcome = r.outcomes.includes("applied") ? "applied" : (r.outcomes[0] ?? "applied");
+      this.deps.metrics.applied.inc({ event_type: type, outcome });
+    });
+    const last = batch.messages[batch.messages.length - 1];
+    if (!last) return;
+    resolveOffset(last.offset);
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+    ]);
+    await heartbeat();
+  }
+
+  /** Stops after the batch in flight; its offsets are committed before the consumer leaves. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,31 @@
+import { Counter, Gauge, type Registry } from "prom-client";
+import { METRIC_PREFIX } from "../../common/src/metrics.ts";
+
+export interface IngestMetrics {
+  readonly applied: Counter<"event_type" | "outcome">;
+  readonly deadLettered: Counter<"reason">;
+  readonly consumerLag: Gauge<"topic" | "partition">;
+}
+
+export function createIngestMetrics(registry: Registry): IngestMetrics {
+  return {
+    applied: new Counter({
+      name: `${METRIC_PREFIX}ingest_events_total`,
+      help: "Events consumed, by type and outcome (applied, duplicate, too_late)",
+      labelNames: ["event_type", "outcome"],
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: `${METRIC_PREFIX}ingest_dead_lettered_total`,
+      help: "Messages sent to the dead-letter topic, by reason code",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: `${METRIC_PREFIX}ingest_consumer_lag`,
+      help: "Messages between the last processed offset and the partition's high watermark",
+      labelNames: ["topic", "partition"],
+      registers: [registry],
+    }),
+  };
+}

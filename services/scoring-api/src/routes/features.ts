@@ -1,0 +1,36 @@
+import type { FastifyInstance } from "fastify";
+import type { FeatureSet } from "../../../../feature-store/src/definitions/feature-set.ts";
+import { decodeCheckout, decodeEvent } from "../../../../feature-store/src/events/index.ts";
+import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
+import { readCheckoutFeatures } from "../../../../feature-store/src/online/read-features.ts";
+import { update } from "../../../../feature-store/src/update/update.ts";
+
+export interface FeatureRouteDeps {
+  readonly store: OnlineStore;
+  readonly features: FeatureSet;
+}
+
+/**
+ * Feature read (what the model would see for a checkout) and event intake for the embedded
+ * default, where no Kafka runs: the same contracts and the same `update` as the Kafka consumer.
+ */
+export function featureRoutes(app: FastifyInstance, deps: FeatureRouteDeps) {
+  app.post("/v1/features", async (req) => {
+    const checkout = decodeCheckout(req.body);
+    const vector = await readCheckoutFeatures(deps.store, deps.features, checkout);
+    return {
+      event_id: checkout.event_id,
+      feature_set: deps.features.version,
+      features: deps.features.toRecord(vector),
+      missing: vector.missing,
+      stale: vector.stale,
+    };
+  });
+
+  app.post("/v1/events", async (req, reply) => {
+    const event = decodeEvent(req.body);
+    const result = await deps.store.apply(update(event));
+    const outcome = result.outcomes.includes("applied") ? "applied" : (result.outcomes[0] ?? "applied");
+    return reply.code(outcome === "applied" ? 202 : 200).send({ event_id: event.event_id, outcome });
+  });
+}

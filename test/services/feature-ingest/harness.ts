@@ -1,0 +1,138 @@
+// Starts a real FeatureIngest against the dev Kafka and Redis with topics and keys unique to one test.
+import { Redis } from "ioredis";
+import type { Kafka } from "kafkajs";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { FeatureSet } from "../../../feature-store/src/definitions/feature-set.ts";
+import { FEATURES } from "../../../feature-store/src/definitions/features.ts";
+import {
+  type DomainEvent,
+  type TopicNames,
+  topicForEventType,
+  topicNames,
+} from "../../../feature-store/src/events/index.ts";
+import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
+import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
+import { readCheckoutFeatures } from "../../../feature-store/src/online/read-features.ts";
+import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
+import { update } from "../../../feature-store/src/update/update.ts";
+import { FeatureIngest } from "../../../services/feature-ingest/src/consumer.ts";
+import {
+  createIngestMetrics,
+  type IngestMetrics,
+} from "../../../services/feature-ingest/src/ingest-metrics.ts";
+import { checkout } from "../../support/events.ts";
+import { createKafka, redisUrl, uniqueGroup, uniquePrefix, uniqueTopic } from "../../support/services.ts";
+
+export const features = new FeatureSet(FEATURES);
+
+export class IngestHarness {
+  readonly kafka: Kafka;
+  readonly topics: TopicNames;
+  readonly groupId: string;
+  readonly redis: Redis;
+  readonly store: RedisStore;
+  private readonly running: FeatureIngest[] = [];
+
+  constructor(name: string) {
+    this.kafka = createKafka(name);
+    this.topics = topicNames(`${uniqueTopic(name)}.`);
+    this.groupId = uniqueGroup(name);
+    this.redis = new Redis(redisUrl());
+    this.store = new RedisStore(this.redis, { keyPrefix: uniquePrefix(name) });
+  }
+
+  async createTopics(partitions = 1): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const names = [...Object.values(this.topics.input), this.topics.deadLetter];
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: names.map((topic) => ({ topic, numPartitions: partitions })),
+    });
+    await admin.disconnect();
+  }
+
+  /** Starts one consumer instance; `store` lets a test wrap the real store to inject a crash. */
+  async startIngest(
+    store: OnlineStore = this.store,
+  ): Promise<{ ingest: FeatureIngest; metrics: IngestMetrics }> {
+    const metrics = createIngestMetrics(new Registry());
+    const ingest = new FeatureIngest({
+      kafka: this.kafka,
+      store,
+      topics: this.topics,
+      groupId: this.groupId,
+      logger: pino({ level: "silent" }),
+      metrics,
+    });
+    await ingest.start();
+    this.running.push(ingest);
+    return { ingest, metrics };
+  }
+
+  async produce(events: readonly (DomainEvent | { topic: keyof TopicNames["input"]; raw: string })[]) {
+    const producer = this.kafka.producer();
+    await producer.connect();
+    const byTopic = new Map<string, { key: string; value: string }[]>();
+    for (const e of events) {
+      const [topic, key, value] =
+        "raw" in e
+          ? [this.topics.input[e.topic], "poison", e.raw]
+          : [this.topics.input[topicForEventType(e.type)], e.event_id, JSON.stringify(e)];
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key, value });
+      byTopic.set(topic, list);
+    }
+    for (const [topic, messages] of byTopic) await producer.send({ topic, acks: -1, messages });
+    await producer.disconnect();
+  }
+
+  async close(): Promise<void> {
+    for (const i of this.running) await i.stop().catch(() => {});
+    await this.redis.quit();
+  }
+}
+
+/** Total events consumed (any outcome) according to the ingest's own metrics. */
+export async function consumedCount(metrics: IngestMetrics): Promise<number> {
+  const m = await metrics.applied.get();
+  return m.values.reduce((sum, v) => sum + v.value, 0);
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000, what = "condition") {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export function memoryStoreWith(events: readonly DomainEvent[]): MemoryStore {
+  const store = new MemoryStore();
+  for (const e of events) store.applySync(update(e));
+  return store;
+}
+
+/** Feature vectors for probe checkouts over every combination of the given ids. */
+export async function probeFeatures(
+  store: OnlineStore,
+  at: number,
+  ids: { users: string[]; instruments: string[]; devices: string[] },
+) {
+  const out: Record<string, number>[] = [];
+  for (const u of ids.users) {
+    for (const pi of ids.instruments) {
+      for (const d of ids.devices) {
+        const c = checkout(`probe-${u}-${pi}-${d}`, at, {
+          user: { id: u, created_at: "2025-01-01T00:00:00Z" },
+          payment: { instrument_id: pi, type: "card", country: "PT", billing_country: "PT" },
+          device: { id: d, ip: "10.0.0.1", ip_country: "PT" },
+        });
+        out.push(features.toRecord(await readCheckoutFeatures(store, features, c)));
+      }
+    }
+  }
+  return out;
+}
