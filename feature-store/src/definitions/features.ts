@@ -371,7 +371,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   }),
   // request-time
   requestFeature({
-    name: "amount_eur",
+    name: "booking_amount_eur",
     type: "float",
     default: 0,
     inputs: ["booking.amount", "booking.currency"],

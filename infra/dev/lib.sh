@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# Shared helpers for the infra/dev scripts. Sourced, never executed.
+
+# Repo root = two levels above this file, so the scripts work from any cwd.
+RISKGATE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export RISKGATE_REPO
+
+log() { printf '[%s] %s\n' "${RISKGATE_LOG_TAG:-dev}" "$*" >&2; }
+die() {
+  printf '[%s] ERROR: %s\n' "${RISKGATE_LOG_TAG:-dev}" "$*" >&2
+  exit 1
+}
+
+# pid_alive PIDFILE -> 0 if the pidfile names a live process.
+pid_alive() {
+  local pidfile=$1 pid
+  [[ -s $pidfile ]] || return 1
+  pid=$(<"$pidfile")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null
+}
+
+# port_open PORT -> 0 if something accepts TCP connections on 127.0.0.1:PORT.
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# stop_pid PIDFILE NAME TIMEOUT_S: SIGTERM, wait, then SIGKILL as a last resort.
+stop_pid() {
+  local pidfile=$1 name=$2 timeout=${3:-30} pid i
+  if ! pid_alive "$pidfile"; then
+    log "$name is not running"
+    rm -f "$pidfile"
+    return 0
+  fi
+  pid=$(<"$pidfile")
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < timeout * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop within ${timeout}s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$pidfile"
+  log "$name stopped"
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The project's one test command (`npm test`). Runs every vitest test and the
+# Python tests of models/training against real services:
+#   - REDIS_URL / KAFKA_BROKERS set: use those services, leave them alone.
+#   - unset, but the dev service is already running (infra/dev/services.sh up): use it, leave it running.
+#   - unset and not running: start it here (Kafka with an empty data dir) and stop it on exit,
+#     also on failure and Ctrl-C.
+# Arguments are passed to vitest (e.g. `npm test -- test/infra`).
+# Env: RISKGATE_TEST_PYTHON=0 skips the Python tests.
+set -euo pipefail
+RISKGATE_LOG_TAG=test-all
+# shellcheck source=infra/dev/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$RISKGATE_REPO"
+DEV="$RISKGATE_REPO/infra/dev"
+
+started_redis=0
+started_kafka=0
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+  local rc=$?
+  # Stop only what this script started; never fail the run because of cleanup.
+  if ((started_kafka)); then bash "$DEV/kafka.sh" stop || true; fi
+  if ((started_redis)); then bash "$DEV/redis.sh" stop || true; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ensure_service NAME VAR: export VAR from an already running dev service or a new one.
+ensure_service() {
+  local name=$1 var=$2 line
+  if [[ -n ${!var:-} ]]; then
+    log "$var=${!var} (from the environment; not managed here)"
+    return 0
+  fi
+  if line=$(bash "$DEV/$name.sh" status 2>/dev/null); then
+    log "using the dev $name that is already running (left running)"
+  else
+    # Mark first: if start fails half way or is interrupted, cleanup still stops it.
+    if [[ $name == redis ]]; then started_redis=1; else started_kafka=1; fi
+    line=$(RISKGATE_DEV_KAFKA_FRESH=1 bash "$DEV/$name.sh" start)
+  fi
+  line=$(grep "^$var=" <<<"$line" | tail -n 1)
+  [[ -n $line ]] || die "$name.sh did not print $var=..."
+  export "${line?}"
+  log "$line"
+}
+
+t0=$SECONDS
+ensure_service redis REDIS_URL
+ensure_service kafka KAFKA_BROKERS
+# kafkajs prints a partitioner notice on every producer unless told not to.
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+log "services ready in $((SECONDS - t0))s"
+
+status=0
+
+# --- vitest -------------------------------------------------------------------
+mkdir -p .cache/test
+rm -f .cache/test/vitest.json
+t1=$SECONDS
+vitest_rc=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test/vitest.json "$@" || vitest_rc=$?
+log "vitest finished in $((SECONDS - t1))s with exit code $vitest_rc"
+# vitest exits 130/143 on Ctrl-C/TERM by itself, so bash's INT trap does not fire: stop here.
+if ((vitest_rc == 130 || vitest_rc == 143)); then
+  log "interrupted"
+  exit "$vitest_rc"
+fi
+if [[ -s .cache/test/vitest.json ]]; then
+  # A plain 'N passed, N failed' line that any reader of the log understands.
+  # shellcheck disable=SC2016 # JavaScript template literal, not shell
+  node -e '
+    const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  ' .cache/test/vitest.json || true
+fi
+((vitest_rc == 0)) || status=1
+
+# --- pytest (models/training) ------------------------------------------------
+if [[ ${RISKGATE_TEST_PYTHON:-1} == 0 ]]; then
+  log "RISKGATE_TEST_PYTHON=0: skipping models/training tests"
+elif [[ -d models/training/tests ]]; then
+  t2=$SECONDS
+  pytest_rc=0
+  if [[ ! -f models/training/requirements.txt ]]; then
+    log "models/training/tests exists but models/training/requirements.txt does not: cannot build the venv"
+    pytest_rc=1
+  elif ! bash "$DEV/python-venv.sh"; then
+    log "could not build models/training/.venv"
+    pytest_rc=1
+  else
+    models/training/.venv/bin/python -m pytest models/training/tests -q || pytest_rc=$?
+    if ((pytest_rc == 5)); then
+      log "pytest collected no tests in models/training/tests: counted as a failure"
+    fi
+  fi
+  log "pytest finished in $((SECONDS - t2))s with exit code $pytest_rc"
+  ((pytest_rc == 0)) || status=1
+else
+  log "no models/training/tests: no Python tests to run"
+fi
+
+log "total $((SECONDS - t0))s: $([[ $status == 0 ]] && echo PASSED || echo FAILED)"
+exit "$status"

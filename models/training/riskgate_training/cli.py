@@ -1,0 +1,130 @@
+"""Command line: `train` and `evaluate` (run through models/training/run.sh).
+
+Every cost/capacity/split/model knob is a flag; `--config file.json` supplies the same keys
+(flag names with '_' instead of '-'); flags given on the command line win over the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Sequence
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_OUT = REPO_ROOT / "models" / "artifacts"
+
+# key -> (type, default, help); one table so flags, config file and defaults cannot drift
+TRAIN_OPTIONS: dict[str, tuple[type, Any, str]] = {
+    "name": (str, "riskgate-fraud", "artifact name (directory under --out)"),
+    "version": (str, None, "version (default: <UTC yyyymmdd>-<first 8 hex of the CSV sha256>)"),
+    "train_frac": (float, 0.6, "fraction of the time span for training"),
+    "valid_frac": (float, 0.2, "fraction of the time span for validation (calibration + thresholds)"),
+    "test_frac": (float, 0.2, "fraction of the time span for the test metrics"),
+    "chargeback_fee": (float, 25.0, "EUR paid per missed fraud on top of the booking amount"),
+    "margin_rate": (float, 0.05, "margin lost when a good booking is blocked, as a fraction of amount"),
+    "review_cost": (float, 4.0, "EUR per manual review"),
+    "review_capacity": (float, 1000.0, "max reviews per day"),
+    "n_estimators": (int, 200, "boosting rounds"),
+    "learning_rate": (float, 0.05, "LightGBM learning rate"),
+    "num_leaves": (int, 31, "leaves per tree (<= 63)"),
+    "max_depth": (int, 7, "max tree depth"),
+    "min_child_samples": (int, 100, "min rows per leaf"),
+    "scale_pos_weight": (float, 1.0, "weight of fraud rows (1 keeps raw probabilities honest)"),
+    "num_threads": (int, 2, "LightGBM threads"),
+    "seed": (int, 7, "random seed"),
+    "parity_rows": (int, 3000, "rows in parity.jsonl"),
+}
+
+
+def _flag(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="riskgate-training", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train, calibrate, choose thresholds, export ONNX + manifest")
+    t.add_argument("--in", dest="table", required=True, help="training table directory (training.csv + meta.json)")
+    t.add_argument("--out", default=str(DEFAULT_OUT), help=f"artifacts root (default {DEFAULT_OUT})")
+    t.add_argument("--config", help="JSON file with any of the option keys below")
+    t.add_argument("--force", action="store_true", help="replace an existing artifact version")
+    for key, (typ, default, help_) in TRAIN_OPTIONS.items():
+        t.add_argument(_flag(key), dest=key, type=typ, default=None, help=f"{help_} (default {default})")
+
+    e = sub.add_parser("evaluate", help="score a table with a trained artifact and print the metrics")
+    e.add_argument("--model", required=True, help="artifact version directory (contains manifest.json)")
+    e.add_argument("--in", dest="table", required=True, help="table directory (training.csv + meta.json)")
+    e.add_argument("--from", dest="start", help="only rows with occurred_at >= this ISO time")
+    e.add_argument("--to", dest="end", help="only rows with occurred_at < this ISO time")
+    e.add_argument("--json", dest="json_out", help="also write the metrics as JSON to this file")
+    e.add_argument("--ignore-feature-set", action="store_true", help="evaluate even if the feature_set hashes differ")
+    return p
+
+
+def resolve_options(args: argparse.Namespace) -> dict[str, Any]:
+    """defaults < --config file < command-line flags."""
+    opts = {k: d for k, (_, d, _) in TRAIN_OPTIONS.items()}
+    if args.config:
+        cfg = json.loads(Path(args.config).read_text())
+        unknown = sorted(set(cfg) - set(TRAIN_OPTIONS))
+        if unknown:
+            raise ValueError(f"{args.config}: unknown keys {unknown}; known: {sorted(TRAIN_OPTIONS)}")
+        for k, v in cfg.items():
+            opts[k] = None if v is None else TRAIN_OPTIONS[k][0](v)
+    for k in TRAIN_OPTIONS:
+        v = getattr(args, k)
+        if v is not None:
+            opts[k] = v
+    return opts
+
+
+def _train(args: argparse.Namespace) -> int:
+    from riskgate_training.model import ModelParams
+    from riskgate_training.pipeline import TrainConfig, train
+    from riskgate_training.split import SplitFractions
+    from riskgate_training.thresholds import CostModel
+
+    o = resolve_options(args)
+    param_keys = {f.name for f in fields(ModelParams)}
+    cfg = TrainConfig(
+        table_dir=Path(args.table),
+        out_dir=Path(args.out),
+        name=o["name"],
+        version=o["version"],
+        force=args.force,
+        fractions=SplitFractions(o["train_frac"], o["valid_frac"], o["test_frac"]),
+        costs=CostModel(o["chargeback_fee"], o["margin_rate"], o["review_cost"]),
+        review_capacity_per_day=o["review_capacity"],
+        params=ModelParams(**{k: v for k, v in o.items() if k in param_keys}),
+        parity_rows=o["parity_rows"],
+    )
+    t0 = time.monotonic()
+    result = train(cfg)
+    print(result.card)
+    print(f"  done in {time.monotonic() - t0:.1f}s")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from riskgate_training.pipeline import evaluate
+
+    metrics, card = evaluate(Path(args.model), Path(args.table), start=args.start, end=args.end,
+                             ignore_feature_set=args.ignore_feature_set)
+    print(card)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(metrics, indent=2) + "\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _train(args) if args.command == "train" else _evaluate(args)
+    except (ValueError, FileNotFoundError, FileExistsError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2

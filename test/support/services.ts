@@ -1,0 +1,177 @@
+// Helpers for tests that talk to the real Redis and Kafka started by `npm test`
+// (infra/dev/test-all.sh). Nothing here is a module-level singleton: every helper
+// returns something the calling test owns and closes, so no connection outlives a test.
+import { randomBytes } from "node:crypto";
+import { Redis, type RedisOptions } from "ioredis";
+import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
+
+const HOW_TO_RUN =
+  "run `npm test`, which starts Redis and Kafka (or infra/dev/services.sh up and export its lines)";
+
+/** The dev Redis URL from REDIS_URL; throws with a hint when tests run outside `npm test`. */
+export function redisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (!url) throw new Error(`REDIS_URL is not set: ${HOW_TO_RUN}`);
+  return url;
+}
+
+/** The dev Kafka bootstrap brokers from KAFKA_BROKERS (comma separated). */
+export function kafkaBrokers(): string[] {
+  const raw = process.env.KAFKA_BROKERS;
+  const brokers = (raw ?? "")
+    .split(",")
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  if (brokers.length === 0) throw new Error(`KAFKA_BROKERS is not set: ${HOW_TO_RUN}`);
+  return brokers;
+}
+
+function suffix(): string {
+  // Time first so names sort by creation when someone looks at the broker; random so
+  // parallel workers and reruns never collide.
+  return `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+}
+
+function slug(name: string, allowed: RegExp): string {
+  const cleaned = name.replace(allowed, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return (cleaned || "t").slice(0, 60);
+}
+
+/** A per-test Redis key prefix, e.g. `t:feature-store:lz3k1a9f3c2b1d:` (ends with ":"). */
+export function uniquePrefix(name: string): string {
+  return `t:${slug(name, /[^A-Za-z0-9_.-]/g)}:${suffix()}:`;
+}
+
+/** A per-test Kafka topic name (legal characters only, well under the 249-char limit). */
+export function uniqueTopic(name: string): string {
+  return `t.${slug(name, /[^A-Za-z0-9_-]/g)}.${suffix()}`;
+}
+
+/** A per-test consumer group id. */
+export function uniqueGroup(name: string): string {
+  return `g.${slug(name, /[^A-Za-z0-9_-]/g)}.${suffix()}`;
+}
+
+const LOG_LEVELS: Record<string, logLevel> = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+};
+
+/**
+ * A kafkajs client for the dev broker. Silent by default (kafkajs logs retriable
+ * rebalance errors loudly); set RISKGATE_TEST_KAFKA_LOG=error|warn|info|debug to see them.
+ * The Kafka object holds no connection itself: close the producers, consumers and
+ * admins you create from it.
+ */
+export function createKafka(name = "test", overrides: Partial<KafkaConfig> = {}): Kafka {
+  const level =
+    LOG_LEVELS[(process.env.RISKGATE_TEST_KAFKA_LOG ?? "nothing").toLowerCase()] ?? logLevel.NOTHING;
+  return new Kafka({
+    clientId: `t-${slug(name, /[^A-Za-z0-9_-]/g).slice(0, 20)}`,
+    brokers: kafkaBrokers(),
+    logLevel: level,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 100, retries: 8 },
+    ...overrides,
+  });
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions?: number;
+  configEntries?: { name: string; value: string }[];
+}
+
+/**
+ * Create topics and wait until they are usable: every partition has a leader and
+ * answers a ListOffsets request (a freshly created topic can still answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a moment on a busy box).
+ */
+export async function createTopics(
+  kafka: Kafka,
+  topics: (string | TopicSpec)[],
+  { timeoutMs = 20_000 }: { timeoutMs?: number } = {},
+): Promise<void> {
+  const specs = topics.map((t) => (typeof t === "string" ? { topic: t } : t));
+  await withAdmin(kafka, async (admin) => {
+    await admin.createTopics({
+      waitForLeaders: true,
+      timeout: timeoutMs,
+      topics: specs.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions ?? 1,
+        replicationFactor: 1,
+        configEntries: s.configEntries ?? [],
+      })),
+    });
+    await waitFor(
+      async () => {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+        for (const spec of specs) {
+          const t = meta.find((m) => m.name === spec.topic);
+          if (!t || t.partitions.length !== (spec.numPartitions ?? 1)) return false;
+          if (t.partitions.some((p) => p.leader < 0 || p.partitionErrorCode !== 0)) return false;
+          const offsets = await admin.fetchTopicOffsets(spec.topic);
+          if (offsets.length !== t.partitions.length) return false;
+        }
+        return true;
+      },
+      { timeoutMs, what: `topics ${specs.map((s) => s.topic).join(", ")} to become usable` },
+    );
+  });
+}
+
+/** Delete topics, best effort (tests use unique names, so a leftover harms nothing). */
+export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  await withAdmin(kafka, (admin) => admin.deleteTopics({ topics, timeout: 10_000 })).catch(() => {});
+}
+
+/** Run `fn` with a connected admin client that is always disconnected afterwards. */
+export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * An ioredis client for the dev Redis with fail-fast settings (see DESIGN.md: the
+ * defaults wait for a dead Redis for a long time). The caller must `quit()` it.
+ */
+export function createRedis(options: RedisOptions = {}): Redis {
+  return new Redis(redisUrl(), {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    ...options,
+  });
+}
+
+/** Poll `check` until it returns true; throws a message naming `what` on timeout. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  {
+    timeoutMs = 10_000,
+    intervalMs = 50,
+    what = "condition",
+  }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+}
