@@ -98,8 +98,10 @@ export async function createTopics(
 ): Promise<void> {
   const specs = topics.map((t) => (typeof t === "string" ? { topic: t } : t));
   await withAdmin(kafka, async (admin) => {
+    // kafkajs's waitForLeaders retries only LEADER_NOT_AVAILABLE, but a KRaft broker answers
+    // UNKNOWN_TOPIC_OR_PARTITION for a moment after creation: poll below instead.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       timeout: timeoutMs,
       topics: specs.map((s) => ({
         topic: s.topic,

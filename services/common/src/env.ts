@@ -32,6 +32,27 @@ export class EnvReader {
     return n;
   }
 
+  number(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      this.problems.push(`${name}=${raw}: expected a number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /** Like number(), but absent means "not set" rather than a default. */
+  optionalNumber(name: string, min: number, max: number): number | undefined {
+    return this.optional(name) === undefined ? undefined : this.number(name, Number.NaN, min, max);
+  }
+
+  /** Lets a caller add a problem found while interpreting a value (never include secrets). */
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;

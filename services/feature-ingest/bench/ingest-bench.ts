@@ -52,10 +52,13 @@ function event(i: number): DomainEvent {
 
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({
-  waitForLeaders: true,
-  topics: [...Object.values(topics.input), topics.deadLetter].map((topic) => ({ topic, numPartitions: 3 })),
-});
+const names = [...Object.values(topics.input), topics.deadLetter];
+// kafkajs's waitForLeaders does not retry the UNKNOWN_TOPIC_OR_PARTITION a fresh KRaft topic answers.
+await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: 3 })) });
+for (let ready = false; !ready; await new Promise((r) => setTimeout(r, 100))) {
+  const meta = await admin.fetchTopicMetadata({ topics: names }).catch(() => null);
+  ready = meta?.topics.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0)) ?? false;
+}
 await admin.disconnect();
 
 process.stderr.write(`producing ${total} events...\n`);

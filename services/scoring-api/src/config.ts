@@ -1,12 +1,37 @@
 import { EnvReader } from "../../common/src/env.ts";
+import { DEFAULT_TOPIC_PREFIX } from "../../../feature-store/src/events/index.ts";
+import { type ApiKey, parseApiKeys } from "./auth/api-keys.ts";
 
 export interface ApiConfig {
   readonly port: number;
   readonly host: string;
-  /** Unset: the embedded in-memory feature store. */
+  /** Unset: the embedded in-memory feature store, decision store and review queue. */
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
   readonly redisCommandTimeoutMs: number;
+  /** Budget for the whole feature read; past it the checkout is scored in degraded mode. */
+  readonly featureTimeoutMs: number;
+  /** Unset: decisions are not published (no training log). */
+  readonly kafkaBrokers: string[];
+  readonly topicPrefix: string;
+  readonly decisionBufferMax: number;
+  /** Unset: the model named by models/artifacts/champion.json. */
+  readonly modelDir: string | undefined;
+  readonly championPointer: string;
+  readonly canaryModelDir: string | undefined;
+  readonly canaryPercent: number;
+  readonly shadowModelDirs: string[];
+  readonly reviewThreshold: number | undefined;
+  readonly blockThreshold: number | undefined;
+  /** Unset: the capacity the model's thresholds were chosen for (its manifest). */
+  readonly reviewCapacityPerDay: number | undefined;
+  readonly reviewOverflowAction: "allow" | "block";
+  readonly reviewSlaMinutes: number;
+  readonly reasonsFromModel: number;
+  readonly rulesFile: string;
+  /** Empty: keys are generated at start and printed once. */
+  readonly apiKeys: ApiKey[];
+  readonly decisionTtlDays: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
 }
@@ -14,15 +39,43 @@ export interface ApiConfig {
 /** Parsed once in main.ts; every variable is documented in .env.example. */
 export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   const r = new EnvReader(env);
+  const keys = parseApiKeys(r.string("RISKGATE_API_KEYS", ""));
+  for (const p of keys.problems) r.problem(p);
   const config: ApiConfig = {
     port: r.int("PORT", 8080, 0, 65_535),
     host: r.string("HOST", "127.0.0.1"),
     redisUrl: r.url("REDIS_URL", ["redis:", "rediss:"]),
     redisKeyPrefix: r.string("REDIS_KEY_PREFIX", "rg:"),
     redisCommandTimeoutMs: r.int("REDIS_COMMAND_TIMEOUT_MS", 50, 1, 10_000),
+    featureTimeoutMs: r.int("FEATURE_TIMEOUT_MS", 40, 1, 10_000),
+    kafkaBrokers: r.list("KAFKA_BROKERS"),
+    topicPrefix: r.string("KAFKA_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
+    decisionBufferMax: r.int("DECISION_BUFFER_MAX", 10_000, 1, 1_000_000),
+    modelDir: r.optional("MODEL_DIR"),
+    championPointer: r.string("MODEL_CHAMPION_POINTER", "models/artifacts/champion.json"),
+    canaryModelDir: r.optional("CANARY_MODEL_DIR"),
+    canaryPercent: r.number("CANARY_PERCENT", 0, 0, 100),
+    shadowModelDirs: r.list("SHADOW_MODEL_DIRS"),
+    reviewThreshold: r.optionalNumber("REVIEW_THRESHOLD", 0, 1),
+    blockThreshold: r.optionalNumber("BLOCK_THRESHOLD", 0, 1),
+    reviewCapacityPerDay: r.optionalNumber("REVIEW_CAPACITY_PER_DAY", 0, 10_000_000),
+    reviewOverflowAction: r.oneOf("REVIEW_OVERFLOW_ACTION", ["allow", "block"], "allow"),
+    reviewSlaMinutes: r.int("REVIEW_SLA_MINUTES", 240, 1, 60 * 24 * 30),
+    reasonsFromModel: r.int("REASONS_FROM_MODEL", 3, 0, 20),
+    rulesFile: r.string("RULES_FILE", "services/scoring-api/rules/default.yaml"),
+    apiKeys: keys.keys,
+    decisionTtlDays: r.int("DECISION_TTL_DAYS", 7, 1, 365),
     bodyLimitBytes: r.int("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: r.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
   };
+  if (config.canaryPercent > 0 && !config.canaryModelDir) r.problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
+  if (
+    config.reviewThreshold !== undefined &&
+    config.blockThreshold !== undefined &&
+    config.reviewThreshold > config.blockThreshold
+  ) {
+    r.problem("REVIEW_THRESHOLD must not exceed BLOCK_THRESHOLD");
+  }
   r.done();
   return config;
 }

@@ -17,6 +17,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       return send(reply, 400, { error: { code: err.code, message: err.message, field: err.field } });
     }
     if (err instanceof AppError && err.statusCode < 500) {
+      if (err.statusCode === 401) reply.header("www-authenticate", "Bearer");
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err.field) body.error.field = err.field;
       return send(reply, err.statusCode, body);

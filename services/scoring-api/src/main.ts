@@ -1,48 +1,63 @@
-import { FeatureSet } from "../../../feature-store/src/definitions/feature-set.ts";
-import { FEATURES } from "../../../feature-store/src/definitions/features.ts";
-import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
-import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
-import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
+import { Kafka, logLevel } from "kafkajs";
 import { createLogger } from "../../common/src/logger.ts";
 import { createMetricsRegistry } from "../../common/src/metrics.ts";
 import { createRedisClient } from "../../common/src/redis-client.ts";
 import { type Closer, onShutdownSignal } from "../../common/src/shutdown.ts";
-import { buildApp } from "./app.ts";
+import { generateKeys } from "./auth/api-keys.ts";
+import { composeScoringApi } from "./compose.ts";
 import { loadApiConfig } from "./config.ts";
 
 // Composition root: the only place that reads configuration, creates connections and exits.
 const config = loadApiConfig(process.env);
 const logger = createLogger({ level: config.logLevel, service: "scoring-api" });
 const registry = createMetricsRegistry("scoring-api");
-const features = new FeatureSet(FEATURES);
 const closers: Closer[] = [];
 
-let store: OnlineStore;
-let readinessProblems: () => string[];
-if (config.redisUrl) {
-  const redis = createRedisClient(config.redisUrl, {
-    commandTimeoutMs: config.redisCommandTimeoutMs,
-    name: "riskgate-scoring-api",
-  });
-  store = new RedisStore(redis, { keyPrefix: config.redisKeyPrefix });
-  readinessProblems = () => (redis.status === "ready" ? [] : [`redis is ${redis.status}`]);
-  closers.push({ name: "redis", close: async () => void (await redis.quit()) });
-} else {
-  store = new MemoryStore();
-  readinessProblems = () => [];
-  logger.warn("REDIS_URL is not set: features live in process memory (embedded default, not for production)");
+let keys = config.apiKeys;
+if (keys.length === 0) {
+  const generated = generateKeys();
+  keys = generated.keys;
+  // Printed once to the terminal, never logged: the log pipeline is not a secret store.
+  process.stdout.write(
+    `\nRISKGATE_API_KEYS is not set; generated keys for this run only:\n` +
+      Object.entries(generated.printable)
+        .map(([scope, key]) => `  ${scope.padEnd(6)} ${key}\n`)
+        .join("") +
+      `Use: curl -H 'Authorization: Bearer <key>' ...\n\n`,
+  );
 }
 
-const app = buildApp({
-  store,
-  features,
-  logger,
-  registry,
-  readiness: { problems: async () => readinessProblems() },
-  bodyLimitBytes: config.bodyLimitBytes,
-});
-await app.listen({ port: config.port, host: config.host });
-logger.info({ featureSet: features.version, features: features.names.length }, "scoring-api ready");
+const redis = config.redisUrl
+  ? createRedisClient(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, name: "riskgate-scoring-api" })
+  : undefined;
+if (redis) closers.push({ name: "redis", close: async () => void (await redis.quit()) });
+else logger.warn("REDIS_URL is not set: features, decisions and review cases live in process memory (not for production)");
 
-closers.unshift({ name: "http server", close: () => app.close() });
-process.exit(await onShutdownSignal(logger, closers));
+let producer: ReturnType<Kafka["producer"]> | undefined;
+if (config.kafkaBrokers.length > 0) {
+  const kafka = new Kafka({
+    clientId: "riskgate-scoring-api",
+    brokers: config.kafkaBrokers,
+    logLevel: logLevel.WARN,
+    retry: { retries: 2, initialRetryTime: 100 },
+  });
+  const p = kafka.producer({ allowAutoTopicCreation: true });
+  await p.connect();
+  producer = p;
+  closers.push({ name: "kafka producer", close: () => p.disconnect() });
+} else {
+  logger.warn("KAFKA_BROKERS is not set: decisions are not published (no training log)");
+}
+
+const composed = await composeScoringApi({ config, logger, registry, keys, ...(redis ? { redis } : {}), ...(producer ? { producer } : {}) });
+await composed.app.listen({ port: config.port, host: config.host });
+logger.info(
+  {
+    champion: `${composed.router.champion.name}/${composed.router.champion.version}`,
+    rulesVersion: composed.rules.version,
+    featureStore: redis ? "redis" : "memory",
+  },
+  "scoring-api ready",
+);
+
+process.exit(await onShutdownSignal(logger, [...composed.closers, ...closers]));

@@ -22,7 +22,7 @@ import {
   type IngestMetrics,
 } from "../../../services/feature-ingest/src/ingest-metrics.ts";
 import { checkout } from "../../support/events.ts";
-import { createKafka, redisUrl, uniqueGroup, uniquePrefix, uniqueTopic } from "../../support/services.ts";
+import { createKafka, createTopics, redisUrl, uniqueGroup, uniquePrefix, uniqueTopic } from "../../support/services.ts";
 
 export const features = new FeatureSet(FEATURES);
 
@@ -43,14 +43,11 @@ export class IngestHarness {
   }
 
   async createTopics(partitions = 1): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
     const names = [...Object.values(this.topics.input), this.topics.deadLetter];
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: names.map((topic) => ({ topic, numPartitions: partitions })),
-    });
-    await admin.disconnect();
+    await createTopics(
+      this.kafka,
+      names.map((topic) => ({ topic, numPartitions: partitions })),
+    );
   }
 
   /** Starts one consumer instance; `store` lets a test wrap the real store to inject a crash. */
@@ -98,15 +95,6 @@ export class IngestHarness {
 export async function consumedCount(metrics: IngestMetrics): Promise<number> {
   const m = await metrics.applied.get();
   return m.values.reduce((sum, v) => sum + v.value, 0);
-}
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000, what = "condition") {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 export function memoryStoreWith(events: readonly DomainEvent[]): MemoryStore {

@@ -1,49 +1,30 @@
-import { Redis } from "ioredis";
-import { pino } from "pino";
-import { Registry } from "prom-client";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FeatureSet } from "../../../feature-store/src/definitions/feature-set.ts";
 import { FEATURES } from "../../../feature-store/src/definitions/features.ts";
 import { MINUTE } from "../../../feature-store/src/definitions/time.ts";
-import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
-import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
-import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
-import { buildApp } from "../../../services/scoring-api/src/app.ts";
 import { checkout, payment, T0 } from "../../support/events.ts";
-import { redisUrl, uniquePrefix } from "../../support/services.ts";
+import { type ApiHarness, startApi } from "./api-harness.ts";
 
 const features = new FeatureSet(FEATURES);
-const clients: Redis[] = [];
+const harnesses: ApiHarness[] = [];
 afterAll(async () => {
-  for (const c of clients) await c.quit();
+  for (const h of harnesses) await h.close();
 });
 
-function appWith(store: OnlineStore, ready = true) {
-  return buildApp({
-    store,
-    features,
-    logger: pino({ level: "silent" }),
-    registry: new Registry(),
-    readiness: { problems: async () => (ready ? [] : ["redis is connecting"]) },
-    bodyLimitBytes: 64 * 1024,
-  });
+async function appWith(redis: boolean) {
+  const h = await startApi({ redis });
+  harnesses.push(h);
+  return h.app;
 }
 
-const stores: [string, () => OnlineStore][] = [
-  ["memory", () => new MemoryStore()],
-  [
-    "redis",
-    () => {
-      const client = new Redis(redisUrl());
-      clients.push(client);
-      return new RedisStore(client, { keyPrefix: uniquePrefix("api-features") });
-    },
-  ],
+const stores: [string, boolean][] = [
+  ["memory", false],
+  ["redis", true],
 ];
 
-describe.each(stores)("feature read and event intake over HTTP (%s store)", (_name, makeStore) => {
+describe.each(stores)("feature read and event intake over HTTP (%s store)", (_name, redis) => {
   it("accepts events and serves the features a checkout would be scored with", async () => {
-    const app = appWith(makeStore());
+    const app = await appWith(redis);
     for (const [i, status] of (["failed", "failed", "succeeded"] as const).entries()) {
       const res = await app.inject({
         method: "POST",
@@ -69,12 +50,14 @@ describe.each(stores)("feature read and event intake over HTTP (%s store)", (_na
     expect(body.features.user_successful_payments).toBe(1);
     expect(Object.keys(body.features)).toEqual(features.names);
     expect(body.missing).toContain("listing_age_days");
-    await app.close();
   });
 });
 
-describe("bad input", () => {
-  const app = appWith(new MemoryStore());
+describe("bad input on the feature read", () => {
+  let app: Awaited<ReturnType<typeof appWith>>;
+  beforeAll(async () => {
+    app = await appWith(false);
+  });
   const cases: [string, unknown, string][] = [
     ["missing field", { ...checkout("c", T0), user: undefined }, "/user"],
     ["unknown field", { ...checkout("c", T0), coupon: "X" }, "/coupon"],
@@ -118,11 +101,12 @@ describe("bad input", () => {
 });
 
 describe("health", () => {
-  it("reports not ready with the reason", async () => {
-    const app = appWith(new MemoryStore(), false);
+  it("is ready on embedded defaults and serves metrics", async () => {
+    const app = await appWith(false);
     const res = await app.inject({ method: "GET", url: "/readyz" });
-    expect(res.statusCode).toBe(503);
-    expect(res.json().problems).toEqual(["redis is connecting"]);
-    expect((await app.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(200);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ready: true, problems: [] });
+    const metrics = await app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toContain("riskgate_model_info");
   });
 });

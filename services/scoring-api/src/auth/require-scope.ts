@@ -1,0 +1,26 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { AppError } from "../../../common/src/errors.ts";
+import { type ApiKey, authenticate, type Scope } from "./api-keys.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    apiKey?: ApiKey;
+  }
+}
+
+/** A preHandler that admits requests whose bearer key carries the scope: 401 without a valid key, 403 without the scope. */
+export function requireScope(keys: readonly ApiKey[], scope: Scope) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const header = req.headers.authorization;
+    const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) {
+      throw new AppError("unauthenticated", "send Authorization: Bearer <api key>", 401, "authorization");
+    }
+    const key = authenticate(keys, match[1] as string);
+    if (!key) throw new AppError("unauthenticated", "the API key is not valid", 401, "authorization");
+    if (!key.scopes.has(scope)) {
+      throw new AppError("forbidden", `this API key lacks the '${scope}' scope`, 403, "authorization");
+    }
+    req.apiKey = key;
+  };
+}

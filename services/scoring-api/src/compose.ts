@@ -1,0 +1,155 @@
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Producer } from "kafkajs";
+import type { Registry } from "prom-client";
+import { FeatureSet } from "../../../feature-store/src/definitions/feature-set.ts";
+import { FEATURES } from "../../../feature-store/src/definitions/features.ts";
+import { topicNames } from "../../../feature-store/src/events/index.ts";
+import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
+import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
+import { readCheckoutFeatures } from "../../../feature-store/src/online/read-features.ts";
+import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
+import type { Logger } from "../../common/src/logger.ts";
+import type { Closer } from "../../common/src/shutdown.ts";
+import { buildApp } from "./app.ts";
+import type { ApiKey } from "./auth/api-keys.ts";
+import type { ApiConfig } from "./config.ts";
+import { createApiMetrics } from "./metrics.ts";
+import { championDir } from "./model/champion.ts";
+import { LoadedModel } from "./model/loaded-model.ts";
+import { ModelRouter } from "./model/model-router.ts";
+import { MemoryReviewBudget, RedisReviewBudget } from "./review/review-budget.ts";
+import { MemoryReviewQueue, RedisReviewQueue } from "./review/review-queue.ts";
+import { RulesWatcher } from "./rules/index.ts";
+import { DiscardingDecisionLog, type DecisionLog, KafkaDecisionLog } from "./scoring/decision-log.ts";
+import { MemoryDecisionStore, RedisDecisionStore } from "./scoring/decision-store.ts";
+import { ScoreService } from "./scoring/score-service.ts";
+import { withTimeout } from "./with-timeout.ts";
+
+/** Connections main.ts opened (or a test did); compose only uses them, their owner closes them. */
+export interface Resources {
+  readonly config: ApiConfig;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly keys: readonly ApiKey[];
+  readonly redis?: Redis;
+  /** A connected producer for the decisions topic, when Kafka is configured. */
+  readonly producer?: Producer;
+  /** Wall clock; tests pin it. */
+  readonly now?: () => number;
+}
+
+export interface Composed {
+  readonly app: FastifyInstance;
+  readonly store: OnlineStore;
+  readonly router: ModelRouter;
+  readonly rules: RulesWatcher;
+  readonly log: DecisionLog;
+  /** Closers for what compose created (models, rules watcher, decision log), in order. */
+  readonly closers: Closer[];
+}
+
+/**
+ * Wires the scoring service from configuration and open connections: Redis-backed parts when a
+ * Redis client is given, the embedded in-memory ones otherwise. Shared by main.ts and the tests,
+ * so the tests exercise the wiring that production runs.
+ */
+export async function composeScoringApi(res: Resources): Promise<Composed> {
+  const { config, logger, registry, redis } = res;
+  const now = res.now ?? Date.now;
+  const metrics = createApiMetrics(registry);
+  const features = new FeatureSet(FEATURES);
+
+  const loadModel = (dir: string) => LoadedModel.load(dir, features);
+  const champion = await loadModel(config.modelDir ?? (await championDir(config.championPointer)));
+  const canary = config.canaryModelDir ? await loadModel(config.canaryModelDir) : undefined;
+  const shadows = await Promise.all(config.shadowModelDirs.map(loadModel));
+  const router = new ModelRouter(champion, canary && { model: canary, percent: config.canaryPercent }, shadows);
+  metrics.modelInfo.set({ role: "champion", name: champion.name, version: champion.version }, 1);
+  if (canary) metrics.modelInfo.set({ role: "canary", name: canary.name, version: canary.version }, 1);
+  for (const s of shadows) metrics.modelInfo.set({ role: "shadow", name: s.name, version: s.version }, 1);
+
+  const rules = await RulesWatcher.start(config.rulesFile, {
+    onReload: (version) => logger.info({ rulesVersion: version }, "rules reloaded"),
+    onError: (err) => logger.error({ code: err.code, err: err.message }, "rules file rejected; the last good version keeps running"),
+    onEvalError: (err, version) => {
+      metrics.dependencyErrors.inc({ dependency: "rule_eval" });
+      logger.warn({ rule: err.id, rulesVersion: version, err: err.message }, "rule failed to evaluate");
+    },
+  });
+
+  const prefix = config.redisKeyPrefix;
+  const store: OnlineStore = redis ? new RedisStore(redis, { keyPrefix: prefix }) : new MemoryStore();
+  const capacity = config.reviewCapacityPerDay ?? champion.reviewCapacityPerDay;
+  const budget = redis ? new RedisReviewBudget(redis, prefix, capacity) : new MemoryReviewBudget(capacity);
+  const queue = redis ? new RedisReviewQueue(redis, prefix) : new MemoryReviewQueue(100_000);
+  const decisions = redis
+    ? new RedisDecisionStore(redis, prefix, config.decisionTtlDays * 86_400)
+    : new MemoryDecisionStore(100_000);
+  const log: DecisionLog = res.producer
+    ? new KafkaDecisionLog(res.producer, {
+        topic: topicNames(config.topicPrefix).decisions,
+        maxBuffered: config.decisionBufferMax,
+        flushIntervalMs: 20,
+        maxBatch: 500,
+        onDropped: (n) => metrics.decisionsDropped.inc({ reason: "buffer_full" }, n),
+        onError: (err) => {
+          metrics.dependencyErrors.inc({ dependency: "kafka" });
+          logger.warn({ err }, "could not publish decisions; they stay buffered");
+        },
+      })
+    : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
+
+  const scorer = new ScoreService({
+    pipeline: {
+      features,
+      readFeatures: (c) => withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
+      rules: rules.engine,
+      modelEnabled: () => true,
+      thresholds: {
+        ...(config.reviewThreshold === undefined ? {} : { review: config.reviewThreshold }),
+        ...(config.blockThreshold === undefined ? {} : { block: config.blockThreshold }),
+      },
+      reasonsFromModel: config.reasonsFromModel,
+      onDependencyError: (dependency, err) => {
+        metrics.dependencyErrors.inc({ dependency });
+        logger.warn({ dependency, err: (err as Error).message }, "scoring degraded");
+      },
+    },
+    router,
+    decisions,
+    budget,
+    queue,
+    store,
+    log,
+    metrics,
+    overflowAction: config.reviewOverflowAction,
+    reviewSlaMs: config.reviewSlaMinutes * 60_000,
+    onError: (step, err) => {
+      metrics.dependencyErrors.inc({ dependency: step });
+      logger.warn({ step, err: (err as Error).message }, "side effect failed; the decision was still served");
+    },
+    now,
+  });
+
+  const app = await buildApp({
+    store,
+    features,
+    scorer,
+    keys: res.keys,
+    logger,
+    registry,
+    bodyLimitBytes: config.bodyLimitBytes,
+    readiness: {
+      problems: async () => (redis && redis.status !== "ready" ? [`redis is ${redis.status}`] : []),
+    },
+  });
+
+  const closers: Closer[] = [
+    { name: "http server", close: () => app.close() },
+    { name: "decision log", close: () => log.close() },
+    { name: "rules watcher", close: async () => rules.close() },
+    { name: "models", close: async () => void (await Promise.all(router.all().map((m) => (m as LoadedModel).close()))) },
+  ];
+  return { app, store, router, rules, log, closers };
+}

@@ -1,0 +1,105 @@
+import type { FeatureSet, FeatureVector } from "../../../../feature-store/src/definitions/feature-set.ts";
+import type { Checkout } from "../../../../feature-store/src/events/index.ts";
+import { combine, modelAction } from "./policy.ts";
+import type { Action, Mode, PipelineResult, Reason, RulesPort, ScoringModel } from "./types.ts";
+
+export interface PipelineDeps {
+  readonly features: FeatureSet;
+  /** One round trip to the online store; rejects on failure or timeout. */
+  readFeatures(checkout: Checkout): Promise<FeatureVector>;
+  readonly rules: RulesPort;
+  /** false when the kill-switch (or a per-version switch) has taken this model out. */
+  modelEnabled(model: ScoringModel): boolean;
+  /** Threshold overrides from configuration, if any. */
+  readonly thresholds?: { review?: number; block?: number };
+  readonly reasonsFromModel: number;
+  /** Called when a dependency fails; the pipeline degrades instead of throwing. */
+  onDependencyError(dependency: "features" | "model", err: unknown): void;
+}
+
+const now = () => performance.now();
+const ms = (from: number, to: number) => Math.round((to - from) * 1000) / 1000;
+
+/**
+ * features → rules → model → policy, as plain functions over injected ports: no HTTP, Redis or ONNX
+ * types here. It never throws for a valid checkout: a failed feature read degrades to request-time
+ * features and rules; a failed model degrades to rules.
+ */
+export async function runPipeline(deps: PipelineDeps, checkout: Checkout, model: ScoringModel | null): Promise<PipelineResult> {
+  const t0 = now();
+  const asOf = Date.parse(checkout.occurred_at);
+  let mode: Mode = "normal";
+  let degradedBecause: PipelineResult["degradedBecause"];
+  let vector: FeatureVector;
+  try {
+    vector = await deps.readFeatures(checkout);
+  } catch (err) {
+    deps.onDependencyError("features", err);
+    mode = "degraded";
+    degradedBecause = "features";
+    // Request-time features still compute; every stored feature takes its default.
+    vector = deps.features.compute(checkout, asOf, []);
+  }
+  const t1 = now();
+
+  const featureRecord = deps.features.toRecord(vector);
+  const ruleOutcome = deps.rules.evaluate({ features: featureRecord, checkout });
+  const t2 = now();
+
+  let score: number | null = null;
+  let rawScore: number | null = null;
+  let modelAct: Action | undefined;
+  let used: ScoringModel | null = null;
+  if (model && mode === "normal" && !deps.modelEnabled(model)) mode = "rules_only";
+  if (model && mode === "normal") {
+    try {
+      const p = await model.predict(vector.values);
+      score = p.calibrated;
+      rawScore = p.raw;
+      used = model;
+      modelAct = modelAction(score, {
+        review: deps.thresholds?.review ?? model.thresholds.review,
+        block: deps.thresholds?.block ?? model.thresholds.block,
+      });
+    } catch (err) {
+      deps.onDependencyError("model", err);
+      mode = "degraded";
+      degradedBecause = "model";
+    }
+  } else if (!model && mode === "normal") {
+    mode = "rules_only";
+  }
+  const t3 = now();
+
+  const decision = combine(ruleOutcome.action, modelAct);
+  const reasons: Reason[] = ruleOutcome.fired
+    .filter((r) => !r.shadow)
+    .map((r) => ({ code: r.code, detail: r.detail }));
+  if (used && decision !== "allow") {
+    for (const c of used.topReasons(vector.values, deps.reasonsFromModel)) {
+      reasons.push({
+        code: `MODEL_${c.feature.toUpperCase()}`,
+        detail: `${c.feature}=${round(c.value)} raised the score (+${round(c.contribution)} log-odds)`,
+      });
+    }
+  }
+  const t4 = now();
+  return {
+    decision,
+    score,
+    rawScore,
+    mode,
+    reasons,
+    rules: ruleOutcome.fired,
+    model: used ? { name: used.name, version: used.version } : null,
+    features: vector.values,
+    missing: vector.missing,
+    stale: vector.stale,
+    timings: { features: ms(t0, t1), rules: ms(t1, t2), model: ms(t2, t3), policy: ms(t3, t4), total: ms(t0, t4) },
+    ...(degradedBecause ? { degradedBecause } : {}),
+  };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

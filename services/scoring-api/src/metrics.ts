@@ -1,0 +1,96 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { METRIC_PREFIX } from "../../common/src/metrics.ts";
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.2, 0.5, 1];
+
+/** Every label set is bounded: modes, decisions, stages, rule ids and feature names are finite. */
+export function createApiMetrics(registry: Registry) {
+  const r = [registry];
+  return {
+    scoreDuration: new Histogram({
+      name: `${METRIC_PREFIX}score_duration_seconds`,
+      help: "Time to answer POST /v1/score, by mode and decision",
+      labelNames: ["mode", "decision"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: r,
+    }),
+    stageDuration: new Histogram({
+      name: `${METRIC_PREFIX}score_stage_duration_seconds`,
+      help: "Time spent per pipeline stage",
+      labelNames: ["stage"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: r,
+    }),
+    decisions: new Counter({
+      name: `${METRIC_PREFIX}decisions_total`,
+      help: "Decisions returned, by decision, mode and deciding model role",
+      labelNames: ["decision", "mode", "role"] as const,
+      registers: r,
+    }),
+    ruleHits: new Counter({
+      name: `${METRIC_PREFIX}rule_hits_total`,
+      help: "Rules that matched, active and shadow",
+      labelNames: ["rule", "action", "shadow"] as const,
+      registers: r,
+    }),
+    idempotentReplays: new Counter({
+      name: `${METRIC_PREFIX}idempotent_replays_total`,
+      help: "Retried checkouts answered from the stored decision",
+      registers: r,
+    }),
+    idempotencyConflicts: new Counter({
+      name: `${METRIC_PREFIX}idempotency_conflicts_total`,
+      help: "Same event_id with a different body (409)",
+      registers: r,
+    }),
+    reviewOverflow: new Counter({
+      name: `${METRIC_PREFIX}review_overflow_total`,
+      help: "Checkouts bound for review that got the overflow action because the daily budget was spent",
+      labelNames: ["action"] as const,
+      registers: r,
+    }),
+    reviewCasesOpened: new Counter({
+      name: `${METRIC_PREFIX}review_cases_opened_total`,
+      help: "Review cases opened",
+      registers: r,
+    }),
+    dependencyErrors: new Counter({
+      name: `${METRIC_PREFIX}dependency_errors_total`,
+      help: "Failures of a dependency on the scoring path, by dependency and step",
+      labelNames: ["dependency"] as const,
+      registers: r,
+    }),
+    decisionsDropped: new Counter({
+      name: `${METRIC_PREFIX}decisions_dropped_total`,
+      help: "Decision records not published to Kafka (buffer full, Kafka away, or no Kafka configured)",
+      labelNames: ["reason"] as const,
+      registers: r,
+    }),
+    shadowScores: new Counter({
+      name: `${METRIC_PREFIX}shadow_scores_total`,
+      help: "Shadow model scores, and whether their decision differed from the served one",
+      labelNames: ["model_version", "agrees"] as const,
+      registers: r,
+    }),
+    featuresMissing: new Counter({
+      name: `${METRIC_PREFIX}features_missing_total`,
+      help: "Features served their default because the entity or input was absent",
+      labelNames: ["feature"] as const,
+      registers: r,
+    }),
+    featuresStale: new Counter({
+      name: `${METRIC_PREFIX}features_stale_total`,
+      help: "Features served their default because the stored value was older than its max age",
+      labelNames: ["feature"] as const,
+      registers: r,
+    }),
+    modelInfo: new Gauge({
+      name: `${METRIC_PREFIX}model_info`,
+      help: "Loaded models (value 1), by role, name and version",
+      labelNames: ["role", "name", "version"] as const,
+      registers: r,
+    }),
+  };
+}
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

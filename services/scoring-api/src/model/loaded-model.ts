@@ -1,0 +1,57 @@
+import type { Contribution, ScoringModel } from "../decision/types.ts";
+import { TreeExplainer } from "./explain/explainer.ts";
+import { loadManifest } from "./manifest.ts";
+import { OnnxModel } from "./onnx-model.ts";
+
+/**
+ * A model version ready to serve: manifest checked against the running feature set (skew guard),
+ * ONNX session warmed, explainer loaded from the same artifact.
+ */
+export class LoadedModel implements ScoringModel {
+  private constructor(
+    private readonly onnx: OnnxModel,
+    private readonly explainer: TreeExplainer,
+    readonly dir: string,
+  ) {}
+
+  static async load(dir: string, running: { version: string; names: readonly string[] }): Promise<LoadedModel> {
+    const manifest = await loadManifest(dir, running);
+    const onnx = await OnnxModel.load(dir, manifest);
+    const explainer = await TreeExplainer.load(dir, manifest.features);
+    await onnx.warm();
+    // TreeSHAP walks every tree: compile its hot loop before the first review or block needs it.
+    const zeros = new Array<number>(manifest.features.length).fill(0);
+    for (let i = 0; i < 50; i++) explainer.topPositive(zeros, 3);
+    return new LoadedModel(onnx, explainer, dir);
+  }
+
+  get name() {
+    return this.onnx.manifest.name;
+  }
+
+  get version() {
+    return this.onnx.manifest.version;
+  }
+
+  get thresholds() {
+    return this.onnx.manifest.thresholds;
+  }
+
+  get reviewCapacityPerDay() {
+    return this.onnx.manifest.review_capacity_per_day;
+  }
+
+  async predict(features: readonly number[]) {
+    const [p] = await this.onnx.predict([features]);
+    if (!p) throw new Error("the model returned no prediction");
+    return p;
+  }
+
+  topReasons(features: readonly number[], k: number): Contribution[] {
+    return this.explainer.topPositive(features, k);
+  }
+
+  close(): Promise<void> {
+    return this.onnx.close();
+  }
+}

@@ -1,0 +1,39 @@
+import type { ScoringModel } from "../decision/types.ts";
+
+export type ModelRole = "champion" | "canary";
+
+/** FNV-1a: stable across processes and releases, so a user stays on one side of a canary. */
+export function bucketOf(key: string, buckets = 10_000): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % buckets;
+}
+
+export interface CanaryConfig {
+  readonly model: ScoringModel;
+  /** Share of users (0–100) whose checkouts the canary decides. */
+  readonly percent: number;
+}
+
+/** Chooses the deciding model per user (champion or canary) and lists the shadow models. */
+export class ModelRouter {
+  constructor(
+    readonly champion: ScoringModel,
+    readonly canary: CanaryConfig | undefined,
+    readonly shadows: readonly ScoringModel[],
+  ) {}
+
+  route(userId: string): { model: ScoringModel; role: ModelRole } {
+    if (this.canary && bucketOf(userId) < this.canary.percent * 100) {
+      return { model: this.canary.model, role: "canary" };
+    }
+    return { model: this.champion, role: "champion" };
+  }
+
+  all(): ScoringModel[] {
+    return [this.champion, ...(this.canary ? [this.canary.model] : []), ...this.shadows];
+  }
+}

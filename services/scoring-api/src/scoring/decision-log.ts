@@ -1,0 +1,92 @@
+import type { Producer } from "kafkajs";
+
+/** One line of the training log: the exact features served, every version, mode and timings. */
+export interface DecisionRecord {
+  readonly event_id: string;
+  readonly kind: "decision" | "shadow";
+  readonly [key: string]: unknown;
+}
+
+export interface DecisionLog {
+  /** Never blocks and never throws: scoring must not wait on Kafka. */
+  publish(record: DecisionRecord): void;
+  close(): Promise<void>;
+}
+
+export interface KafkaDecisionLogOptions {
+  readonly topic: string;
+  /** Records held while Kafka is slow or away; beyond it new records are dropped and counted. */
+  readonly maxBuffered: number;
+  readonly flushIntervalMs: number;
+  readonly maxBatch: number;
+  onDropped(count: number): void;
+  onError(err: unknown): void;
+}
+
+/**
+ * Buffers decisions and sends them in batches from a timer. The buffer is bounded: during a Kafka
+ * outage the service keeps scoring at full speed and drops the overflow, counted, rather than
+ * growing its heap (and its GC pauses) without limit.
+ */
+export class KafkaDecisionLog implements DecisionLog {
+  private buffer: DecisionRecord[] = [];
+  private sending = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly options: KafkaDecisionLogOptions,
+  ) {
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  publish(record: DecisionRecord): void {
+    if (this.buffer.length >= this.options.maxBuffered) {
+      this.options.onDropped(1);
+      return;
+    }
+    this.buffer.push(record);
+  }
+
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  async flush(): Promise<void> {
+    if (this.sending || this.buffer.length === 0) return;
+    this.sending = true;
+    const batch = this.buffer.slice(0, this.options.maxBatch);
+    try {
+      await this.producer.send({
+        topic: this.options.topic,
+        acks: 1,
+        messages: batch.map((r) => ({ key: r.event_id, value: JSON.stringify(r) })),
+      });
+      this.buffer.splice(0, batch.length);
+    } catch (err) {
+      this.options.onError(err);
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Flushes what it can; the producer belongs to whoever created it. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    for (let i = 0; i < 20 && this.buffer.length > 0; i++) {
+      await this.flush();
+      if (this.buffer.length > 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (this.buffer.length > 0) this.options.onDropped(this.buffer.length);
+  }
+}
+
+/** Without Kafka (the embedded default) there is no training log; the count says what was not kept. */
+export class DiscardingDecisionLog implements DecisionLog {
+  constructor(private readonly onDiscarded: () => void) {}
+  publish(): void {
+    this.onDiscarded();
+  }
+  async close(): Promise<void> {}
+}

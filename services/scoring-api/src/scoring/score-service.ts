@@ -1,0 +1,233 @@
+import type { Checkout } from "../../../../feature-store/src/events/index.ts";
+import { toEur } from "../../../../feature-store/src/definitions/money.ts";
+import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
+import { update } from "../../../../feature-store/src/update/update.ts";
+import { AppError } from "../../../common/src/errors.ts";
+import { type PipelineDeps, runPipeline } from "../decision/pipeline.ts";
+import { modelAction } from "../decision/policy.ts";
+import type { Action, PipelineResult } from "../decision/types.ts";
+import type { ApiMetrics } from "../metrics.ts";
+import type { ModelRouter } from "../model/model-router.ts";
+import type { ReviewBudget } from "../review/review-budget.ts";
+import { caseIdFor, type ReviewQueue } from "../review/review-queue.ts";
+import { bodyHash } from "./body-hash.ts";
+import type { DecisionLog } from "./decision-log.ts";
+import type { DecisionStore } from "./decision-store.ts";
+
+export interface ScoreResponse {
+  event_id: string;
+  decision: Action;
+  score: number | null;
+  reasons: { code: string; detail: string }[];
+  rules: { id: string; action: Action; shadow: boolean }[];
+  model: { name: string; version: string } | null;
+  feature_set: string;
+  rules_version: string;
+  mode: PipelineResult["mode"];
+  timings_ms: PipelineResult["timings"];
+  review_case_id?: string;
+}
+
+export interface ScoreServiceDeps {
+  readonly pipeline: PipelineDeps;
+  readonly router: ModelRouter;
+  readonly decisions: DecisionStore;
+  readonly budget: ReviewBudget;
+  readonly queue: ReviewQueue;
+  readonly store: OnlineStore;
+  readonly log: DecisionLog;
+  readonly metrics: ApiMetrics;
+  readonly overflowAction: Exclude<Action, "review">;
+  readonly reviewSlaMs: number;
+  /** A side effect failed; the response is still served. */
+  onError(step: string, err: unknown): void;
+  /** Wall clock for review budgets and SLA deadlines (tests pin it). */
+  now(): number;
+}
+
+/**
+ * One checkout from request to answer: idempotency, the decision pipeline, the review budget and
+ * queue, the checkout-velocity update, the training log, and shadow scoring after the answer.
+ */
+export class ScoreService {
+  constructor(private readonly deps: ScoreServiceDeps) {}
+
+  async score(checkout: Checkout): Promise<ScoreResponse> {
+    const d = this.deps;
+    const hash = bodyHash(checkout);
+    const known = await this.tryRead(checkout.event_id);
+    if (known) return this.replay(known, hash);
+
+    const { model, role } = d.router.route(checkout.user.id);
+    const result = await runPipeline(d.pipeline, checkout, model);
+    let decision = result.decision;
+    const reasons = [...result.reasons];
+    let reviewCaseId: string | undefined;
+    if (decision === "review") {
+      if (await this.takeReview()) {
+        reviewCaseId = caseIdFor(checkout.event_id);
+      } else {
+        decision = d.overflowAction;
+        d.metrics.reviewOverflow.inc({ action: decision });
+        reasons.push({ code: "REVIEW_CAPACITY_SPENT", detail: `daily review budget of ${d.budget.capacity} spent` });
+      }
+    }
+    const response: ScoreResponse = {
+      event_id: checkout.event_id,
+      decision,
+      score: result.score,
+      reasons,
+      rules: result.rules.map((r) => ({ id: r.id, action: r.action, shadow: r.shadow })),
+      model: result.model,
+      feature_set: d.pipeline.features.version,
+      rules_version: d.pipeline.rules.version,
+      mode: result.mode,
+      timings_ms: result.timings,
+      ...(reviewCaseId ? { review_case_id: reviewCaseId } : {}),
+    };
+
+    const stored = await this.tryStore(checkout.event_id, { bodyHash: hash, response });
+    if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
+
+    await Promise.all([
+      reviewCaseId ? this.openCase(checkout, result, reviewCaseId) : undefined,
+      this.recordVelocity(checkout),
+    ]);
+    this.observe(response, result, role);
+    d.log.publish({
+      kind: "decision",
+      event_id: checkout.event_id,
+      occurred_at: checkout.occurred_at,
+      scored_at: new Date(d.now()).toISOString(),
+      decision,
+      score: result.score,
+      raw_score: result.rawScore,
+      mode: result.mode,
+      model: result.model,
+      model_role: role,
+      feature_set: response.feature_set,
+      rules_version: response.rules_version,
+      features: d.pipeline.features.toRecord({ values: result.features, missing: [], stale: [] }),
+      missing: result.missing,
+      stale: result.stale,
+      rules: result.rules,
+      reasons,
+      timings_ms: result.timings,
+      review_case_id: reviewCaseId ?? null,
+    });
+    if (d.router.shadows.length > 0 && result.mode === "normal") {
+      setImmediate(() => void this.scoreShadows(checkout.event_id, result));
+    }
+    return response;
+  }
+
+  private replay(stored: { bodyHash: string; response: unknown }, hash: string): ScoreResponse {
+    if (stored.bodyHash !== hash) {
+      this.deps.metrics.idempotencyConflicts.inc();
+      throw new AppError(
+        "idempotency_conflict",
+        "/event_id: this event_id was already scored with a different body; send a new event_id for a new checkout",
+        409,
+        "/event_id",
+      );
+    }
+    this.deps.metrics.idempotentReplays.inc();
+    return stored.response as ScoreResponse;
+  }
+
+  // Each side effect below degrades on its own: a Redis hiccup costs idempotency or a case,
+  // never the answer to the checkout.
+  private async tryRead(eventId: string) {
+    try {
+      return await this.deps.decisions.get(eventId);
+    } catch (err) {
+      this.deps.onError("decision_store_read", err);
+      return null;
+    }
+  }
+
+  private async tryStore(eventId: string, value: { bodyHash: string; response: ScoreResponse }) {
+    try {
+      return await this.deps.decisions.putIfAbsent(eventId, value);
+    } catch (err) {
+      this.deps.onError("decision_store_write", err);
+      return value;
+    }
+  }
+
+  private async takeReview(): Promise<boolean> {
+    try {
+      return await this.deps.budget.tryTake(new Date(this.deps.now()));
+    } catch (err) {
+      // Without the shared budget we cannot know it is spent; a review is the cautious answer.
+      this.deps.onError("review_budget", err);
+      return true;
+    }
+  }
+
+  private async openCase(checkout: Checkout, result: PipelineResult, caseId: string) {
+    const amountEur = toEur(checkout.booking.amount, checkout.booking.currency);
+    const createdAt = this.deps.now();
+    try {
+      const opened = await this.deps.queue.open({
+        caseId,
+        eventId: checkout.event_id,
+        userId: checkout.user.id,
+        paymentInstrumentId: checkout.payment.instrument_id,
+        score: result.score,
+        amountEur,
+        priority: (result.score ?? 1) * amountEur,
+        reasons: result.reasons,
+        createdAt,
+        slaDeadline: createdAt + this.deps.reviewSlaMs,
+      });
+      if (opened) this.deps.metrics.reviewCasesOpened.inc();
+    } catch (err) {
+      this.deps.onError("review_queue", err);
+    }
+  }
+
+  /** The scored checkout counts in the velocity features, so the next checkout of a burst sees it. */
+  private async recordVelocity(checkout: Checkout) {
+    try {
+      await this.deps.store.apply(update({ type: "checkout", ...checkout }));
+    } catch (err) {
+      this.deps.onError("velocity_update", err);
+    }
+  }
+
+  private observe(response: ScoreResponse, result: PipelineResult, role: string) {
+    const m = this.deps.metrics;
+    m.decisions.inc({ decision: response.decision, mode: response.mode, role });
+    m.scoreDuration.observe({ mode: response.mode, decision: response.decision }, result.timings.total / 1000);
+    for (const stage of ["features", "rules", "model", "policy"] as const) {
+      m.stageDuration.observe({ stage }, result.timings[stage] / 1000);
+    }
+    for (const r of result.rules) m.ruleHits.inc({ rule: r.id, action: r.action, shadow: String(r.shadow) });
+    for (const f of result.missing) m.featuresMissing.inc({ feature: f });
+    for (const f of result.stale) m.featuresStale.inc({ feature: f });
+  }
+
+  private async scoreShadows(eventId: string, served: PipelineResult) {
+    for (const shadow of this.deps.router.shadows) {
+      if (!this.deps.pipeline.modelEnabled(shadow)) continue;
+      try {
+        const p = await shadow.predict(served.features);
+        const action = modelAction(p.calibrated, shadow.thresholds);
+        const agrees = String(action === served.decision);
+        this.deps.metrics.shadowScores.inc({ model_version: shadow.version, agrees });
+        this.deps.log.publish({
+          kind: "shadow",
+          event_id: eventId,
+          model: { name: shadow.name, version: shadow.version },
+          score: p.calibrated,
+          raw_score: p.raw,
+          decision: action,
+          served_decision: served.decision,
+        });
+      } catch (err) {
+        this.deps.onError("shadow_model", err);
+      }
+    }
+  }
+}
