@@ -32,6 +32,7 @@ export class IngestHarness {
   readonly groupId: string;
   readonly redis: Redis;
   readonly store: RedisStore;
+  readonly keyPrefix: string;
   private readonly running: FeatureIngest[] = [];
 
   constructor(name: string) {
@@ -39,7 +40,8 @@ export class IngestHarness {
     this.topics = topicNames(`${uniqueTopic(name)}.`);
     this.groupId = uniqueGroup(name);
     this.redis = new Redis(redisUrl());
-    this.store = new RedisStore(this.redis, { keyPrefix: uniquePrefix(name) });
+    this.keyPrefix = uniquePrefix(name);
+    this.store = new RedisStore(this.redis, { keyPrefix: this.keyPrefix });
   }
 
   async createTopics(partitions = 1): Promise<void> {

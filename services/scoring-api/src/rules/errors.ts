@@ -1,0 +1,25 @@
+import { AppError } from "../../../common/src/errors.ts";
+
+export type RulesErrorCode =
+  | "rules_io"
+  | "rules_yaml"
+  | "rules_schema"
+  | "rules_duplicate_id"
+  | "rules_cel_syntax"
+  | "rules_cel_type"
+  | "rules_template";
+
+/**
+ * Why a rules file was refused. `ruleId` names the offending rule when there is one, so an
+ * operator reading a log line or an alert knows where to look without opening a debugger.
+ */
+export class RulesError extends AppError {
+  constructor(
+    code: RulesErrorCode,
+    message: string,
+    readonly ruleId?: string,
+  ) {
+    super(code, message);
+    this.name = "RulesError";
+  }
+}
