@@ -91,12 +91,24 @@ export function validateAgainst<T>(schema: TSchema, value: unknown): T {
   return value as T;
 }
 
-/** Date.parse accepts 2026-02-30 by rolling over; a real instant must round-trip its calendar date. */
+/**
+ * Date.parse rolls 2026-02-30 over to March and T24:00 over to the next day; a real instant must
+ * name a calendar date and a time of day that exist (RFC 3339: hours 00–23, no leap seconds here).
+ */
 function isRealInstant(ts: string): boolean {
-  const ms = Date.parse(ts);
-  if (Number.isNaN(ms)) return false;
-  const [y, m, d] = ts.slice(0, 10).split("-").map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(y, m - 1, d));
+  if (Number.isNaN(Date.parse(ts))) return false;
+  const [y, m, d, hh, mm, ss] = [
+    ts.slice(0, 4),
+    ts.slice(5, 7),
+    ts.slice(8, 10),
+    ts.slice(11, 13),
+    ts.slice(14, 16),
+    ts.slice(17, 19),
+  ].map(Number) as [number, number, number, number, number, number];
+  if (hh > 23 || mm > 59 || ss > 59) return false;
+  const probe = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
+  probe.setUTCFullYear(y, m - 1, d);
   return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
 }
 

@@ -57,7 +57,8 @@ const names = [...Object.values(topics.input), topics.deadLetter];
 await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: 3 })) });
 for (let ready = false; !ready; await new Promise((r) => setTimeout(r, 100))) {
   const meta = await admin.fetchTopicMetadata({ topics: names }).catch(() => null);
-  ready = meta?.topics.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0)) ?? false;
+  ready =
+    meta?.topics.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0)) ?? false;
 }
 await admin.disconnect();
 

@@ -32,6 +32,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Kafka consumer runs (unknown fields rejected, dates checked, card numbers refused), never
   // coerced or stripped by Ajv.
   app.setValidatorCompiler(() => () => true);
+  // Every body is JSON; a text/plain checkout should hear "wrong media type", not "expected object".
+  app.removeContentTypeParser("text/plain");
   installErrorHandling(app);
   await app.register(swagger, {
     openapi: {

@@ -21,7 +21,7 @@ import { ModelRouter } from "./model/model-router.ts";
 import { MemoryReviewBudget, RedisReviewBudget } from "./review/review-budget.ts";
 import { MemoryReviewQueue, RedisReviewQueue } from "./review/review-queue.ts";
 import { RulesWatcher } from "./rules/index.ts";
-import { DiscardingDecisionLog, type DecisionLog, KafkaDecisionLog } from "./scoring/decision-log.ts";
+import { type DecisionLog, DiscardingDecisionLog, KafkaDecisionLog } from "./scoring/decision-log.ts";
 import { MemoryDecisionStore, RedisDecisionStore } from "./scoring/decision-store.ts";
 import { ScoreService } from "./scoring/score-service.ts";
 import { withTimeout } from "./with-timeout.ts";
@@ -64,14 +64,22 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const champion = await loadModel(config.modelDir ?? (await championDir(config.championPointer)));
   const canary = config.canaryModelDir ? await loadModel(config.canaryModelDir) : undefined;
   const shadows = await Promise.all(config.shadowModelDirs.map(loadModel));
-  const router = new ModelRouter(champion, canary && { model: canary, percent: config.canaryPercent }, shadows);
+  const router = new ModelRouter(
+    champion,
+    canary && { model: canary, percent: config.canaryPercent },
+    shadows,
+  );
   metrics.modelInfo.set({ role: "champion", name: champion.name, version: champion.version }, 1);
   if (canary) metrics.modelInfo.set({ role: "canary", name: canary.name, version: canary.version }, 1);
   for (const s of shadows) metrics.modelInfo.set({ role: "shadow", name: s.name, version: s.version }, 1);
 
   const rules = await RulesWatcher.start(config.rulesFile, {
     onReload: (version) => logger.info({ rulesVersion: version }, "rules reloaded"),
-    onError: (err) => logger.error({ code: err.code, err: err.message }, "rules file rejected; the last good version keeps running"),
+    onError: (err) =>
+      logger.error(
+        { code: err.code, err: err.message },
+        "rules file rejected; the last good version keeps running",
+      ),
     onEvalError: (err, version) => {
       metrics.dependencyErrors.inc({ dependency: "rule_eval" });
       logger.warn({ rule: err.id, rulesVersion: version, err: err.message }, "rule failed to evaluate");
@@ -103,7 +111,8 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const scorer = new ScoreService({
     pipeline: {
       features,
-      readFeatures: (c) => withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
+      readFeatures: (c) =>
+        withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
       rules: rules.engine,
       modelEnabled: () => true,
       thresholds: {
@@ -149,7 +158,10 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     { name: "http server", close: () => app.close() },
     { name: "decision log", close: () => log.close() },
     { name: "rules watcher", close: async () => rules.close() },
-    { name: "models", close: async () => void (await Promise.all(router.all().map((m) => (m as LoadedModel).close()))) },
+    {
+      name: "models",
+      close: async () => void (await Promise.all(router.all().map((m) => (m as LoadedModel).close()))),
+    },
   ];
   return { app, store, router, rules, log, closers };
 }

@@ -1,5 +1,5 @@
-import { EnvReader } from "../../common/src/env.ts";
 import { DEFAULT_TOPIC_PREFIX } from "../../../feature-store/src/events/index.ts";
+import { EnvReader } from "../../common/src/env.ts";
 import { type ApiKey, parseApiKeys } from "./auth/api-keys.ts";
 
 export interface ApiConfig {
@@ -68,7 +68,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     bodyLimitBytes: r.int("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: r.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
   };
-  if (config.canaryPercent > 0 && !config.canaryModelDir) r.problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
+  if (config.canaryPercent > 0 && !config.canaryModelDir)
+    r.problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
   if (
     config.reviewThreshold !== undefined &&
     config.blockThreshold !== undefined &&

@@ -24,7 +24,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const fe = err as FastifyError;
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const code = fe.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "body_too_large" : "bad_request";
+      const code =
+        fe.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+          ? "body_too_large"
+          : fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+            ? "unsupported_media_type"
+            : "bad_request";
       const field = fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ? "content-type" : "/";
       return send(reply, fe.statusCode, { error: { code, message: fe.message, field } });
     }

@@ -28,10 +28,16 @@ if (keys.length === 0) {
 }
 
 const redis = config.redisUrl
-  ? createRedisClient(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, name: "riskgate-scoring-api" })
+  ? createRedisClient(config.redisUrl, {
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      name: "riskgate-scoring-api",
+    })
   : undefined;
 if (redis) closers.push({ name: "redis", close: async () => void (await redis.quit()) });
-else logger.warn("REDIS_URL is not set: features, decisions and review cases live in process memory (not for production)");
+else
+  logger.warn(
+    "REDIS_URL is not set: features, decisions and review cases live in process memory (not for production)",
+  );
 
 let producer: ReturnType<Kafka["producer"]> | undefined;
 if (config.kafkaBrokers.length > 0) {
@@ -49,7 +55,14 @@ if (config.kafkaBrokers.length > 0) {
   logger.warn("KAFKA_BROKERS is not set: decisions are not published (no training log)");
 }
 
-const composed = await composeScoringApi({ config, logger, registry, keys, ...(redis ? { redis } : {}), ...(producer ? { producer } : {}) });
+const composed = await composeScoringApi({
+  config,
+  logger,
+  registry,
+  keys,
+  ...(redis ? { redis } : {}),
+  ...(producer ? { producer } : {}),
+});
 await composed.app.listen({ port: config.port, host: config.host });
 logger.info(
   {

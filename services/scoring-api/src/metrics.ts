@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { METRIC_PREFIX } from "../../common/src/metrics.ts";
 
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.2, 0.5, 1];
+const LATENCY_BUCKETS = [
+  0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.2, 0.5, 1,
+];
 
 /** Every label set is bounded: modes, decisions, stages, rule ids and feature names are finite. */
 export function createApiMetrics(registry: Registry) {

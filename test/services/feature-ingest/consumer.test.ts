@@ -4,8 +4,8 @@ import type { DomainEvent } from "../../../feature-store/src/events/index.ts";
 import type { EventUpdate, OnlineStore } from "../../../feature-store/src/online/contract.ts";
 import { DLQ_HEADERS } from "../../../services/feature-ingest/src/dead-letter.ts";
 import { account, checkoutMessage, label, listing, payment, T0 } from "../../support/events.ts";
-import { consumedCount, IngestHarness, memoryStoreWith, probeFeatures } from "./harness.ts";
 import { waitFor } from "../../support/services.ts";
+import { consumedCount, IngestHarness, memoryStoreWith, probeFeatures } from "./harness.ts";
 
 const ids = { users: ["u_1", "u_2", "u_3"], instruments: ["pi_1", "pi_2"], devices: ["d_1", "d_2"] };
 
@@ -77,7 +77,10 @@ describe("feature-ingest on real Kafka and Redis", () => {
     const events = eventStream(300);
     await harness.produce(events);
     const { metrics } = await harness.startIngest();
-    await waitFor(async () => (await consumedCount(metrics)) >= events.length, { timeoutMs: 60_000, what: "all events consumed" });
+    await waitFor(async () => (await consumedCount(metrics)) >= events.length, {
+      timeoutMs: 60_000,
+      what: "all events consumed",
+    });
     const expected = await probeFeatures(memoryStoreWith(events), T0, ids);
     expect(await probeFeatures(harness.store, T0, ids)).toEqual(expected);
     // The comparison means something only if the probes see real state.
@@ -114,14 +117,20 @@ describe("feature-ingest on real Kafka and Redis", () => {
       },
     };
     const a = await harness.startIngest(crashing);
-    await waitFor(async () => (await consumedCount(a.metrics)) >= 100, { timeoutMs: 60_000, what: "first instance progressing" });
+    await waitFor(async () => (await consumedCount(a.metrics)) >= 100, {
+      timeoutMs: 60_000,
+      what: "first instance progressing",
+    });
     await a.ingest.stop();
 
     await harness.produce(second);
     const b = await harness.startIngest();
     const all = [...first, ...second];
     const expected = await probeFeatures(memoryStoreWith(all), T0 + HOUR, ids);
-    await waitFor(async () => JSON.stringify(await probeFeatures(h.store, T0 + HOUR, ids)) === JSON.stringify(expected), { timeoutMs: 60_000, what: "features to converge after restart" });
+    await waitFor(
+      async () => JSON.stringify(await probeFeatures(h.store, T0 + HOUR, ids)) === JSON.stringify(expected),
+      { timeoutMs: 60_000, what: "features to converge after restart" },
+    );
     expect(crashed).toBe(true);
     expect(await consumedCount(b.metrics)).toBeGreaterThan(0);
     expect(await probeFeatures(harness.store, T0 + HOUR, ids)).toEqual(expected);
@@ -145,7 +154,10 @@ describe("feature-ingest on real Kafka and Redis", () => {
     }
     await harness.produce(deliveries);
     const { metrics } = await harness.startIngest();
-    await waitFor(async () => (await consumedCount(metrics)) >= 1000, { timeoutMs: 60_000, what: "1,000 deliveries consumed" });
+    await waitFor(async () => (await consumedCount(metrics)) >= 1000, {
+      timeoutMs: 60_000,
+      what: "1,000 deliveries consumed",
+    });
     expect(await probeFeatures(harness.store, T0, ids)).toEqual(
       await probeFeatures(memoryStoreWith(unique), T0, ids),
     );
@@ -169,7 +181,10 @@ describe("feature-ingest on real Kafka and Redis", () => {
       ...good.slice(5),
     ]);
     const { metrics } = await harness.startIngest();
-    await waitFor(async () => (await consumedCount(metrics)) >= good.length, { timeoutMs: 60_000, what: "good events after poison" });
+    await waitFor(async () => (await consumedCount(metrics)) >= good.length, {
+      timeoutMs: 60_000,
+      what: "good events after poison",
+    });
 
     const consumer = harness.kafka.consumer({ groupId: `${harness.groupId}-dlq-reader` });
     const letters: { code: string; field: string; offset: string }[] = [];

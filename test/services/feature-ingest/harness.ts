@@ -22,7 +22,14 @@ import {
   type IngestMetrics,
 } from "../../../services/feature-ingest/src/ingest-metrics.ts";
 import { checkout } from "../../support/events.ts";
-import { createKafka, createTopics, redisUrl, uniqueGroup, uniquePrefix, uniqueTopic } from "../../support/services.ts";
+import {
+  createKafka,
+  createTopics,
+  redisUrl,
+  uniqueGroup,
+  uniquePrefix,
+  uniqueTopic,
+} from "../../support/services.ts";
 
 export const features = new FeatureSet(FEATURES);
 

@@ -11,8 +11,8 @@ import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
 import { readCheckoutFeatures } from "../../../feature-store/src/online/read-features.ts";
 import { update } from "../../../feature-store/src/update/update.ts";
 import { type Generated, generate } from "../../models/simulator/support.ts";
-import { consumedCount, features, IngestHarness } from "./harness.ts";
 import { waitFor } from "../../support/services.ts";
+import { consumedCount, features, IngestHarness } from "./harness.ts";
 
 let world: Generated;
 let log: LogEntry[];
@@ -72,7 +72,10 @@ describe("training/serving skew", () => {
         const segment = log.slice(produced, probe).map((e) => e.event);
         await harness.produce(segment);
         produced = probe;
-        await waitFor(async () => (await consumedCount(metrics)) >= produced, { timeoutMs: 60_000, what: `events before ${probe}` });
+        await waitFor(async () => (await consumedCount(metrics)) >= produced, {
+          timeoutMs: 60_000,
+          what: `events before ${probe}`,
+        });
         const event = (log[probe] as LogEntry).event as CheckoutMessage;
         const vector = await readCheckoutFeatures(harness.store, features, body(event));
         const expected = trainingRows.get(event.event_id) as number[];

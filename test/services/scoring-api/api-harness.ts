@@ -4,8 +4,8 @@ import { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import { loadApiConfig } from "../../../services/scoring-api/src/config.ts";
 import { type Composed, composeScoringApi } from "../../../services/scoring-api/src/compose.ts";
+import { loadApiConfig } from "../../../services/scoring-api/src/config.ts";
 import { createKafka, redisUrl, uniquePrefix, uniqueTopic } from "../../support/services.ts";
 
 export const TOKENS = {

@@ -3,7 +3,7 @@ import { FeatureSet } from "../../../feature-store/src/definitions/feature-set.t
 import { FEATURES } from "../../../feature-store/src/definitions/features.ts";
 import { MINUTE } from "../../../feature-store/src/definitions/time.ts";
 import { checkout, payment, T0 } from "../../support/events.ts";
-import { type ApiHarness, startApi } from "./api-harness.ts";
+import { type ApiHarness, bearer, startApi, TOKENS } from "./api-harness.ts";
 
 const features = new FeatureSet(FEATURES);
 const harnesses: ApiHarness[] = [];
@@ -29,6 +29,7 @@ describe.each(stores)("feature read and event intake over HTTP (%s store)", (_na
       const res = await app.inject({
         method: "POST",
         url: "/v1/events",
+        headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
         payload: payment(`p${i}`, T0 - (i + 1) * MINUTE, { status }),
       });
       expect(res.statusCode).toBe(202);
@@ -37,12 +38,18 @@ describe.each(stores)("feature read and event intake over HTTP (%s store)", (_na
     const replay = await app.inject({
       method: "POST",
       url: "/v1/events",
+      headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
       payload: payment("p0", T0 - MINUTE),
     });
     expect(replay.statusCode).toBe(200);
     expect(replay.json().outcome).toBe("duplicate");
 
-    const res = await app.inject({ method: "POST", url: "/v1/features", payload: checkout("c1", T0) });
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/features",
+      headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
+      payload: checkout("c1", T0),
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.feature_set).toBe(features.version);
@@ -76,22 +83,40 @@ describe("bad input on the feature read", () => {
     ],
   ];
   it.each(cases)("%s → 400 naming the field", async (_label, payload, field) => {
-    const res = await app.inject({ method: "POST", url: "/v1/features", payload: payload as object });
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/features",
+      headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
+      payload: payload as object,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.field).toBe(field);
+  });
+
+  it("requires a score key to read features and an admin key to write events", async () => {
+    const read = await app.inject({ method: "POST", url: "/v1/features", payload: checkout("c", T0) });
+    expect(read.statusCode).toBe(401);
+    const write = await app.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: bearer(TOKENS.score),
+      payload: payment("p", T0),
+    });
+    expect(write.statusCode).toBe(403);
   });
 
   it("rejects non-JSON and oversized bodies with a 4xx, and stays healthy", async () => {
     const bad = await app.inject({
       method: "POST",
       url: "/v1/events",
-      headers: { "content-type": "application/json" },
+      headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
       payload: "{nope",
     });
     expect(bad.statusCode).toBe(400);
     const huge = await app.inject({
       method: "POST",
       url: "/v1/events",
+      headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
       payload: { text: "x".repeat(200_000) },
     });
     expect(huge.statusCode).toBe(413);

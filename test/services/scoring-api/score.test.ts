@@ -92,6 +92,7 @@ describe("POST /v1/score on the real stack", () => {
     const res = await h.app.inject({
       method: "POST",
       url: "/v1/features",
+      headers: { ...bearer(TOKENS.score), "content-type": "application/json" },
       payload: checkout("s-burst-probe", T0 + 3 * MINUTE, { user }),
     });
     expect(res.json().features.user_checkouts_1h).toBe(3);
@@ -186,7 +187,14 @@ describe("the decisions topic (training log)", () => {
     const h = await api({ kafka: true });
     const c = checkout("log-1", T0, { message: REVIEW_MESSAGE });
     // What the model will see, read just before scoring (reading applies nothing).
-    const features = (await h.app.inject({ method: "POST", url: "/v1/features", payload: c })).json();
+    const features = (
+      await h.app.inject({
+        method: "POST",
+        url: "/v1/features",
+        headers: { ...bearer(TOKENS.score), "content-type": "application/json" },
+        payload: c,
+      })
+    ).json();
     const served = (await score(h, c)).json();
     const consumer = createKafka("decisions-reader").consumer({ groupId: `${h.topicPrefix}reader` });
     const records: Record<string, unknown>[] = [];

@@ -32,12 +32,16 @@ export function parseApiKeys(raw: string): { keys: ApiKey[]; problems: string[] 
     .forEach((entry, i) => {
       const colon = entry.indexOf(":");
       const scopes = colon > 0 ? entry.slice(0, colon).split("+") : [];
-      const key = colon > 0 ? entry.slice(colon + 1) : "";
+      const key = colon > 0 ? entry.slice(colon + 1).trim() : "";
       const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
       if (colon <= 0 || bad.length > 0 || scopes.length === 0) {
-        problems.push(`RISKGATE_API_KEYS entry ${i + 1}: expected scopes:key with scopes from ${SCOPES.join(", ")}`);
+        problems.push(
+          `RISKGATE_API_KEYS entry ${i + 1}: expected scopes:key with scopes from ${SCOPES.join(", ")}`,
+        );
       } else if (key.length < 16) {
         problems.push(`RISKGATE_API_KEYS entry ${i + 1}: key shorter than 16 characters`);
+      } else if (/\s/.test(key)) {
+        problems.push(`RISKGATE_API_KEYS entry ${i + 1}: key contains white space (a bearer token cannot)`);
       } else {
         keys.push(apiKey(key, scopes as Scope[]));
       }
@@ -47,10 +51,9 @@ export function parseApiKeys(raw: string): { keys: ApiKey[]; problems: string[] 
 
 /** Keys for a development start with none configured: printed once, never stored. */
 export function generateKeys(): { keys: ApiKey[]; printable: Record<Scope, string> } {
-  const printable = Object.fromEntries(SCOPES.map((s) => [s, `rg_${s}_${randomBytes(18).toString("base64url")}`])) as Record<
-    Scope,
-    string
-  >;
+  const printable = Object.fromEntries(
+    SCOPES.map((s) => [s, `rg_${s}_${randomBytes(18).toString("base64url")}`]),
+  ) as Record<Scope, string>;
   return { keys: SCOPES.map((s) => apiKey(printable[s], [s])), printable };
 }
 

@@ -8,7 +8,7 @@ declare module "fastify" {
   }
 }
 
-/** A preHandler that admits requests whose bearer key carries the scope: 401 without a valid key, 403 without the scope. */
+/** An onRequest hook (it runs before the body is read) that admits requests whose bearer key carries the scope: 401 without a valid key, 403 without the scope. */
 export function requireScope(keys: readonly ApiKey[], scope: Scope) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     const header = req.headers.authorization;

@@ -25,7 +25,11 @@ const ms = (from: number, to: number) => Math.round((to - from) * 1000) / 1000;
  * types here. It never throws for a valid checkout: a failed feature read degrades to request-time
  * features and rules; a failed model degrades to rules.
  */
-export async function runPipeline(deps: PipelineDeps, checkout: Checkout, model: ScoringModel | null): Promise<PipelineResult> {
+export async function runPipeline(
+  deps: PipelineDeps,
+  checkout: Checkout,
+  model: ScoringModel | null,
+): Promise<PipelineResult> {
   const t0 = now();
   const asOf = Date.parse(checkout.occurred_at);
   let mode: Mode = "normal";
@@ -95,7 +99,13 @@ export async function runPipeline(deps: PipelineDeps, checkout: Checkout, model:
     features: vector.values,
     missing: vector.missing,
     stale: vector.stale,
-    timings: { features: ms(t0, t1), rules: ms(t1, t2), model: ms(t2, t3), policy: ms(t3, t4), total: ms(t0, t4) },
+    timings: {
+      features: ms(t0, t1),
+      rules: ms(t1, t2),
+      model: ms(t2, t3),
+      policy: ms(t3, t4),
+      total: ms(t0, t4),
+    },
     ...(degradedBecause ? { degradedBecause } : {}),
   };
 }

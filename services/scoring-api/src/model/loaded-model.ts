@@ -14,7 +14,10 @@ export class LoadedModel implements ScoringModel {
     readonly dir: string,
   ) {}
 
-  static async load(dir: string, running: { version: string; names: readonly string[] }): Promise<LoadedModel> {
+  static async load(
+    dir: string,
+    running: { version: string; names: readonly string[] },
+  ): Promise<LoadedModel> {
     const manifest = await loadManifest(dir, running);
     const onnx = await OnnxModel.load(dir, manifest);
     const explainer = await TreeExplainer.load(dir, manifest.features);

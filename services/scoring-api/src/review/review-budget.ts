@@ -26,7 +26,11 @@ export class RedisReviewBudget implements ReviewBudget {
 
   async tryTake(now: Date): Promise<boolean> {
     const key = this.key(now);
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 2 * 86_400).exec()) as [[null, number]];
+    const [[, count]] = (await this.redis
+      .multi()
+      .incr(key)
+      .expire(key, 2 * 86_400)
+      .exec()) as [[null, number]];
     return count <= this.capacity;
   }
 

@@ -61,7 +61,14 @@ export class RedisReviewQueue implements ReviewQueue {
       sla_deadline: String(c.slaDeadline),
     }).flat();
     const run = (this.redis as unknown as { rgOpenCase: (...a: string[]) => Promise<number> }).rgOpenCase;
-    const created = await run.call(this.redis, this.caseKey(c.caseId), this.openKey, String(c.priority), c.caseId, ...fields);
+    const created = await run.call(
+      this.redis,
+      this.caseKey(c.caseId),
+      this.openKey,
+      String(c.priority),
+      c.caseId,
+      ...fields,
+    );
     return created === 1;
   }
 }

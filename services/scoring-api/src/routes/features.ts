@@ -4,10 +4,13 @@ import { decodeCheckout, decodeEvent } from "../../../../feature-store/src/event
 import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
 import { readCheckoutFeatures } from "../../../../feature-store/src/online/read-features.ts";
 import { update } from "../../../../feature-store/src/update/update.ts";
+import type { ApiKey } from "../auth/api-keys.ts";
+import { requireScope } from "../auth/require-scope.ts";
 
 export interface FeatureRouteDeps {
   readonly store: OnlineStore;
   readonly features: FeatureSet;
+  readonly keys: readonly ApiKey[];
 }
 
 /**
@@ -15,7 +18,8 @@ export interface FeatureRouteDeps {
  * default, where no Kafka runs: the same contracts and the same `update` as the Kafka consumer.
  */
 export function featureRoutes(app: FastifyInstance, deps: FeatureRouteDeps) {
-  app.post("/v1/features", async (req) => {
+  // Reading features is what scoring does; writing events changes what every later score sees.
+  app.post("/v1/features", { onRequest: requireScope(deps.keys, "score") }, async (req) => {
     const checkout = decodeCheckout(req.body);
     const vector = await readCheckoutFeatures(deps.store, deps.features, checkout);
     return {
@@ -27,7 +31,7 @@ export function featureRoutes(app: FastifyInstance, deps: FeatureRouteDeps) {
     };
   });
 
-  app.post("/v1/events", async (req, reply) => {
+  app.post("/v1/events", { onRequest: requireScope(deps.keys, "admin") }, async (req, reply) => {
     const event = decodeEvent(req.body);
     const result = await deps.store.apply(update(event));
     const outcome = result.outcomes.includes("applied") ? "applied" : (result.outcomes[0] ?? "applied");

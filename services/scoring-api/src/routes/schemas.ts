@@ -7,7 +7,9 @@ export const ErrorBody = Type.Object(
     error: Type.Object({
       code: Type.String({ description: "Stable machine-readable code" }),
       message: Type.String(),
-      field: Type.Optional(Type.String({ description: "JSON pointer of the offending field, or the header" })),
+      field: Type.Optional(
+        Type.String({ description: "JSON pointer of the offending field, or the header" }),
+      ),
     }),
   },
   { $id: "ErrorBody" },
@@ -17,7 +19,9 @@ export const ScoreResponseSchema = Type.Object(
   {
     event_id: Type.String(),
     decision: Action,
-    score: Type.Union([Type.Number(), Type.Null()], { description: "Calibrated fraud probability; null without a model" }),
+    score: Type.Union([Type.Number(), Type.Null()], {
+      description: "Calibrated fraud probability; null without a model",
+    }),
     reasons: Type.Array(Type.Object({ code: Type.String(), detail: Type.String() })),
     rules: Type.Array(Type.Object({ id: Type.String(), action: Action, shadow: Type.Boolean() })),
     model: Type.Union([Type.Object({ name: Type.String(), version: Type.String() }), Type.Null()]),

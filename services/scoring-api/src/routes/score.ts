@@ -5,13 +5,20 @@ import { requireScope } from "../auth/require-scope.ts";
 import type { ScoreService } from "../scoring/score-service.ts";
 import { ErrorBody, ScoreResponseSchema } from "./schemas.ts";
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 413: ErrorBody };
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  409: ErrorBody,
+  413: ErrorBody,
+  415: ErrorBody,
+};
 
 export function scoreRoutes(app: FastifyInstance, deps: { scorer: ScoreService; keys: readonly ApiKey[] }) {
   app.post(
     "/v1/score",
     {
-      preHandler: requireScope(deps.keys, "score"),
+      onRequest: requireScope(deps.keys, "score"),
       schema: {
         summary: "Score a checkout",
         description:

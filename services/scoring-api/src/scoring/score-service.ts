@@ -1,5 +1,5 @@
-import type { Checkout } from "../../../../feature-store/src/events/index.ts";
 import { toEur } from "../../../../feature-store/src/definitions/money.ts";
+import type { Checkout } from "../../../../feature-store/src/events/index.ts";
 import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
 import { update } from "../../../../feature-store/src/update/update.ts";
 import { AppError } from "../../../common/src/errors.ts";
@@ -69,7 +69,10 @@ export class ScoreService {
       } else {
         decision = d.overflowAction;
         d.metrics.reviewOverflow.inc({ action: decision });
-        reasons.push({ code: "REVIEW_CAPACITY_SPENT", detail: `daily review budget of ${d.budget.capacity} spent` });
+        reasons.push({
+          code: "REVIEW_CAPACITY_SPENT",
+          detail: `daily review budget of ${d.budget.capacity} spent`,
+        });
       }
     }
     const response: ScoreResponse = {
@@ -199,7 +202,10 @@ export class ScoreService {
   private observe(response: ScoreResponse, result: PipelineResult, role: string) {
     const m = this.deps.metrics;
     m.decisions.inc({ decision: response.decision, mode: response.mode, role });
-    m.scoreDuration.observe({ mode: response.mode, decision: response.decision }, result.timings.total / 1000);
+    m.scoreDuration.observe(
+      { mode: response.mode, decision: response.decision },
+      result.timings.total / 1000,
+    );
     for (const stage of ["features", "rules", "model", "policy"] as const) {
       m.stageDuration.observe({ stage }, result.timings[stage] / 1000);
     }
