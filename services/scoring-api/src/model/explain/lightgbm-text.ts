@@ -132,8 +132,7 @@ export function parseLightGbmText(text: string): LgbModel {
   if (current.size > 0) blocks.push(current);
 
   const header = blocks.find((b) => !b.has("Tree"));
-  if (!header || !header.has("feature_names"))
-    invalid("no header with feature_names= (not a LightGBM text model?)");
+  if (!header?.has("feature_names")) invalid("no header with feature_names= (not a LightGBM text model?)");
   const version = header.get("version");
   if (version !== "v4") unsupported(`model format version=${version ?? "?"}; this parser reads v4`);
   const numClass = Number(header.get("num_class") ?? "1");
