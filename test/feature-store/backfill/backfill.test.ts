@@ -26,7 +26,7 @@ async function writeLog(events: readonly DomainEvent[]): Promise<string> {
   }
   for (const [topic, list] of byTopic) {
     list.sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at));
-    await writeFile(join(dir, `${topic}.jsonl`), list.map((e) => JSON.stringify(e)).join("\n") + "\n");
+    await writeFile(join(dir, `${topic}.jsonl`), `${list.map((e) => JSON.stringify(e)).join("\n")}\n`);
   }
   return dir;
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const [, ...lines] = (await readFile(join(out, TABLE_FILE), "utf8")).trim().split("\n");
   const rows = lines.map((l) => l.split(","));
   const predictions = await model.predict(rows.map((r) => r.slice(ID_COLUMNS.length).map(Number)));
-  rows.forEach((r, i) => offlineScore.set(r[0] as string, predictions[i]?.calibrated as number));
+  for (const [i, r] of rows.entries()) offlineScore.set(r[0] as string, predictions[i]?.calibrated as number);
   await model.close();
   log = [];
   for await (const entry of mergedEventLog(world.dir, { invalid: new Map() })) log.push(entry);
