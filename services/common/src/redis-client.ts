@@ -11,6 +11,8 @@ export function createRedisClient(url: string, options: { commandTimeoutMs: numb
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: 2_000,
+    // Commands issued in the same tick (a score's reads and writes) share one socket write.
+    enableAutoPipelining: true,
     // Keep reconnecting in the background, never faster than every 500 ms.
     retryStrategy: (times) => Math.min(times * 100, 500),
   });

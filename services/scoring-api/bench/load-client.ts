@@ -23,6 +23,7 @@ const latency = new Float64Array(total);
 const stages: Record<string, number[]> = { features: [], rules: [], model: [], policy: [], total: [] };
 const statuses = new Map<number, number>();
 const modes = new Map<string, number>();
+const decisions = new Map<string, number>();
 let errors = 0;
 let done = 0;
 
@@ -51,6 +52,7 @@ function send(i: number, scheduled: number, finish: () => void) {
           const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
           for (const s of Object.keys(stages)) stages[s]?.push(parsed.timings_ms[s]);
           modes.set(parsed.mode, (modes.get(parsed.mode) ?? 0) + 1);
+          decisions.set(parsed.decision, (decisions.get(parsed.decision) ?? 0) + 1);
         }
         finish();
       });
@@ -95,6 +97,7 @@ const summary = {
   errors,
   statuses: Object.fromEntries(statuses),
   modes: Object.fromEntries(modes),
+  decisions: Object.fromEntries(decisions),
   p50_ms: r3(pct(latency, 50)),
   p99_ms: r3(pct(latency, 99)),
   p99_9_ms: r3(pct(latency, 99.9)),

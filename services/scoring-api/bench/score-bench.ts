@@ -1,6 +1,11 @@
 // POST /v1/score on the real stack (Redis, Kafka, ONNX model, default rules) at constant arrival
 // rates, next to the floor of a bare node:http server measured in the same run.
-// usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:score -- [--rates 500,1000] [--seconds 60] [--days 12]
+// usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:score -- [--rates 500,1000] [--seconds 60] [--days 20]
+// The simulated world is loaded into Redis as history: its payments, logins, listings and labels,
+// and the checkouts before a cut-off (as serving would have applied them). The checkouts after the
+// cut-off are replayed in time order, each once, so velocity features and the review rate look like
+// production rather than like a replayed burst. (Non-checkout events after the cut-off are loaded
+// up front too: a small look-ahead that only inflates lifetime counters.)
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -16,7 +21,7 @@ const { values } = parseArgs({
   options: {
     rates: { type: "string", default: "500,1000" },
     seconds: { type: "string", default: "60" },
-    days: { type: "string", default: "12" },
+    days: { type: "string", default: "20" },
   },
 });
 const rates = (values.rates as string).split(",").map(Number);
@@ -75,24 +80,41 @@ if (!existsSync(join(world, "world.json"))) {
   );
 }
 
-process.stderr.write("loading the world's history into Redis ...\n");
+const warmSeconds = 5;
+const replayCount = rates.reduce((n, r) => n + r * (seconds + warmSeconds), 0);
+process.stderr.write("reading the world ...\n");
+const log: DomainEvent[] = [];
+for await (const { event } of mergedEventLog(world, { invalid: new Map() })) log.push(event);
+const checkoutIndexes = log.flatMap((e, i) => (e.type === "checkout" ? [i] : []));
+if (checkoutIndexes.length < replayCount + 1000) {
+  throw new Error(`the world has ${checkoutIndexes.length} checkouts; ${replayCount} are needed: raise --days`);
+}
+const cut = checkoutIndexes[checkoutIndexes.length - replayCount] as number;
+process.stderr.write(`loading ${cut} events of history into Redis, replaying ${replayCount} checkouts ...\n`);
 const redis = new Redis(redisUrl);
 const store = new RedisStore(redis, { keyPrefix: prefix });
-const checkouts: string[] = [];
-let batch: DomainEvent[] = [];
-for await (const { event } of mergedEventLog(world, { invalid: new Map() })) {
-  if (event.type === "checkout") {
-    const { type: _t, ...body } = event;
-    checkouts.push(JSON.stringify(body));
+const replay: string[] = [];
+let history: DomainEvent[] = [];
+for (const [i, e] of log.entries()) {
+  if (e.type === "checkout" && i >= cut) {
+    const { type: _t, ...body } = e;
+    replay.push(JSON.stringify(body));
     continue;
   }
-  batch.push(event);
-  if (batch.length === 1000) {
-    await store.applyBatch(batch.map(update));
-    batch = [];
+  history.push(e);
+  if (history.length === 1000) {
+    await store.applyBatch(history.map(update));
+    history = [];
   }
 }
-await store.applyBatch(batch.map(update));
+await store.applyBatch(history.map(update));
+let nextReplay = 0;
+const takeBodies = async (tag: string, count: number) => {
+  const file = join(work, `bodies-${run}-${tag}.jsonl`);
+  await writeFile(file, replay.slice(nextReplay, nextReplay + count).join("\n"));
+  nextReplay += count;
+  return file;
+};
 
 const api = runTsx(["services/scoring-api/src/main.ts"], {
   PORT: String(apiPort),
@@ -109,17 +131,8 @@ await new Promise((r) => setTimeout(r, 500));
 
 const results: Record<string, unknown>[] = [];
 for (const rate of rates) {
-  // A fresh event id per run: a repeated one would be answered from the idempotency store.
-  const bodiesFor = async (tag: string) => {
-    const file = join(work, `bodies-${run}-${tag}.jsonl`);
-    await writeFile(
-      file,
-      checkouts.map((b) => b.replace(/"event_id":"([^"]+)"/, `"event_id":"$1-${run}-${tag}"`)).join("\n"),
-    );
-    return file;
-  };
-  const bodies = await bodiesFor(String(rate));
-  const warmBodies = await bodiesFor(`${rate}-warm`);
+  const warmBodies = await takeBodies(`${rate}-warm`, rate * warmSeconds);
+  const bodies = await takeBodies(String(rate), rate * seconds);
   const client = (u: string, b: string, t?: string) =>
     runTsx([
       "services/scoring-api/bench/load-client.ts",
@@ -158,6 +171,5 @@ floor.kill("SIGTERM");
 const keys = await redis.keys(`${prefix}*`);
 for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
 await redis.quit();
-process.stdout.write(
-  `${JSON.stringify({ seconds, history_checkouts: checkouts.length, results }, null, 2)}\n`,
-);
+process.stdout.write(`${JSON.stringify({ seconds, history_events: cut, replayed_checkouts: replayCount, results }, null, 2)}
+`);
