@@ -61,7 +61,7 @@ start() {
     --dir "$RUN_DIR" \
     --pidfile "$PIDFILE" \
     --logfile "$LOGFILE" \
-    --maxmemory 512mb \
+    --maxmemory 2gb \
     --maxmemory-policy noeviction ||
     die "redis-server failed to start (log: $LOGFILE)"
   local deadline=$((SECONDS + START_TIMEOUT))

@@ -1,22 +1,20 @@
 // Training/serving skew: the features the backfill wrote for training must be exactly the ones the
 // serving path computes for the same checkout, whether events reach the store through Kafka and
 // feature-ingest into Redis, or straight into the memory store.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backfill, ID_COLUMNS, TABLE_FILE } from "../../../feature-store/src/backfill/backfill.ts";
-import { type LogEntry, mergedEventLog } from "../../../feature-store/src/backfill/event-log.ts";
+import type { LogEntry } from "../../../feature-store/src/backfill/event-log.ts";
 import type { Checkout, CheckoutMessage } from "../../../feature-store/src/events/index.ts";
 import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
 import { readCheckoutFeatures } from "../../../feature-store/src/online/read-features.ts";
 import { update } from "../../../feature-store/src/update/update.ts";
-import { type Generated, generate } from "../../models/simulator/support.ts";
+import type { Generated } from "../../models/simulator/support.ts";
+import { backfilledWorld } from "../../support/backfilled-world.ts";
 import { waitFor } from "../../support/services.ts";
 import { consumedCount, features, IngestHarness } from "./harness.ts";
 
 let world: Generated;
 let log: LogEntry[];
-const trainingRows = new Map<string, number[]>();
+let trainingRows: Map<string, number[]>;
 
 const body = (e: CheckoutMessage): Checkout => {
   const { type: _type, ...rest } = e;
@@ -24,16 +22,11 @@ const body = (e: CheckoutMessage): Checkout => {
 };
 
 beforeAll(async () => {
-  world = await generate({ seed: 11, days: 4, checkoutsPerDay: 150 });
-  const out = join(world.dir, "table");
-  await backfill({ inDir: world.dir, outDir: out, features });
-  const [, ...lines] = (await readFile(join(out, TABLE_FILE), "utf8")).trim().split("\n");
-  for (const line of lines) {
-    const cells = line.split(",");
-    trainingRows.set(cells[0] as string, cells.slice(ID_COLUMNS.length).map(Number));
-  }
-  log = [];
-  for await (const entry of mergedEventLog(world.dir, { invalid: new Map() })) log.push(entry);
+  ({
+    world,
+    log,
+    rows: trainingRows,
+  } = await backfilledWorld(features, { seed: 11, days: 4, checkoutsPerDay: 150 }));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,15 +1,13 @@
 // A simulated world's events flow through Kafka and feature-ingest into Redis while its checkouts
 // arrive over HTTP: every score must equal scoring the backfilled training row offline.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backfill, ID_COLUMNS, TABLE_FILE } from "../../../feature-store/src/backfill/backfill.ts";
-import { type LogEntry, mergedEventLog } from "../../../feature-store/src/backfill/event-log.ts";
+import type { LogEntry } from "../../../feature-store/src/backfill/event-log.ts";
 import type { DomainEvent } from "../../../feature-store/src/events/index.ts";
 import { championDir } from "../../../services/scoring-api/src/model/champion.ts";
 import { loadManifest } from "../../../services/scoring-api/src/model/manifest.ts";
 import { OnnxModel } from "../../../services/scoring-api/src/model/onnx-model.ts";
-import { type Generated, generate } from "../../models/simulator/support.ts";
+import type { Generated } from "../../models/simulator/support.ts";
+import { backfilledWorld } from "../../support/backfilled-world.ts";
 import { waitFor } from "../../support/services.ts";
 import { consumedCount, features, IngestHarness } from "../feature-ingest/harness.ts";
 import { type ApiHarness, bearer, startApi, TOKENS } from "./api-harness.ts";
@@ -19,18 +17,14 @@ let log: LogEntry[];
 const offlineScore = new Map<string, number>();
 
 beforeAll(async () => {
-  world = await generate({ seed: 5, days: 3, checkoutsPerDay: 60 });
-  const out = join(world.dir, "table");
-  await backfill({ inDir: world.dir, outDir: out, features });
+  let rows: Map<string, number[]>;
+  ({ world, log, rows } = await backfilledWorld(features, { seed: 5, days: 3, checkoutsPerDay: 60 }));
   const dir = await championDir("models/artifacts/champion.json");
   const model = await OnnxModel.load(dir, await loadManifest(dir, features));
-  const [, ...lines] = (await readFile(join(out, TABLE_FILE), "utf8")).trim().split("\n");
-  const rows = lines.map((l) => l.split(","));
-  const predictions = await model.predict(rows.map((r) => r.slice(ID_COLUMNS.length).map(Number)));
-  for (const [i, r] of rows.entries()) offlineScore.set(r[0] as string, predictions[i]?.calibrated as number);
+  const ids = [...rows.keys()];
+  const predictions = await model.predict(ids.map((id) => rows.get(id) as number[]));
+  for (const [i, id] of ids.entries()) offlineScore.set(id, predictions[i]?.calibrated as number);
   await model.close();
-  log = [];
-  for await (const entry of mergedEventLog(world.dir, { invalid: new Map() })) log.push(entry);
 }, 120_000);
 
 afterAll(async () => {
