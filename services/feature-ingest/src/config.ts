@@ -10,6 +10,8 @@ export interface IngestConfig {
   readonly metricsPort: number;
   readonly metricsHost: string;
   readonly logLevel: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP base URL). Unset: no tracing. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** Parsed once in main.ts; every variable is documented in .env.example. */
@@ -26,6 +28,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv): IngestConfig {
     metricsPort: r.int("INGEST_METRICS_PORT", 9464, 0, 65_535),
     metricsHost: r.string("INGEST_METRICS_HOST", "127.0.0.1"),
     logLevel: r.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
+    otlpEndpoint: r.url("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"]),
   };
   r.done();
   if (!redisUrl || kafkaBrokers.length === 0) {

@@ -11,6 +11,7 @@ import {
 import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
 import { update } from "../../../feature-store/src/update/update.ts";
 import type { Logger } from "../../common/src/logger.ts";
+import type { SpanRunner } from "../../common/src/tracing.ts";
 import { type DeadLetter, sendToDeadLetter } from "./dead-letter.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
 
@@ -23,6 +24,8 @@ export interface IngestDeps {
   readonly metrics: IngestMetrics;
   /** Start from the earliest offset when the group has none committed (true for a new deployment). */
   readonly fromBeginning?: boolean;
+  /** Tracing: one `ingest.batch` span per batch. Unset: none. */
+  readonly span?: SpanRunner;
 }
 
 /**
@@ -58,7 +61,21 @@ export class FeatureIngest {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload),
+      eachBatch: (payload) => this.tracedBatch(payload),
+    });
+  }
+
+  private tracedBatch(payload: EachBatchPayload): Promise<void> {
+    const span = this.deps.span;
+    if (!span) return this.handleBatch(payload);
+    return span("ingest.batch", (s) => {
+      s.setAttributes({
+        "messaging.system": "kafka",
+        "messaging.destination.name": payload.batch.topic,
+        "messaging.destination.partition.id": String(payload.batch.partition),
+        "messaging.batch.message_count": payload.batch.messages.length,
+      });
+      return this.handleBatch(payload);
     });
   }
 

@@ -6,6 +6,7 @@ import { createLogger } from "../../common/src/logger.ts";
 import { createMetricsRegistry } from "../../common/src/metrics.ts";
 import { createRedisClient } from "../../common/src/redis-client.ts";
 import { onShutdownSignal } from "../../common/src/shutdown.ts";
+import { createTracing } from "../../common/src/tracing.ts";
 import { loadIngestConfig } from "./config.ts";
 import { FeatureIngest } from "./consumer.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
@@ -15,6 +16,9 @@ const config = loadIngestConfig(process.env);
 const logger = createLogger({ level: config.logLevel, service: "feature-ingest" });
 const registry = createMetricsRegistry("feature-ingest");
 const metrics = createIngestMetrics(registry);
+// OTLP traces (a span per batch) when OTEL_EXPORTER_OTLP_ENDPOINT is set; registered globally here only.
+const tracing = createTracing({ serviceName: "riskgate-feature-ingest", otlpEndpoint: config.otlpEndpoint });
+tracing.register();
 // Writes are off the scoring path: a longer timeout rides out a slow Redis instead of re-delivering.
 const redis = createRedisClient(config.redisUrl, { commandTimeoutMs: 2_000, name: "riskgate-ingest" });
 const store = new RedisStore(redis, { keyPrefix: config.redisKeyPrefix });
@@ -30,6 +34,7 @@ const ingest = new FeatureIngest({
   groupId: config.groupId,
   logger,
   metrics,
+  ...(tracing.enabled ? { span: tracing.span } : {}),
 });
 
 const metricsServer = createServer(async (req, res) => {
@@ -52,5 +57,6 @@ const code = await onShutdownSignal(logger, [
   { name: "kafka consumer", close: () => ingest.stop() },
   { name: "metrics server", close: () => new Promise((r) => metricsServer.close(() => r())) },
   { name: "redis", close: async () => void (await redis.quit()) },
+  { name: "tracing", close: () => tracing.shutdown() },
 ]);
 process.exit(code);

@@ -87,7 +87,9 @@ const log: DomainEvent[] = [];
 for await (const { event } of mergedEventLog(world, { invalid: new Map() })) log.push(event);
 const checkoutIndexes = log.flatMap((e, i) => (e.type === "checkout" ? [i] : []));
 if (checkoutIndexes.length < replayCount + 1000) {
-  throw new Error(`the world has ${checkoutIndexes.length} checkouts; ${replayCount} are needed: raise --days`);
+  throw new Error(
+    `the world has ${checkoutIndexes.length} checkouts; ${replayCount} are needed: raise --days`,
+  );
 }
 const cut = checkoutIndexes[checkoutIndexes.length - replayCount] as number;
 process.stderr.write(`loading ${cut} events of history into Redis, replaying ${replayCount} checkouts ...\n`);

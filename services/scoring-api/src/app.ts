@@ -5,16 +5,20 @@ import type { Registry } from "prom-client";
 import type { Logger } from "../../common/src/logger.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { installErrorHandling } from "./http-errors.ts";
+import type { ReviewService } from "./review/review-service.ts";
+import { type AdminRouteDeps, adminRoutes } from "./routes/admin.ts";
 import { type FeatureRouteDeps, featureRoutes } from "./routes/features.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
+import { reviewRoutes } from "./routes/review.ts";
 import { scoreRoutes } from "./routes/score.ts";
 import type { ScoreService } from "./scoring/score-service.ts";
 
-export interface AppDeps extends FeatureRouteDeps {
+export interface AppDeps extends FeatureRouteDeps, AdminRouteDeps {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly readiness: Readiness;
   readonly scorer: ScoreService;
+  readonly review: ReviewService;
   readonly keys: readonly ApiKey[];
   /** Largest accepted request body; a checkout is a few hundred bytes. */
   readonly bodyLimitBytes: number;
@@ -45,5 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps);
   featureRoutes(app, deps);
   scoreRoutes(app, deps);
+  reviewRoutes(app, deps);
+  adminRoutes(app, deps);
   return app;
 }

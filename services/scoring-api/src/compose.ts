@@ -4,26 +4,30 @@ import type { Producer } from "kafkajs";
 import type { Registry } from "prom-client";
 import { FeatureSet } from "../../../feature-store/src/definitions/feature-set.ts";
 import { FEATURES } from "../../../feature-store/src/definitions/features.ts";
-import { topicNames } from "../../../feature-store/src/events/index.ts";
+import { type Checkout, topicNames } from "../../../feature-store/src/events/index.ts";
 import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
 import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
 import { readCheckoutFeatures } from "../../../feature-store/src/online/read-features.ts";
 import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
 import type { Logger } from "../../common/src/logger.ts";
 import type { Closer } from "../../common/src/shutdown.ts";
+import type { SpanRunner, Tracing } from "../../common/src/tracing.ts";
 import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
+import { type KillSwitch, startKillSwitch } from "./killswitch/index.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { championDir } from "./model/champion.ts";
 import { LoadedModel } from "./model/loaded-model.ts";
 import { ModelRouter } from "./model/model-router.ts";
+import { createResilience } from "./resilience/wiring.ts";
+import { composeReview } from "./review/compose-review.ts";
 import { MemoryReviewBudget, RedisReviewBudget } from "./review/review-budget.ts";
 import { MemoryReviewQueue, RedisReviewQueue } from "./review/review-queue.ts";
 import { RulesWatcher } from "./rules/index.ts";
 import { type DecisionLog, DiscardingDecisionLog, KafkaDecisionLog } from "./scoring/decision-log.ts";
 import { MemoryDecisionStore, RedisDecisionStore } from "./scoring/decision-store.ts";
-import { ScoreService } from "./scoring/score-service.ts";
+import { type ScoreResponse, ScoreService, type ScoreServiceDeps } from "./scoring/score-service.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 /** Connections main.ts opened (or a test did); compose only uses them, their owner closes them. */
@@ -33,10 +37,14 @@ export interface Resources {
   readonly registry: Registry;
   readonly keys: readonly ApiKey[];
   readonly redis?: Redis;
+  /** Opens the kill-switch's pub/sub connection (compose closes it). Default: redis.duplicate(). */
+  readonly createSubscriber?: () => Redis;
   /** A connected producer for the decisions topic, when Kafka is configured. */
   readonly producer?: Producer;
   /** Wall clock; tests pin it. */
   readonly now?: () => number;
+  /** OpenTelemetry spans per checkout and stage (main.ts creates it); unset or disabled: none. */
+  readonly tracing?: Tracing;
 }
 
 export interface Composed {
@@ -45,6 +53,9 @@ export interface Composed {
   readonly router: ModelRouter;
   readonly rules: RulesWatcher;
   readonly log: DecisionLog;
+  readonly killSwitch: KillSwitch;
+  /** The review queue service and its SLA worker (tests call `worker.sweep()`). */
+  readonly review: ReturnType<typeof composeReview>;
   /** Closers for what compose created (models, rules watcher, decision log), in order. */
   readonly closers: Closer[];
 }
@@ -64,10 +75,25 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const champion = await loadModel(config.modelDir ?? (await championDir(config.championPointer)));
   const canary = config.canaryModelDir ? await loadModel(config.canaryModelDir) : undefined;
   const shadows = await Promise.all(config.shadowModelDirs.map(loadModel));
+  const killSwitch = await startKillSwitch({
+    ...(redis ? { redis } : {}),
+    ...(res.createSubscriber ? { createSubscriber: res.createSubscriber } : {}),
+    prefix: config.redisKeyPrefix,
+    pollMs: config.killSwitchPollMs,
+    auditMaxEntries: config.killSwitchAuditMaxEntries,
+    logger,
+    metrics,
+    modelVersions: [champion, ...(canary ? [canary] : []), ...shadows].map((m) => m.version),
+    now,
+  });
+  // Read from memory on every checkout: the switch never waits on Redis.
+  const modelEnabled = (m: { version: string }) =>
+    !killSwitch.globalEngaged() && !killSwitch.versionEngaged(m.version);
   const router = new ModelRouter(
     champion,
     canary && { model: canary, percent: config.canaryPercent },
     shadows,
+    modelEnabled,
   );
   metrics.modelInfo.set({ role: "champion", name: champion.name, version: champion.version }, 1);
   if (canary) metrics.modelInfo.set({ role: "canary", name: canary.name, version: canary.version }, 1);
@@ -86,6 +112,8 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     },
   });
 
+  // Circuit breakers (resilience/README.md): one for Redis on the scoring path, one per deciding model.
+  const resilience = createResilience({ config, metrics, logger, router, ...(redis ? { redis } : {}) });
   const prefix = config.redisKeyPrefix;
   const store: OnlineStore = redis ? new RedisStore(redis, { keyPrefix: prefix }) : new MemoryStore();
   const capacity = config.reviewCapacityPerDay ?? champion.reviewCapacityPerDay;
@@ -108,54 +136,92 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
       })
     : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
 
-  const scorer = new ScoreService({
+  const scorerDeps: ScoreServiceDeps = {
     pipeline: {
       features,
       readFeatures: (c) =>
-        withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
+        resilience.featureRead(() =>
+          withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
+        ),
       rules: rules.engine,
-      modelEnabled: () => true,
+      modelEnabled,
       thresholds: {
         ...(config.reviewThreshold === undefined ? {} : { review: config.reviewThreshold }),
         ...(config.blockThreshold === undefined ? {} : { block: config.blockThreshold }),
       },
       reasonsFromModel: config.reasonsFromModel,
+      predict: resilience.predict,
+      ...(res.tracing?.enabled ? { span: res.tracing.span } : {}),
       onDependencyError: (dependency, err) => {
+        if (resilience.rejected(err)) return;
         metrics.dependencyErrors.inc({ dependency });
         logger.warn({ dependency, err: (err as Error).message }, "scoring degraded");
       },
     },
     router,
-    decisions,
-    budget,
-    queue,
-    store,
+    // An open Redis breaker skips these side effects outright instead of failing each one.
+    decisions: resilience.guardRedis(decisions, ["get", "putIfAbsent"]),
+    budget: resilience.guardRedis(budget, ["tryTake", "used"]),
+    queue: resilience.guardRedis(queue, ["open"]),
+    store: resilience.guardRedis(store, ["apply"]),
     log,
     metrics,
     overflowAction: config.reviewOverflowAction,
     reviewSlaMs: config.reviewSlaMinutes * 60_000,
     onError: (step, err) => {
+      if (resilience.rejected(err)) return;
       metrics.dependencyErrors.inc({ dependency: step });
       logger.warn({ step, err: (err as Error).message }, "side effect failed; the decision was still served");
     },
     now,
+  };
+  const scorer = res.tracing?.enabled
+    ? new TracedScoreService(scorerDeps, res.tracing.span)
+    : new ScoreService(scorerDeps);
+
+  const review = composeReview({
+    queue,
+    budget,
+    store,
+    registry,
+    logger,
+    producer: res.producer,
+    topics: {
+      labels: topicNames(config.topicPrefix).input.labels,
+      decisions: topicNames(config.topicPrefix).decisions,
+    },
+    leaseSeconds: config.reviewLeaseSeconds,
+    slaSweepMs: config.reviewSlaSweepMs,
+    slaDefaultAction: config.reviewSlaDefaultAction,
+    now,
+    onError: (dependency, err) => {
+      metrics.dependencyErrors.inc({ dependency });
+      logger.warn({ dependency, err: (err as Error).message }, "review side task failed");
+    },
   });
 
   const app = await buildApp({
     store,
     features,
     scorer,
+    review: review.service,
     keys: res.keys,
+    killSwitch,
+    router,
     logger,
     registry,
     bodyLimitBytes: config.bodyLimitBytes,
     readiness: {
-      problems: async () => (redis && redis.status !== "ready" ? [`redis is ${redis.status}`] : []),
+      // Redis away or a breaker open leaves the service ready (it decides, degraded): reported only.
+      problems: async () => [],
+      degraded: () => resilience.degraded(),
     },
   });
 
   const closers: Closer[] = [
     { name: "http server", close: () => app.close() },
+    review.closer,
+    { name: "kill switch (poll, subscriber)", close: () => killSwitch.close() },
     { name: "decision log", close: () => log.close() },
     { name: "rules watcher", close: async () => rules.close() },
     {
@@ -163,5 +229,33 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
       close: async () => void (await Promise.all(router.all().map((m) => (m as LoadedModel).close()))),
     },
   ];
-  return { app, store, router, rules, log, closers };
+  return { app, store, router, rules, log, killSwitch, review, closers };
+}
+
+/**
+ * A `score` span around each checkout; the pipeline's stages (features, rules, model, policy) are its
+ * children. Attributes are versions and outcomes only, never personal data (no ids, emails or IPs).
+ */
+class TracedScoreService extends ScoreService {
+  constructor(
+    deps: ScoreServiceDeps,
+    private readonly span: SpanRunner,
+  ) {
+    super(deps);
+  }
+
+  override score(checkout: Checkout): Promise<ScoreResponse> {
+    return this.span("score", async (s) => {
+      const res = await super.score(checkout);
+      s.setAttributes({
+        "riskgate.decision": res.decision,
+        "riskgate.mode": res.mode,
+        "riskgate.model.name": res.model?.name ?? "none",
+        "riskgate.model.version": res.model?.version ?? "none",
+        "riskgate.rules.version": res.rules_version,
+        "riskgate.feature_set": res.feature_set,
+      });
+      return res;
+    });
+  }
 }

@@ -11,6 +11,14 @@ export interface ApiConfig {
   readonly redisCommandTimeoutMs: number;
   /** Budget for the whole feature read; past it the checkout is scored in degraded mode. */
   readonly featureTimeoutMs: number;
+  /** Inference slower than this counts as a model failure for its circuit breaker. */
+  readonly modelTimeoutMs: number;
+  /** Circuit breakers (Redis, each deciding model): see resilience/README.md. */
+  readonly breakerFailureThreshold: number;
+  readonly breakerFailureRate: number;
+  readonly breakerWindow: number;
+  readonly breakerCooldownMs: number;
+  readonly breakerMinFailureSpanMs: number;
   /** Unset: decisions are not published (no training log). */
   readonly kafkaBrokers: string[];
   readonly topicPrefix: string;
@@ -27,13 +35,25 @@ export interface ApiConfig {
   readonly reviewCapacityPerDay: number | undefined;
   readonly reviewOverflowAction: "allow" | "block";
   readonly reviewSlaMinutes: number;
+  /** How long a claim holds a review case before another reviewer may take it. */
+  readonly reviewLeaseSeconds: number;
+  /** How often each replica sweeps for review cases past their SLA deadline. */
+  readonly reviewSlaSweepMs: number;
+  /** What an overdue case's held booking gets: allow (release) or block (cancel). */
+  readonly reviewSlaDefaultAction: "allow" | "block";
   readonly reasonsFromModel: number;
   readonly rulesFile: string;
   /** Empty: keys are generated at start and printed once. */
   readonly apiKeys: ApiKey[];
   readonly decisionTtlDays: number;
+  /** How often each replica reads the kill-switch version (fallback to pub/sub). */
+  readonly killSwitchPollMs: number;
+  /** Cap (approximate, MAXLEN ~) of the kill-switch audit stream. */
+  readonly killSwitchAuditMaxEntries: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP base URL). Unset: no tracing. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** Parsed once in main.ts; every variable is documented in .env.example. */
@@ -48,6 +68,12 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     redisKeyPrefix: r.string("REDIS_KEY_PREFIX", "rg:"),
     redisCommandTimeoutMs: r.int("REDIS_COMMAND_TIMEOUT_MS", 50, 1, 10_000),
     featureTimeoutMs: r.int("FEATURE_TIMEOUT_MS", 40, 1, 10_000),
+    modelTimeoutMs: r.int("MODEL_TIMEOUT_MS", 25, 1, 10_000),
+    breakerFailureThreshold: r.int("BREAKER_FAILURE_THRESHOLD", 5, 1, 10_000),
+    breakerFailureRate: r.number("BREAKER_FAILURE_RATE", 0.5, 0.01, 1),
+    breakerWindow: r.int("BREAKER_WINDOW", 20, 0, 10_000),
+    breakerCooldownMs: r.int("BREAKER_COOLDOWN_MS", 1_000, 1, 600_000),
+    breakerMinFailureSpanMs: r.int("BREAKER_MIN_FAILURE_SPAN_MS", 50, 0, 60_000),
     kafkaBrokers: r.list("KAFKA_BROKERS"),
     topicPrefix: r.string("KAFKA_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
     decisionBufferMax: r.int("DECISION_BUFFER_MAX", 10_000, 1, 1_000_000),
@@ -61,12 +87,18 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     reviewCapacityPerDay: r.optionalNumber("REVIEW_CAPACITY_PER_DAY", 0, 10_000_000),
     reviewOverflowAction: r.oneOf("REVIEW_OVERFLOW_ACTION", ["allow", "block"], "allow"),
     reviewSlaMinutes: r.int("REVIEW_SLA_MINUTES", 240, 1, 60 * 24 * 30),
+    reviewLeaseSeconds: r.int("REVIEW_LEASE_SECONDS", 300, 1, 86_400),
+    reviewSlaSweepMs: r.int("REVIEW_SLA_SWEEP_MS", 10_000, 50, 3_600_000),
+    reviewSlaDefaultAction: r.oneOf("REVIEW_SLA_DEFAULT_ACTION", ["allow", "block"], "allow"),
     reasonsFromModel: r.int("REASONS_FROM_MODEL", 3, 0, 20),
     rulesFile: r.string("RULES_FILE", "services/scoring-api/rules/default.yaml"),
     apiKeys: keys.keys,
     decisionTtlDays: r.int("DECISION_TTL_DAYS", 7, 1, 365),
+    killSwitchPollMs: r.int("KILL_SWITCH_POLL_MS", 250, 50, 900),
+    killSwitchAuditMaxEntries: r.int("KILL_SWITCH_AUDIT_MAX_ENTRIES", 100_000, 1_000, 10_000_000),
     bodyLimitBytes: r.int("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: r.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
+    otlpEndpoint: r.url("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"]),
   };
   if (config.canaryPercent > 0 && !config.canaryModelDir)
     r.problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");

@@ -3,6 +3,7 @@ import { createLogger } from "../../common/src/logger.ts";
 import { createMetricsRegistry } from "../../common/src/metrics.ts";
 import { createRedisClient } from "../../common/src/redis-client.ts";
 import { type Closer, onShutdownSignal } from "../../common/src/shutdown.ts";
+import { createTracing } from "../../common/src/tracing.ts";
 import { generateKeys } from "./auth/api-keys.ts";
 import { composeScoringApi } from "./compose.ts";
 import { loadApiConfig } from "./config.ts";
@@ -12,6 +13,11 @@ const config = loadApiConfig(process.env);
 const logger = createLogger({ level: config.logLevel, service: "scoring-api" });
 const registry = createMetricsRegistry("scoring-api");
 const closers: Closer[] = [];
+// OTLP traces when OTEL_EXPORTER_OTLP_ENDPOINT is set; registered globally here and only here.
+const tracing = createTracing({ serviceName: "riskgate-scoring-api", otlpEndpoint: config.otlpEndpoint });
+tracing.register();
+if (tracing.enabled && config.otlpEndpoint)
+  logger.info({ collector: new URL(config.otlpEndpoint).origin }, "exporting traces (OTLP/HTTP)");
 
 let keys = config.apiKeys;
 if (keys.length === 0) {
@@ -62,6 +68,7 @@ const composed = await composeScoringApi({
   keys,
   ...(redis ? { redis } : {}),
   ...(producer ? { producer } : {}),
+  tracing,
 });
 await composed.app.listen({ port: config.port, host: config.host });
 logger.info(
@@ -73,4 +80,10 @@ logger.info(
   "scoring-api ready",
 );
 
-process.exit(await onShutdownSignal(logger, [...composed.closers, ...closers]));
+process.exit(
+  await onShutdownSignal(logger, [
+    ...composed.closers,
+    ...closers,
+    { name: "tracing", close: () => tracing.shutdown() },
+  ]),
+);

@@ -86,6 +86,47 @@ export function createApiMetrics(registry: Registry) {
       labelNames: ["feature"] as const,
       registers: r,
     }),
+    // Circuit breakers (resilience/): dependency is "redis", "model" or "model_canary".
+    breakerState: new Gauge({
+      name: `${METRIC_PREFIX}breaker_state`,
+      help: "Circuit breaker state per dependency: 0 closed, 1 half-open, 2 open",
+      labelNames: ["dependency"] as const,
+      registers: r,
+    }),
+    breakerTransitions: new Counter({
+      name: `${METRIC_PREFIX}breaker_transitions_total`,
+      help: "Circuit breaker state changes, by dependency and the state entered",
+      labelNames: ["dependency", "to"] as const,
+      registers: r,
+    }),
+    breakerRejections: new Counter({
+      name: `${METRIC_PREFIX}breaker_rejections_total`,
+      help: "Calls not made because the dependency's circuit breaker was open",
+      labelNames: ["dependency"] as const,
+      registers: r,
+    }),
+    // Kill-switch (killswitch/): this replica's view of the switches.
+    killSwitchEngaged: new Gauge({
+      name: `${METRIC_PREFIX}kill_switch_engaged`,
+      help: "Global kill-switch as this replica applies it: 1 engaged (rules only), 0 not",
+      registers: r,
+    }),
+    modelSwitchEngaged: new Gauge({
+      name: `${METRIC_PREFIX}model_switch_engaged`,
+      help: "Per-version kill-switch of each loaded model: 1 engaged (model out), 0 not",
+      labelNames: ["version"] as const,
+      registers: r,
+    }),
+    killSwitchVersion: new Gauge({
+      name: `${METRIC_PREFIX}kill_switch_version`,
+      help: "Kill-switch store version this replica has applied (replicas should agree)",
+      registers: r,
+    }),
+    killSwitchStale: new Gauge({
+      name: `${METRIC_PREFIX}kill_switch_stale`,
+      help: "1 when this replica could not read the kill-switch store recently and serves the last known state",
+      registers: r,
+    }),
     modelInfo: new Gauge({
       name: `${METRIC_PREFIX}model_info`,
       help: "Loaded models (value 1), by role, name and version",

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import { pino } from "pino";
 import { Registry } from "prom-client";
+import { createRedisClient } from "../../../services/common/src/redis-client.ts";
 import { type Composed, composeScoringApi } from "../../../services/scoring-api/src/compose.ts";
 import { loadApiConfig } from "../../../services/scoring-api/src/config.ts";
 import { createKafka, redisUrl, uniquePrefix, uniqueTopic } from "../../support/services.ts";
@@ -26,7 +27,14 @@ export interface ApiHarness extends Composed {
 }
 
 export async function startApi(
-  opts: { redis?: boolean; kafka?: boolean; env?: Record<string, string>; now?: () => number } = {},
+  opts: {
+    redis?: boolean;
+    /** A Redis of the test's own, reached through main.ts's fail-fast client (createRedisClient). */
+    redisUrl?: string;
+    kafka?: boolean;
+    env?: Record<string, string>;
+    now?: () => number;
+  } = {},
 ): Promise<ApiHarness> {
   const prefix = uniquePrefix("api");
   const topicPrefix = `${uniqueTopic("api")}.`;
@@ -36,7 +44,14 @@ export async function startApi(
     KAFKA_TOPIC_PREFIX: topicPrefix,
     ...opts.env,
   });
-  const redis = opts.redis ? new Redis(redisUrl(), { enableOfflineQueue: true }) : undefined;
+  const redis = opts.redisUrl
+    ? createRedisClient(opts.redisUrl, {
+        commandTimeoutMs: config.redisCommandTimeoutMs,
+        name: "riskgate-test",
+      })
+    : opts.redis
+      ? new Redis(redisUrl(), { enableOfflineQueue: true })
+      : undefined;
   let producer: Producer | undefined;
   if (opts.kafka) {
     producer = createKafka("api").producer({ allowAutoTopicCreation: true });
@@ -57,7 +72,8 @@ export async function startApi(
     ...composed,
     ...(redis ? { redis } : {}),
     registry,
-    prefix,
+    // REDIS_KEY_PREFIX in opts.env wins: replicas of one deployment share it.
+    prefix: config.redisKeyPrefix,
     topicPrefix,
     close: async () => {
       for (const c of composed.closers) await c.close();

@@ -15,7 +15,18 @@ export interface PipelineDeps {
   readonly reasonsFromModel: number;
   /** Called when a dependency fails; the pipeline degrades instead of throwing. */
   onDependencyError(dependency: "features" | "model", err: unknown): void;
+  /** Tracing port: runs a stage as a child span of the request's span. Unset: a plain call. */
+  readonly span?: StageSpan;
+  /**
+   * Inference port (a circuit breaker around the model, resilience/): rejects to degrade the
+   * checkout to rules. Unset: `model.predict`.
+   */
+  predict?(model: ScoringModel, features: readonly number[]): Promise<{ raw: number; calibrated: number }>;
 }
+
+export type Stage = "features" | "rules" | "model" | "policy";
+export type StageSpan = <T>(stage: Stage, fn: () => T) => T;
+const untraced: StageSpan = (_stage, fn) => fn();
 
 const now = () => performance.now();
 const ms = (from: number, to: number) => Math.round((to - from) * 1000) / 1000;
@@ -30,13 +41,14 @@ export async function runPipeline(
   checkout: Checkout,
   model: ScoringModel | null,
 ): Promise<PipelineResult> {
+  const span = deps.span ?? untraced;
   const t0 = now();
   const asOf = Date.parse(checkout.occurred_at);
   let mode: Mode = "normal";
   let degradedBecause: PipelineResult["degradedBecause"];
   let vector: FeatureVector;
   try {
-    vector = await deps.readFeatures(checkout);
+    vector = await span("features", () => deps.readFeatures(checkout));
   } catch (err) {
     deps.onDependencyError("features", err);
     mode = "degraded";
@@ -47,7 +59,7 @@ export async function runPipeline(
   const t1 = now();
 
   const featureRecord = deps.features.toRecord(vector);
-  const ruleOutcome = deps.rules.evaluate({ features: featureRecord, checkout });
+  const ruleOutcome = span("rules", () => deps.rules.evaluate({ features: featureRecord, checkout }));
   const t2 = now();
 
   let score: number | null = null;
@@ -57,7 +69,9 @@ export async function runPipeline(
   if (model && mode === "normal" && !deps.modelEnabled(model)) mode = "rules_only";
   if (model && mode === "normal") {
     try {
-      const p = await model.predict(vector.values);
+      const p = await span("model", () =>
+        deps.predict ? deps.predict(model, vector.values) : model.predict(vector.values),
+      );
       score = p.calibrated;
       rawScore = p.raw;
       used = model;
@@ -75,18 +89,21 @@ export async function runPipeline(
   }
   const t3 = now();
 
-  const decision = combine(ruleOutcome.action, modelAct);
-  const reasons: Reason[] = ruleOutcome.fired
-    .filter((r) => !r.shadow)
-    .map((r) => ({ code: r.code, detail: r.detail }));
-  if (used && decision !== "allow") {
-    for (const c of used.topReasons(vector.values, deps.reasonsFromModel)) {
-      reasons.push({
-        code: `MODEL_${c.feature.toUpperCase()}`,
-        detail: `${c.feature}=${round(c.value)} raised the score (+${round(c.contribution)} log-odds)`,
-      });
+  const [decision, reasons] = span("policy", (): [Action, Reason[]] => {
+    const decision = combine(ruleOutcome.action, modelAct);
+    const reasons: Reason[] = ruleOutcome.fired
+      .filter((r) => !r.shadow)
+      .map((r) => ({ code: r.code, detail: r.detail }));
+    if (used && decision !== "allow") {
+      for (const c of used.topReasons(vector.values, deps.reasonsFromModel)) {
+        reasons.push({
+          code: `MODEL_${c.feature.toUpperCase()}`,
+          detail: `${c.feature}=${round(c.value)} raised the score (+${round(c.contribution)} log-odds)`,
+        });
+      }
     }
-  }
+    return [decision, reasons];
+  });
   const t4 = now();
   return {
     decision,

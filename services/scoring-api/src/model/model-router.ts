@@ -24,10 +24,12 @@ export class ModelRouter {
     readonly champion: ScoringModel,
     readonly canary: CanaryConfig | undefined,
     readonly shadows: readonly ScoringModel[],
+    /** false takes a model out (kill-switch): a disabled canary's users go to the champion. */
+    private readonly enabled: (model: ScoringModel) => boolean = () => true,
   ) {}
 
   route(userId: string): { model: ScoringModel; role: ModelRole } {
-    if (this.canary && bucketOf(userId) < this.canary.percent * 100) {
+    if (this.canary && bucketOf(userId) < this.canary.percent * 100 && this.enabled(this.canary.model)) {
       return { model: this.canary.model, role: "canary" };
     }
     return { model: this.champion, role: "champion" };

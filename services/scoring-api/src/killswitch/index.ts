@@ -1,0 +1,48 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../../../common/src/logger.ts";
+import { KillSwitch, type KillSwitchMetrics } from "./kill-switch.ts";
+import { MemorySwitchStore } from "./memory-store.ts";
+import { RedisSwitchStore, subscribeToChanges } from "./redis-store.ts";
+
+export { KillSwitch } from "./kill-switch.ts";
+
+export interface KillSwitchWiring {
+  readonly redis?: Redis;
+  /** Opens the dedicated pub/sub connection (the kill-switch owns and closes it). Default: redis.duplicate(). */
+  readonly createSubscriber?: () => Redis;
+  readonly prefix: string;
+  readonly pollMs: number;
+  readonly auditMaxEntries: number;
+  readonly logger: Logger;
+  readonly metrics: KillSwitchMetrics;
+  readonly modelVersions: readonly string[];
+  readonly now: () => number;
+}
+
+/** The kill-switch for this replica: Redis-backed (pub/sub + poll) with a client, in-process without. */
+export async function startKillSwitch(w: KillSwitchWiring): Promise<KillSwitch> {
+  const common = { logger: w.logger, metrics: w.metrics, modelVersions: w.modelVersions, now: w.now };
+  if (!w.redis) {
+    const ks = new KillSwitch({ ...common, store: new MemorySwitchStore(w.auditMaxEntries), pollMs: 0 });
+    await ks.start();
+    return ks;
+  }
+  const redis = w.redis;
+  const store = new RedisSwitchStore(redis, w.prefix, { auditMaxEntries: w.auditMaxEntries });
+  const ks = new KillSwitch({
+    ...common,
+    store,
+    pollMs: w.pollMs,
+    subscribe: (onNotice) =>
+      subscribeToChanges(
+        // Off the scoring path: a subscribe may take longer than the hot-path command timeout.
+        w.createSubscriber?.() ??
+          redis.duplicate({ connectionName: "riskgate-scoring-api-killswitch", commandTimeout: 2_000 }),
+        store.keys.channel,
+        onNotice,
+        w.logger,
+      ),
+  });
+  await ks.start();
+  return ks;
+}

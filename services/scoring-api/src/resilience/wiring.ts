@@ -1,0 +1,97 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../../../common/src/logger.ts";
+import type { ApiConfig } from "../config.ts";
+import type { ScoringModel } from "../decision/types.ts";
+import type { ApiMetrics } from "../metrics.ts";
+import type { ModelRouter } from "../model/model-router.ts";
+import {
+  type AsyncMethodKeys,
+  type BreakerSettings,
+  createBreaker,
+  guardMethods,
+  ModelGuard,
+} from "./breakers.ts";
+import { BreakerOpenError, type CircuitBreaker } from "./circuit-breaker.ts";
+
+type Settings = Pick<
+  ApiConfig,
+  | "breakerFailureThreshold"
+  | "breakerFailureRate"
+  | "breakerWindow"
+  | "breakerCooldownMs"
+  | "breakerMinFailureSpanMs"
+  | "modelTimeoutMs"
+>;
+
+/** The breakers of one scoring service, and the helpers compose.ts wires them in with. */
+export interface Resilience {
+  /** One breaker for every Redis call on the scoring path; undefined on the embedded store. */
+  readonly redis: CircuitBreaker | undefined;
+  /** Breakers of the deciding models (champion "model", canary "model_canary"). */
+  readonly models: ReadonlyMap<ScoringModel, CircuitBreaker>;
+  /** The pipeline's inference port. */
+  predict(model: ScoringModel, features: readonly number[]): Promise<{ raw: number; calibrated: number }>;
+  /** The feature read under the Redis breaker (a plain call without Redis). */
+  featureRead<T>(read: () => Promise<T>): Promise<T>;
+  /** `target` with the named Redis-touching methods under the Redis breaker (as is without Redis). */
+  guardRedis<T extends object>(target: T, methods: readonly AsyncMethodKeys<T>[]): T;
+  /**
+   * True when `err` is a breaker's rejection (counted in riskgate_breaker_rejections_total): the
+   * transition was logged once, so the caller skips its per-request warning and error count.
+   */
+  rejected(err: unknown): boolean;
+  /** Dependencies the service is running without right now, for /readyz. */
+  degraded(): string[];
+}
+
+export function createResilience(deps: {
+  config: Settings;
+  metrics: ApiMetrics;
+  logger: Logger;
+  router: ModelRouter;
+  redis?: Redis;
+  clock?: () => number;
+}): Resilience {
+  const { config, metrics, logger, router, redis } = deps;
+  const settings: BreakerSettings = {
+    failureThreshold: config.breakerFailureThreshold,
+    failureRate: config.breakerFailureRate,
+    windowSize: config.breakerWindow,
+    cooldownMs: config.breakerCooldownMs,
+    minFailureSpanMs: config.breakerMinFailureSpanMs,
+  };
+  const make = (dependency: string) =>
+    createBreaker(dependency, settings, { metrics, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
+
+  const redisBreaker = redis ? make("redis") : undefined;
+  // Without a listener ioredis prints every failed reconnect (one per 500 ms) to stderr. The outage
+  // is announced once, by the breaker's transition log; the reconnect attempts are debug detail.
+  redis?.on("error", (err: Error) => logger.debug({ err: err.message }, "redis connection error"));
+  const models = new Map<ScoringModel, CircuitBreaker>([[router.champion, make("model")]]);
+  if (router.canary) models.set(router.canary.model, make("model_canary"));
+  const modelGuard = new ModelGuard(models, config.modelTimeoutMs, () =>
+    metrics.dependencyErrors.inc({ dependency: "model_timeout" }),
+  );
+
+  return {
+    redis: redisBreaker,
+    models,
+    predict: (model, features) => modelGuard.predict(model, features),
+    featureRead: (read) => (redisBreaker ? redisBreaker.run(read) : read()),
+    guardRedis: (target, methods) => (redisBreaker ? guardMethods(target, redisBreaker, methods) : target),
+    rejected(err) {
+      if (!(err instanceof BreakerOpenError)) return false;
+      metrics.breakerRejections.inc({ dependency: err.dependency });
+      return true;
+    },
+    degraded() {
+      const out: string[] = [];
+      if (redis && redis.status !== "ready") out.push(`redis is ${redis.status}`);
+      for (const b of [...(redisBreaker ? [redisBreaker] : []), ...models.values()]) {
+        const state = b.state;
+        if (state !== "closed") out.push(`${b.name} circuit breaker is ${state.replace("_", "-")}`);
+      }
+      return out;
+    },
+  };
+}

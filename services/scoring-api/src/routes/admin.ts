@@ -1,0 +1,273 @@
+import { Type } from "@sinclair/typebox";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import { AppError } from "../../../common/src/errors.ts";
+import type { ApiKey } from "../auth/api-keys.ts";
+import { requireScope } from "../auth/require-scope.ts";
+import type { KillSwitch } from "../killswitch/kill-switch.ts";
+import { GLOBAL, modelTarget, type SwitchState, type Target } from "../killswitch/types.ts";
+import { decodeLimit, decodeSwitchChange, REASON_MAX_CHARS } from "../killswitch/validate.ts";
+import type { ModelRouter } from "../model/model-router.ts";
+import { ErrorBody } from "./schemas.ts";
+
+export interface AdminRouteDeps {
+  readonly keys: readonly ApiKey[];
+  readonly killSwitch: KillSwitch;
+  readonly router: ModelRouter;
+}
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T, description: string) =>
+  Type.Union([t, Type.Null()], { description });
+
+const SwitchStateSchema = Type.Object(
+  {
+    engaged: Type.Boolean(),
+    reason: Nullable(Type.String(), "Why it was last changed; null if never set"),
+    actor: Nullable(Type.String(), "Id of the API key that last changed it (never the key)"),
+    changed_at: Nullable(Type.String({ format: "date-time" }), "When it was last changed"),
+    version: Type.Integer({ description: "Store version created by the last change (0: never set)" }),
+  },
+  { $id: "KillSwitchState" },
+);
+
+const GlobalSwitchSchema = Type.Object(
+  {
+    engaged: Type.Boolean(),
+    reason: Nullable(Type.String(), "Why it was last changed; null if never set"),
+    actor: Nullable(Type.String(), "Id of the API key that last changed it (never the key)"),
+    changed_at: Nullable(Type.String({ format: "date-time" }), "When it was last changed"),
+    version: Type.Integer({ description: "Store version created by the last change (0: never set)" }),
+    mode: Type.Union([Type.Literal("normal"), Type.Literal("rules_only")], {
+      description: "What this replica serves because of the switch",
+    }),
+    store: Type.Union([Type.Literal("redis"), Type.Literal("memory")]),
+    store_version: Type.Integer({ description: "Latest change of any switch this replica has applied" }),
+    stale: Type.Boolean({
+      description: "true: this replica could not reach the store recently and serves the last known state",
+    }),
+    last_synced_at: Nullable(
+      Type.String({ format: "date-time" }),
+      "Last successful read of the store by this replica",
+    ),
+  },
+  { $id: "GlobalKillSwitch" },
+);
+
+const ModelEntrySchema = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.String(),
+    role: Type.Union([Type.Literal("champion"), Type.Literal("canary"), Type.Literal("shadow")]),
+    canary_percent: Type.Optional(Type.Number()),
+    serving: Type.Boolean({ description: "false when the global or this version's switch is engaged" }),
+    kill_switch: SwitchStateSchema,
+  },
+  { $id: "ModelEntry" },
+);
+
+const AuditEntrySchema = Type.Object(
+  {
+    id: Type.String({ description: "Audit log entry id (Redis stream id)" }),
+    version: Type.Integer(),
+    target: Type.String({ description: "`global` or `model:<version>`" }),
+    engaged: Type.Boolean(),
+    previous_engaged: Type.Boolean(),
+    reason: Type.String(),
+    actor: Type.String(),
+    changed_at: Type.String({ format: "date-time" }),
+  },
+  { $id: "KillSwitchAuditEntry" },
+);
+
+const ChangeBody = Type.Object(
+  {
+    engaged: Type.Boolean({ description: "true: switch the model(s) off; false: back on" }),
+    reason: Type.String({ minLength: 1, maxLength: REASON_MAX_CHARS, description: "Why (audited)" }),
+  },
+  { additionalProperties: false },
+);
+
+const errors = { 401: ErrorBody, 403: ErrorBody };
+const bodyErrors = { 400: ErrorBody, ...errors, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
+const security = [{ bearer: [] }];
+const tags = ["admin"];
+
+/** Kill-switch and model administration, scope `admin`. */
+export function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
+  const { killSwitch: ks, router } = deps;
+
+  const globalView = () => ({
+    ...ks.state(GLOBAL),
+    mode: ks.globalEngaged() ? ("rules_only" as const) : ("normal" as const),
+    ...ks.status(),
+  });
+
+  const models = () => {
+    const entry = (m: { name: string; version: string }, role: "champion" | "canary" | "shadow") => ({
+      name: m.name,
+      version: m.version,
+      role,
+      ...(role === "canary" && router.canary ? { canary_percent: router.canary.percent } : {}),
+      serving: !ks.globalEngaged() && !ks.versionEngaged(m.version),
+      kill_switch: ks.state(modelTarget(m.version)) as SwitchState,
+    });
+    return [
+      entry(router.champion, "champion"),
+      ...(router.canary ? [entry(router.canary.model, "canary")] : []),
+      ...router.shadows.map((s) => entry(s, "shadow")),
+    ];
+  };
+
+  app.register(async (scope) => {
+    scope.addHook("onRequest", requireScope(deps.keys, "admin"));
+    scope.setErrorHandler((err, _req, reply) => {
+      if (err instanceof KillSwitchUnavailable) {
+        return reply.code(503).send({
+          error: {
+            code: "kill_switch_unavailable",
+            message: err.message,
+          },
+        });
+      }
+      throw err; // the app's handler renders everything else
+    });
+    // `curl -d '{…}'` without a content-type header sends form encoding: read it as JSON, so the
+    // one-liner an operator types during an incident works.
+    scope.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string" },
+      scope.getDefaultJsonParser("error", "error"),
+    );
+
+    scope.get(
+      "/v1/admin/kill-switch",
+      {
+        schema: {
+          summary: "The global kill-switch as this replica sees it",
+          tags,
+          security,
+          response: { 200: GlobalSwitchSchema, ...errors },
+        },
+      },
+      async () => globalView(),
+    );
+
+    scope.put(
+      "/v1/admin/kill-switch",
+      {
+        schema: {
+          summary: "Engage or disengage the global kill-switch",
+          description:
+            "engaged: true takes every model out (decisions on rules alone, mode rules_only) on every replica " +
+            "within a second; false restores the models. Every change is audited with the caller's key id.",
+          tags,
+          security,
+          body: ChangeBody,
+          response: { 200: GlobalSwitchSchema, ...bodyErrors },
+        },
+      },
+      async (req) => {
+        await change(ks, req.log, GLOBAL, req.body, req.apiKey);
+        return globalView();
+      },
+    );
+
+    scope.get(
+      "/v1/admin/models",
+      {
+        schema: {
+          summary: "Loaded models with their role and kill-switch state",
+          tags,
+          security,
+          response: {
+            200: Type.Object({ global_engaged: Type.Boolean(), models: Type.Array(ModelEntrySchema) }),
+            ...errors,
+          },
+        },
+      },
+      async () => ({ global_engaged: ks.globalEngaged(), models: models() }),
+    );
+
+    scope.put<{ Params: { version: string } }>(
+      "/v1/admin/models/:version/kill-switch",
+      {
+        schema: {
+          summary: "Engage or disengage the kill-switch of one model version",
+          description:
+            "A disabled canary's users are decided by the champion; a disabled shadow is not scored; a " +
+            "disabled champion means rules only. 404 for a version this replica has not loaded.",
+          tags,
+          security,
+          params: Type.Object({ version: Type.String() }),
+          body: ChangeBody,
+          response: { 200: ModelEntrySchema, ...bodyErrors, 404: ErrorBody },
+        },
+      },
+      async (req) => {
+        const { version } = req.params;
+        if (!models().some((m) => m.version === version)) {
+          throw new AppError("not_found", `no loaded model has version '${version}'`, 404, "version");
+        }
+        await change(ks, req.log, modelTarget(version), req.body, req.apiKey);
+        return models().find((m) => m.version === version);
+      },
+    );
+
+    scope.get<{ Querystring: { limit?: string } }>(
+      "/v1/admin/audit",
+      {
+        schema: {
+          summary: "Kill-switch audit log, newest first",
+          tags,
+          security,
+          querystring: Type.Object({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          }),
+          response: {
+            200: Type.Object({ entries: Type.Array(AuditEntrySchema) }),
+            400: ErrorBody,
+            ...errors,
+            503: ErrorBody,
+          },
+        },
+      },
+      async (req) => {
+        const limit = decodeLimit(req.query.limit, 100, 1000);
+        try {
+          return { entries: await ks.audit(limit) };
+        } catch (err) {
+          req.log.error({ err: (err as Error).message }, "kill-switch audit read failed");
+          throw new KillSwitchUnavailable(
+            "the kill-switch store (Redis) is unreachable: retry when it is back",
+          );
+        }
+      },
+    );
+  });
+}
+
+/** Applies a change; a store that cannot be reached is a 503 (nothing changed anywhere), not a 500. */
+async function change(
+  ks: KillSwitch,
+  log: FastifyBaseLogger,
+  target: Target,
+  body: unknown,
+  key: ApiKey | undefined,
+): Promise<void> {
+  const c = decodeSwitchChange(body);
+  try {
+    await ks.set(target, { ...c, actor: actorOf(key) });
+  } catch (err) {
+    log.error({ target, err: (err as Error).message }, "kill-switch change failed: store unreachable");
+    throw new KillSwitchUnavailable(
+      "the kill-switch store (Redis) is unreachable: nothing was changed; retry when it is back",
+    );
+  }
+}
+
+class KillSwitchUnavailable extends Error {}
+
+function actorOf(key: ApiKey | undefined): string {
+  // requireScope ran first, so there is always a key.
+  if (!key) throw new AppError("unauthenticated", "no API key", 401, "authorization");
+  return key.id;
+}
