@@ -11,7 +11,7 @@ export function createApiMetrics(registry: Registry) {
   return {
     scoreDuration: new Histogram({
       name: `${METRIC_PREFIX}score_duration_seconds`,
-      help: "Time to answer POST /v1/score, by mode and decision",
+      help: "Time to score a checkout (first attempts; retries answered from the idempotency store are not timed), by mode and decision",
       labelNames: ["mode", "decision"] as const,
       buckets: LATENCY_BUCKETS,
       registers: r,

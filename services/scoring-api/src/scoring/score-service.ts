@@ -53,13 +53,17 @@ export class ScoreService {
   constructor(private readonly deps: ScoreServiceDeps) {}
 
   async score(checkout: Checkout): Promise<ScoreResponse> {
+    const started = performance.now();
     const d = this.deps;
     const hash = bodyHash(checkout);
-    const known = await this.tryRead(checkout.event_id);
-    if (known) return this.replay(known, hash);
-
     const { model, role } = d.router.route(checkout.user.id);
-    const result = await runPipeline(d.pipeline, checkout, model);
+    // The idempotency read and the pipeline (which only reads) run side by side: a retry wastes one
+    // pipeline run, every first attempt saves a round trip, and a hanging Redis costs one timeout.
+    const [known, result] = await Promise.all([
+      this.tryRead(checkout.event_id),
+      runPipeline(d.pipeline, checkout, model),
+    ]);
+    if (known) return this.replay(known, hash);
     let decision = result.decision;
     const reasons = [...result.reasons];
     let reviewCaseId: string | undefined;
@@ -89,14 +93,15 @@ export class ScoreService {
       ...(reviewCaseId ? { review_case_id: reviewCaseId } : {}),
     };
 
-    const stored = await this.tryStore(checkout.event_id, { bodyHash: hash, response });
-    if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
-
-    await Promise.all([
-      reviewCaseId ? this.openCase(checkout, result, reviewCaseId) : undefined,
+    // The velocity update is deduplicated by event id in the store, so it need not wait to learn
+    // whether this request or a concurrent retry stored the decision first.
+    const [stored] = await Promise.all([
+      this.tryStore(checkout.event_id, { bodyHash: hash, response }),
       this.recordVelocity(checkout),
     ]);
-    this.observe(response, result, role);
+    if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
+    if (reviewCaseId) await this.openCase(checkout, result, reviewCaseId);
+    this.observe(response, result, role, (performance.now() - started) / 1000);
     d.log.publish({
       kind: "decision",
       event_id: checkout.event_id,
@@ -199,13 +204,10 @@ export class ScoreService {
     }
   }
 
-  private observe(response: ScoreResponse, result: PipelineResult, role: string) {
+  private observe(response: ScoreResponse, result: PipelineResult, role: string, seconds: number) {
     const m = this.deps.metrics;
     m.decisions.inc({ decision: response.decision, mode: response.mode, role });
-    m.scoreDuration.observe(
-      { mode: response.mode, decision: response.decision },
-      result.timings.total / 1000,
-    );
+    m.scoreDuration.observe({ mode: response.mode, decision: response.decision }, seconds);
     for (const stage of ["features", "rules", "model", "policy"] as const) {
       m.stageDuration.observe({ stage }, result.timings[stage] / 1000);
     }

@@ -51,7 +51,7 @@ const MISSING_NONE = 0;
 const MISSING_ZERO = 1;
 const MISSING_NAN = 2;
 /** LightGBM's kZeroThreshold (1e-35f): values this close to 0 count as zero for missing_type=Zero. */
-const ZERO_THRESHOLD = Math.fround(1e-35);
+export const ZERO_THRESHOLD = Math.fround(1e-35);
 
 /**
  * LightGBM's Tree::NumericalDecision: true = go left. Kept branch-for-branch identical so the
