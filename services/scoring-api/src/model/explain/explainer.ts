@@ -6,7 +6,7 @@ import {
   predictRaw,
   withFloat32Thresholds,
 } from "./lightgbm-text.ts";
-import { TreeShap } from "./tree-shap.ts";
+import { FastTreeShap } from "./fast-tree-shap.ts";
 
 export const LIGHTGBM_MODEL_FILE = "lightgbm_model.txt";
 
@@ -29,7 +29,7 @@ export interface Reason {
  * model.onnx was exported from (the text dump carries the node counts ONNX drops).
  */
 export class TreeExplainer {
-  private readonly shap: TreeShap;
+  private readonly shap: FastTreeShap;
   /** Scratch row reused across calls; explain() is synchronous, so no two calls share it. */
   private readonly row: Float64Array;
 
@@ -41,7 +41,7 @@ export class TreeExplainer {
     readonly featureNames: readonly string[],
   ) {
     this.model = withFloat32Thresholds(parsed);
-    this.shap = new TreeShap(this.model);
+    this.shap = new FastTreeShap(this.model);
     this.row = new Float64Array(featureNames.length);
   }
 
