@@ -8,6 +8,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { championDir } from "../champion.ts";
 import { TreeExplainer } from "./explainer.ts";
+import { FastTreeShap } from "./fast-tree-shap.ts";
+import { TreeShap } from "./tree-shap.ts";
 
 const passes = Number(process.argv[2] ?? 3);
 const dir = await championDir("models/artifacts/champion.json");
@@ -44,6 +46,18 @@ console.log(
   `${dir}: ${explainer.model.trees.length} trees, ${leaves} leaves, max depth ${explainer.model.maxDepth}, ` +
     `${manifest.features.length} features, ${rows.length} parity rows x ${passes} passes`,
 );
+// The explainer's FastTreeShap is private; an identical one built here reports the memory.
+const fast = new FastTreeShap(explainer.model);
+console.log(
+  `FastTreeShap: ${(fast.precomputedBytes / 2 ** 20).toFixed(2)} MiB precomputed, ${fast.points} quadrature ` +
+    `points, ${fast.fallbackTrees} trees left to TreeShap`,
+);
+const reference = new TreeShap(explainer.model);
+const x32 = new Float64Array(manifest.features.length);
+time("TreeShap (reference, before)", (row) => {
+  for (let i = 0; i < row.length; i++) x32[i] = Math.fround(row[i] as number);
+  reference.shap(x32, out);
+});
 time("explainInto (no allocation)", (row) => explainer.explainInto(row, out));
 time("explain", (row) => explainer.explain(row));
 time("topPositive(k=3)", (row) => explainer.topPositive(row, 3));

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { FastTreeShap } from "./fast-tree-shap.ts";
 import {
   type LgbModel,
   LightGbmModelError,
@@ -6,7 +7,6 @@ import {
   predictRaw,
   withFloat32Thresholds,
 } from "./lightgbm-text.ts";
-import { FastTreeShap } from "./fast-tree-shap.ts";
 
 export const LIGHTGBM_MODEL_FILE = "lightgbm_model.txt";
 

@@ -10,9 +10,13 @@ const NONE = new Float64Array(0);
  * (max 3e-15 on the committed model's parity rows given the same inputs). The leaf step is
  * reorganised for speed (see there); that only moves rounding.
  *
- * Cost is O(trees · leaves · depth²). All scratch space is allocated once per model: the "unique
- * path" of every recursion level lives in four flat typed arrays, level k starting where level
- * k-1's copy ends (LightGBM's layout), so a call allocates nothing.
+ * Cost is O(trees · leaves · depth²). The service explains with `FastTreeShap` (fast-tree-shap.ts:
+ * same values in O(trees · nodes · depth)), which uses this class only for trees beyond its
+ * precomputation limits; this is also the reference the fast one is tested against.
+ *
+ * All scratch space is allocated once per model: the "unique path" of every recursion level lives
+ * in four flat typed arrays, level k starting where level k-1's copy ends (LightGBM's layout), so
+ * a call allocates nothing.
  */
 export class TreeShap {
   /** Expected value of the model's raw output over the training data: the SHAP base value. */

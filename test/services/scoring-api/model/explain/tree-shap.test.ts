@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import {
   goesLeft,
   type LgbModel,
-  type LgbTree,
   parseLightGbmText,
   predictRaw,
 } from "../../../../../services/scoring-api/src/model/explain/lightgbm-text.ts";
 import { TreeShap } from "../../../../../services/scoring-api/src/model/explain/tree-shap.ts";
+import { bruteForce } from "./shapley.ts";
 import { tinyModelText } from "./tiny-model.ts";
 
 const model = parseLightGbmText(tinyModelText());
@@ -18,48 +18,6 @@ function shap(m: LgbModel, x: number[]): { phi: number[]; bias: number } {
   const phi = new Float64Array(M);
   s.shap(Float64Array.from(x), phi);
   return { phi: [...phi], bias: s.bias };
-}
-
-// --- Brute-force reference: Shapley values of the path-dependent value function -------------
-
-/** v(S) = E[tree(x) | x_S]: follow x at splits on features in S, else average the children by cover. */
-function conditional(t: LgbTree, x: number[], known: Set<number>, node = 0): number {
-  if (t.numLeaves === 1) return t.leafValue[0] as number;
-  if (node < 0) return t.leafValue[~node] as number;
-  const f = t.splitFeature[node] as number;
-  const l = t.leftChild[node] as number;
-  const r = t.rightChild[node] as number;
-  if (known.has(f))
-    return conditional(
-      t,
-      x,
-      known,
-      goesLeft(t.decisionType[node] as number, t.threshold[node] as number, x[f] as number) ? l : r,
-    );
-  const cover = (n: number) => (n >= 0 ? (t.internalCount[n] as number) : (t.leafCount[~n] as number));
-  return (cover(l) * conditional(t, x, known, l) + cover(r) * conditional(t, x, known, r)) / cover(node);
-}
-
-const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
-
-/** phi_i = sum over S ⊆ N\{i} of |S|!(M-|S|-1)!/M! · (v(S ∪ {i}) - v(S)), all 2^M subsets. */
-function bruteForce(trees: readonly LgbTree[], x: number[]): { phi: number[]; bias: number } {
-  const v = (mask: number) => {
-    const known = new Set<number>();
-    for (let f = 0; f < M; f++) if (mask & (1 << f)) known.add(f);
-    return trees.reduce((s, t) => s + conditional(t, x, known), 0);
-  };
-  const phi = new Array<number>(M).fill(0);
-  for (let i = 0; i < M; i++) {
-    for (let mask = 0; mask < 1 << M; mask++) {
-      if (mask & (1 << i)) continue;
-      let size = 0;
-      for (let f = 0; f < M; f++) if (mask & (1 << f)) size++;
-      const weight = (factorial(size) * factorial(M - size - 1)) / factorial(M);
-      phi[i] = (phi[i] as number) + weight * (v(mask | (1 << i)) - v(mask));
-    }
-  }
-  return { phi, bias: v(0) };
 }
 
 // Inputs that hit thresholds exactly, the default-direction cases and ordinary values.
@@ -88,7 +46,7 @@ describe("TreeShap on a hand-made 2-tree model", () => {
       fc.property(row, (x) => {
         for (const m of [...single, model]) {
           const got = shap(m, x);
-          const want = bruteForce(m.trees, x);
+          const want = bruteForce(m.trees, x, M);
           expect(got.bias).toBeCloseTo(want.bias, 12);
           got.phi.forEach((p, i) => {
             expect(p).toBeCloseTo(want.phi[i] as number, 12);
