@@ -211,7 +211,8 @@ describe("kill-switch propagation", () => {
     });
     const t0 = performance.now();
     await ks.start(); // retries the first read for startWaitMs, then serves
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+    // It waited the start budget (less a few ms: timers and the two clocks are not exact).
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
     expect(ks.globalEngaged()).toBe(false);
     expect(ks.status()).toMatchObject({ stale: true, last_synced_at: null });
     await proxy.up();
