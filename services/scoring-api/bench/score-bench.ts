@@ -118,7 +118,8 @@ const takeBodies = async (tag: string, count: number) => {
   return file;
 };
 
-const api = runTsx(["services/scoring-api/src/main.ts"], {
+// The same flags as `npm start`.
+const api = runTsx(["--max-semi-space-size=64", "services/scoring-api/src/main.ts"], {
   PORT: String(apiPort),
   REDIS_URL: redisUrl,
   KAFKA_BROKERS: brokers,

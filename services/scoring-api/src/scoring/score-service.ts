@@ -50,6 +50,10 @@ export interface ScoreServiceDeps {
  * queue, the checkout-velocity update, the training log, and shadow scoring after the answer.
  */
 export class ScoreService {
+  // Bound label children: one map lookup per missing feature instead of hashing a label object.
+  private readonly missingByFeature = new Map<string, { inc(): void }>();
+  private readonly staleByFeature = new Map<string, { inc(): void }>();
+
   constructor(private readonly deps: ScoreServiceDeps) {}
 
   async score(checkout: Checkout): Promise<ScoreResponse> {
@@ -212,8 +216,8 @@ export class ScoreService {
       m.stageDuration.observe({ stage }, result.timings[stage] / 1000);
     }
     for (const r of result.rules) m.ruleHits.inc({ rule: r.id, action: r.action, shadow: String(r.shadow) });
-    for (const f of result.missing) m.featuresMissing.inc({ feature: f });
-    for (const f of result.stale) m.featuresStale.inc({ feature: f });
+    for (const f of result.missing) bound(this.missingByFeature, f, () => m.featuresMissing.labels(f)).inc();
+    for (const f of result.stale) bound(this.staleByFeature, f, () => m.featuresStale.labels(f)).inc();
   }
 
   private async scoreShadows(eventId: string, served: PipelineResult) {
@@ -238,4 +242,13 @@ export class ScoreService {
       }
     }
   }
+}
+
+function bound<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let child = cache.get(key);
+  if (child === undefined) {
+    child = make();
+    cache.set(key, child);
+  }
+  return child;
 }
