@@ -2,12 +2,9 @@
 // on a real Redis (like the feature store's conformance suite).
 import type { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  MemoryReviewQueue,
-  type NewCase,
-  RedisReviewQueue,
-  type ReviewQueue,
-} from "../../../../services/scoring-api/src/review/review-queue.ts";
+import type { NewCase, ReviewQueue } from "../../../../services/scoring-api/src/review/review-queue.ts";
+import { MemoryReviewQueue } from "../../../../services/scoring-api/src/review/review-queue-memory.ts";
+import { RedisReviewQueue } from "../../../../services/scoring-api/src/review/review-queue-redis.ts";
 import { T0 } from "../../../support/events.ts";
 import { createRedis, uniquePrefix } from "../../../support/services.ts";
 
