@@ -73,7 +73,6 @@ export interface OnlineStore {
   applyBatch(updates: readonly EventUpdate[]): Promise<ApplyResult[]>;
   /** Reads everything a plan names in one round trip. */
   read(plan: ReadPlan): Promise<RawState>;
-  close(): Promise<void>;
 }
 
 /** Hash fields the stores maintain themselves. */

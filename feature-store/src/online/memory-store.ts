@@ -94,10 +94,6 @@ export class MemoryStore implements OnlineStore {
       return { fields: Object.fromEntries(state.fields), counts, members };
     });
   }
-
-  async close(): Promise<void> {
-    this.entities.clear();
-  }
 }
 
 function applyToEntity(

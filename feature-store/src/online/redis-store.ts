@@ -113,7 +113,4 @@ export class RedisStore implements OnlineStore {
       return { fields: Object.keys(hash).length === 0 ? null : hash, counts, members };
     });
   }
-
-  /** The Redis client belongs to whoever created it (main.ts); closing the store leaves it open. */
-  async close(): Promise<void> {}
 }

@@ -106,7 +106,6 @@ describe("feature-ingest on real Kafka and Redis", () => {
     const crashing: OnlineStore = {
       apply: (u) => real.apply(u),
       read: (p) => real.read(p),
-      close: () => real.close(),
       applyBatch: async (updates: readonly EventUpdate[]) => {
         const result = await real.applyBatch(updates);
         if (!crashed && updates.length > 0) {
