@@ -177,3 +177,34 @@ export async function waitFor(
   const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
 }
+
+/**
+ * Reads JSON messages of a topic from the beginning until `done(records)` holds, then disconnects.
+ * Subscribing is retried: the topic may be created (auto-created by a producer) only moments before.
+ */
+export async function readJsonRecords(
+  kafka: Kafka,
+  topic: string,
+  done: (records: Record<string, unknown>[]) => boolean,
+  { timeoutMs = 30_000, what = `records on ${topic}` }: { timeoutMs?: number; what?: string } = {},
+): Promise<Record<string, unknown>[]> {
+  const consumer = kafka.consumer({ groupId: uniqueGroup("reader") });
+  const records: Record<string, unknown>[] = [];
+  await consumer.connect();
+  try {
+    await waitFor(
+      async () => {
+        await consumer.subscribe({ topic, fromBeginning: true });
+        return true;
+      },
+      { timeoutMs: 20_000, what: `topic ${topic}` },
+    );
+    await consumer.run({
+      eachMessage: async ({ message }) => void records.push(JSON.parse(String(message.value))),
+    });
+    await waitFor(() => done(records), { timeoutMs, what });
+    return records;
+  } finally {
+    await consumer.disconnect();
+  }
+}

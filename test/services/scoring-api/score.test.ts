@@ -6,7 +6,7 @@ import { MINUTE } from "../../../feature-store/src/definitions/time.ts";
 import type { Checkout } from "../../../feature-store/src/events/index.ts";
 import { bucketOf } from "../../../services/scoring-api/src/model/model-router.ts";
 import { checkout, T0 } from "../../support/events.ts";
-import { createKafka, waitFor } from "../../support/services.ts";
+import { createKafka, readJsonRecords, waitFor } from "../../support/services.ts";
 import { type ApiHarness, bearer, startApi, TOKENS } from "./api-harness.ts";
 import { modelCopy } from "./model-copies.ts";
 
@@ -196,24 +196,11 @@ describe("the decisions topic (training log)", () => {
       })
     ).json();
     const served = (await score(h, c)).json();
-    const consumer = createKafka("decisions-reader").consumer({ groupId: `${h.topicPrefix}reader` });
-    const records: Record<string, unknown>[] = [];
-    await consumer.connect();
-    await waitFor(
-      async () => {
-        await consumer.subscribe({ topic: `${h.topicPrefix}decisions`, fromBeginning: true });
-        return true;
-      },
-      { timeoutMs: 20_000, what: "decisions topic" },
+    const records = await readJsonRecords(
+      createKafka("decisions-reader"),
+      `${h.topicPrefix}decisions`,
+      (rs) => rs.some((r) => r.event_id === "log-1"),
     );
-    await consumer.run({
-      eachMessage: async ({ message }) => void records.push(JSON.parse(String(message.value))),
-    });
-    await waitFor(() => records.some((r) => r.event_id === "log-1"), {
-      timeoutMs: 30_000,
-      what: "decision record",
-    });
-    await consumer.disconnect();
     const record = records.find((r) => r.event_id === "log-1") as Record<string, unknown>;
     expect(record).toMatchObject({
       kind: "decision",

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeEventBytes } from "../../../../feature-store/src/events/index.ts";
 import { T0 } from "../../../support/events.ts";
-import { createKafka, uniqueGroup, waitFor } from "../../../support/services.ts";
+import { createKafka, readJsonRecords, uniqueGroup, waitFor } from "../../../support/services.ts";
 import { IngestHarness } from "../../feature-ingest/harness.ts";
 import { claim, features, openCase, REVIEWERS, resolve, reviewApi, reviewCheckout } from "./helpers.ts";
 
@@ -94,24 +94,11 @@ describe("review outcomes as labels", () => {
     const id = await openCase(h, reviewCheckout("kx-1", T0));
     now += MIN;
     expect((await h.review.worker.sweep()).map((c) => c.id)).toEqual([id]);
-    const consumer = createKafka("decisions-reader").consumer({ groupId: uniqueGroup("decisions-reader") });
-    const records: Record<string, unknown>[] = [];
-    await consumer.connect();
-    cleanups.push(() => consumer.disconnect());
-    await waitFor(
-      async () => {
-        await consumer.subscribe({ topic: `${h.topicPrefix}decisions`, fromBeginning: true });
-        return true;
-      },
-      { timeoutMs: 20_000, what: "decisions topic" },
+    const records = await readJsonRecords(
+      createKafka("decisions-reader"),
+      `${h.topicPrefix}decisions`,
+      (rs) => rs.some((r) => r.kind === "review_expired"),
     );
-    await consumer.run({
-      eachMessage: async ({ message }) => void records.push(JSON.parse(String(message.value))),
-    });
-    await waitFor(() => records.some((r) => r.kind === "review_expired"), {
-      timeoutMs: 30_000,
-      what: "the review_expired record",
-    });
     expect(records.find((r) => r.kind === "review_expired")).toEqual({
       kind: "review_expired",
       event_id: "kx-1",
