@@ -1,6 +1,6 @@
 // POST /v1/score on the real stack (Redis, Kafka, ONNX model, default rules) at constant arrival
 // rates, next to the floor of a bare node:http server measured in the same run.
-// usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:score -- [--rates 500,1000] [--seconds 60] [--days 20]
+// usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:score -- [--rates 500,1000] [--seconds 60] [--days 20] [--profile]
 // The simulated world is loaded into Redis as history: its payments, logins, listings and labels,
 // and the checkouts before a cut-off (as serving would have applied them). The checkouts after the
 // cut-off are replayed in time order, each once, so velocity features and the review rate look like
@@ -22,6 +22,10 @@ const { values } = parseArgs({
     rates: { type: "string", default: "500,1000" },
     seconds: { type: "string", default: "60" },
     days: { type: "string", default: "20" },
+    // Writes a V8 CPU profile of the API process to .cache/bench/score/ when the run ends.
+    profile: { type: "boolean", default: false },
+    // Extra flags for the API's node process, e.g. --api-flag=--max-semi-space-size=32 (repeatable; the last wins).
+    "api-flag": { type: "string", multiple: true, default: [] },
   },
 });
 const rates = (values.rates as string).split(",").map(Number);
@@ -119,15 +123,26 @@ const takeBodies = async (tag: string, count: number) => {
 };
 
 // The same flags as `npm start`.
-const api = runTsx(["--max-semi-space-size=64", "services/scoring-api/src/main.ts"], {
-  PORT: String(apiPort),
-  REDIS_URL: redisUrl,
-  KAFKA_BROKERS: brokers,
-  KAFKA_TOPIC_PREFIX: `${run}.`,
-  REDIS_KEY_PREFIX: prefix,
-  RISKGATE_API_KEYS: `score:${token}`,
-  LOG_LEVEL: "warn",
-});
+const profileFlags = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${work}`] : [];
+const api = runTsx(
+  [
+    "--max-semi-space-size=16",
+    ...profileFlags,
+    ...(values["api-flag"] as string[]),
+    "services/scoring-api/src/main.ts",
+  ],
+  {
+    PORT: String(apiPort),
+    REDIS_URL: redisUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: `${run}.`,
+    REDIS_KEY_PREFIX: prefix,
+    RISKGATE_API_KEYS: `score:${token}`,
+    LOG_LEVEL: "warn",
+  },
+);
+// Its log lines are not needed, but an unread pipe would fill and stall the server's writes.
+api.stdout?.resume();
 const floor = runTsx(["services/scoring-api/bench/floor-server.ts", String(floorPort)]);
 await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
 await new Promise((r) => setTimeout(r, 500));
@@ -160,17 +175,24 @@ for (const rate of rates) {
   const cpu0 = cpuSeconds(api.pid as number);
   const scoreResult = JSON.parse(await output(client(`http://127.0.0.1:${apiPort}/v1/score`, bodies, token)));
   const cpu = (cpuSeconds(api.pid as number) - cpu0) / seconds;
-  results.push({
+  const result = {
     rate,
     floor: floorResult,
     score: scoreResult,
     api_cpu_cores: Math.round(cpu * 100) / 100,
     p99_over_floor: Math.round((scoreResult.p99_ms / floorResult.p99_ms) * 100) / 100,
-  });
+  };
+  results.push(result);
+  process.stderr.write(`${JSON.stringify(result)}\n`);
 }
 
+// Waiting lets --profile write its file; a shutdown stuck past 30 s is killed.
+const apiExited = new Promise((resolve) => api.on("exit", resolve));
 api.kill("SIGTERM");
 floor.kill("SIGTERM");
+const stuck = setTimeout(() => api.kill("SIGKILL"), 30_000);
+await apiExited;
+clearTimeout(stuck);
 const keys = await redis.keys(`${prefix}*`);
 for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
 await redis.quit();

@@ -1,10 +1,21 @@
 import { AppError } from "../../common/src/errors.ts";
 
-/** Rejects when `promise` has not settled within `ms`; the work itself is not cancelled. */
+/**
+ * Rejects when `promise` has not settled within `ms`; the work itself is not cancelled.
+ * One promise and one timer per call (no race or finally chain): it wraps every feature read.
+ */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError("timeout", `${what} took longer than ${ms} ms`)), ms);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new AppError("timeout", `${what} took longer than ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -114,6 +114,7 @@ export async function runPipeline(
     rules: ruleOutcome.fired,
     model: used ? { name: used.name, version: used.version } : null,
     features: vector.values,
+    featureRecord,
     missing: vector.missing,
     stale: vector.stale,
     timings: {

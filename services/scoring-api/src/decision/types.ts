@@ -62,6 +62,8 @@ export interface PipelineResult {
   readonly rules: readonly FiredRule[];
   readonly model: { name: string; version: string } | null;
   readonly features: readonly number[];
+  /** The same values by feature name (what the rules saw; the decision log records it). */
+  readonly featureRecord: Readonly<Record<string, number>>;
   readonly missing: readonly string[];
   readonly stale: readonly string[];
   readonly timings: Timings;

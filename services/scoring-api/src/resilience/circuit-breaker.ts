@@ -125,20 +125,18 @@ export class CircuitBreaker {
   }
 
   private permit(probe: boolean): Permit {
-    const gen = this.generation;
-    let reported = false;
-    const report = (failed: boolean, reason: string) => {
-      if (reported) return;
-      reported = true;
-      if (gen !== this.generation) return; // admitted under an earlier state: stale
-      if (probe) {
-        if (failed) this.transition("open", `probe failed: ${reason}`);
-        else this.transition("closed", "probe succeeded");
-      } else {
-        this.record(failed, reason);
-      }
-    };
-    return { success: () => report(false, ""), failure: (reason) => report(true, reason) };
+    return new BreakerPermit(this, this.generation, probe);
+  }
+
+  /** A permit's one outcome (BreakerPermit guarantees once). */
+  settle(generation: number, probe: boolean, failed: boolean, reason: string) {
+    if (generation !== this.generation) return; // admitted under an earlier state: stale
+    if (probe) {
+      if (failed) this.transition("open", `probe failed: ${reason}`);
+      else this.transition("closed", "probe succeeded");
+    } else {
+      this.record(failed, reason);
+    }
   }
 
   private record(failed: boolean, reason: string) {
@@ -196,5 +194,30 @@ export class CircuitBreaker {
       this.windowFailures = 0;
     }
     this.opts.onStateChange?.({ name: this.opts.name, from, to, reason });
+  }
+}
+
+// A class rather than closures: one permit is taken per Redis call on the scoring path.
+class BreakerPermit implements Permit {
+  private reported = false;
+
+  constructor(
+    private readonly breaker: CircuitBreaker,
+    private readonly generation: number,
+    private readonly probe: boolean,
+  ) {}
+
+  success(): void {
+    this.report(false, "");
+  }
+
+  failure(reason: string): void {
+    this.report(true, reason);
+  }
+
+  private report(failed: boolean, reason: string) {
+    if (this.reported) return;
+    this.reported = true;
+    this.breaker.settle(this.generation, this.probe, failed, reason);
   }
 }

@@ -1,17 +1,27 @@
 import { createHash } from "node:crypto";
+import type { TSchema } from "@sinclair/typebox";
+import { Checkout } from "../../../../feature-store/src/events/index.ts";
 
-/** Key order must not matter: a client that re-serialises the same checkout is retrying, not conflicting. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+/** Every property name a schema allows, at any depth, sorted. */
+function propertyNames(schema: TSchema, into = new Set<string>()): Set<string> {
+  for (const [name, prop] of Object.entries<TSchema>(schema.properties ?? {})) {
+    into.add(name);
+    propertyNames(prop, into);
   }
-  return JSON.stringify(value);
+  for (const branch of (schema.anyOf ?? []) as TSchema[]) propertyNames(branch, into);
+  if (schema.items) propertyNames(schema.items as TSchema, into);
+  return into;
 }
 
-export function bodyHash(body: unknown): string {
-  return createHash("sha256").update(canonical(body)).digest("hex").slice(0, 32);
+// A replacer array orders the keys of every object by its own order: sorted names give each
+// object its keys sorted, so key order in the request does not matter. Decoding has refused any
+// field the schema lacks, so none is left out.
+const CHECKOUT_KEYS = [...propertyNames(Checkout)].sort();
+
+/**
+ * Hash of a decoded checkout that ignores key order and undefined fields: a client that
+ * re-serialises the same checkout is retrying, not conflicting.
+ */
+export function checkoutBodyHash(checkout: Checkout): string {
+  return createHash("sha256").update(JSON.stringify(checkout, CHECKOUT_KEYS)).digest("hex").slice(0, 32);
 }

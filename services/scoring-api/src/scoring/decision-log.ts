@@ -29,7 +29,9 @@ export interface KafkaDecisionLogOptions {
  * growing its heap (and its GC pauses) without limit.
  */
 export class KafkaDecisionLog implements DecisionLog {
-  private buffer: DecisionRecord[] = [];
+  // Serialised on publish: a buffered message is two strings, not the object graph of a decision
+  // that every young-generation GC would otherwise copy until the batch is sent.
+  private buffer: { key: string; value: string }[] = [];
   private sending = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -46,7 +48,7 @@ export class KafkaDecisionLog implements DecisionLog {
       this.options.onDropped(1);
       return;
     }
-    this.buffer.push(record);
+    this.buffer.push({ key: record.event_id, value: JSON.stringify(record) });
   }
 
   get buffered(): number {
@@ -61,7 +63,7 @@ export class KafkaDecisionLog implements DecisionLog {
       await this.producer.send({
         topic: this.options.topic,
         acks: 1,
-        messages: batch.map((r) => ({ key: r.event_id, value: JSON.stringify(r) })),
+        messages: batch,
       });
       this.buffer.splice(0, batch.length);
     } catch (err) {

@@ -10,7 +10,7 @@ import type { ApiMetrics } from "../metrics.ts";
 import type { ModelRouter } from "../model/model-router.ts";
 import type { ReviewBudget } from "../review/review-budget.ts";
 import { caseIdFor, type ReviewQueue } from "../review/review-queue.ts";
-import { bodyHash } from "./body-hash.ts";
+import { checkoutBodyHash } from "./body-hash.ts";
 import type { DecisionLog } from "./decision-log.ts";
 import type { DecisionStore } from "./decision-store.ts";
 
@@ -50,16 +50,19 @@ export interface ScoreServiceDeps {
  * queue, the checkout-velocity update, the training log, and shadow scoring after the answer.
  */
 export class ScoreService {
-  // Bound label children: one map lookup per missing feature instead of hashing a label object.
+  // Bound label children: one map lookup per observation instead of hashing a label object.
   private readonly missingByFeature = new Map<string, { inc(): void }>();
   private readonly staleByFeature = new Map<string, { inc(): void }>();
+  private readonly decisionCounters = new Map<string, { inc(): void }>();
+  private readonly durations = new Map<string, { observe(seconds: number): void }>();
+  private readonly ruleCounters = new Map<string, { inc(): void }>();
 
   constructor(private readonly deps: ScoreServiceDeps) {}
 
   async score(checkout: Checkout): Promise<ScoreResponse> {
     const started = performance.now();
     const d = this.deps;
-    const hash = bodyHash(checkout);
+    const hash = checkoutBodyHash(checkout);
     const { model, role } = d.router.route(checkout.user.id);
     // The idempotency read and the pipeline (which only reads) run side by side: a retry wastes one
     // pipeline run, every first attempt saves a round trip, and a hanging Redis costs one timeout.
@@ -119,7 +122,7 @@ export class ScoreService {
       model_role: role,
       feature_set: response.feature_set,
       rules_version: response.rules_version,
-      features: d.pipeline.features.toRecord({ values: result.features, missing: [], stale: [] }),
+      features: result.featureRecord,
       missing: result.missing,
       stale: result.stale,
       rules: result.rules,
@@ -210,12 +213,22 @@ export class ScoreService {
 
   private observe(response: ScoreResponse, result: PipelineResult, role: string, seconds: number) {
     const m = this.deps.metrics;
-    m.decisions.inc({ decision: response.decision, mode: response.mode, role });
-    m.scoreDuration.observe({ mode: response.mode, decision: response.decision }, seconds);
-    for (const stage of ["features", "rules", "model", "policy"] as const) {
-      m.stageDuration.observe({ stage }, result.timings[stage] / 1000);
+    const { decision, mode } = response;
+    bound(this.decisionCounters, `${decision}|${mode}|${role}`, () =>
+      m.decisions.labels(decision, mode, role),
+    ).inc();
+    bound(this.durations, `${mode}|${decision}`, () => m.scoreDuration.labels(mode, decision)).observe(
+      seconds,
+    );
+    for (const stage of STAGES) {
+      bound(this.durations, stage, () => m.stageDuration.labels(stage)).observe(result.timings[stage] / 1000);
     }
-    for (const r of result.rules) m.ruleHits.inc({ rule: r.id, action: r.action, shadow: String(r.shadow) });
+    for (const r of result.rules) {
+      const shadow = String(r.shadow);
+      bound(this.ruleCounters, `${r.id}|${r.action}|${shadow}`, () =>
+        m.ruleHits.labels(r.id, r.action, shadow),
+      ).inc();
+    }
     for (const f of result.missing) bound(this.missingByFeature, f, () => m.featuresMissing.labels(f)).inc();
     for (const f of result.stale) bound(this.staleByFeature, f, () => m.featuresStale.labels(f)).inc();
   }
@@ -243,6 +256,8 @@ export class ScoreService {
     }
   }
 }
+
+const STAGES = ["features", "rules", "model", "policy"] as const;
 
 function bound<T>(cache: Map<string, T>, key: string, make: () => T): T {
   let child = cache.get(key);

@@ -117,7 +117,8 @@ export class FastTreeShap {
     const slow: LgbTree[] = [];
     let bytes = M * (6 + 4) * 8; // inputs, accumulators
     candidates.forEach((t, i) => {
-      const treeBytes = (t.numLeaves - 1) * nodeBytes(points) + t.numLeaves * leafBytes(points);
+      // + 4: the tree's entry in `roots`.
+      const treeBytes = (t.numLeaves - 1) * nodeBytes(points) + t.numLeaves * leafBytes(points) + 4;
       if ((sizes[i] as number) > maxPathFeatures || bytes + treeBytes > limits.maxBytes) {
         slow.push(t);
         return;

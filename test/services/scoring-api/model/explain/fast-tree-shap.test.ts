@@ -161,6 +161,35 @@ describe("FastTreeShap memory bounds", () => {
     expect(fellBack).toBeGreaterThan(50); // a model split between both: see the next test
   });
 
+  it("counts each admitted tree's root slot against maxBytes", () => {
+    // The property above found this: a budget exactly 4 bytes (one root) short of the tree's need.
+    const model = {
+      featureNames: ["f0", "f1", "f2", "f3"],
+      objective: "binary sigmoid:1",
+      maxDepth: 3,
+      trees: [
+        {
+          numLeaves: 4,
+          splitFeature: Int32Array.from([0, 0, 0]),
+          threshold: Float64Array.from([-1, -1, -1]),
+          decisionType: Uint8Array.from([0, 0, 0]),
+          leftChild: Int32Array.from([1, -1, -2]),
+          rightChild: Int32Array.from([-4, 2, -3]),
+          leafValue: Float64Array.from([0, 0, 0, 0]),
+          internalCount: Float64Array.from([4, 3, 2]),
+          leafCount: Float64Array.from([1, 1, 1, 1]),
+          depth: 3,
+        },
+      ],
+    };
+    const roomy = new FastTreeShap(model, { maxPathFeatures: 1, maxBytes: Number.POSITIVE_INFINITY });
+    const tight = new FastTreeShap(model, { maxPathFeatures: 1, maxBytes: roomy.precomputedBytes - 4 });
+    expect(tight.fallbackTrees).toBe(1);
+    expect(tight.precomputedBytes).toBeLessThanOrEqual(roomy.precomputedBytes - 4);
+    const exact = new FastTreeShap(model, { maxPathFeatures: 1, maxBytes: roomy.precomputedBytes });
+    expect(exact.fallbackTrees).toBe(0);
+  });
+
   it("refuses to precompute a path longer than maxPathFeatures (default 16)", () => {
     // A chain of 20 distinct features: d = 20 on its deepest path.
     const numFeatures = 20;
