@@ -8,7 +8,7 @@
 // up front too: a small look-ahead that only inflates lifetime counters.)
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
@@ -115,8 +115,10 @@ for (const [i, e] of log.entries()) {
 }
 await store.applyBatch(history.map(update));
 let nextReplay = 0;
+const bodyFiles: string[] = [];
 const takeBodies = async (tag: string, count: number) => {
   const file = join(work, `bodies-${run}-${tag}.jsonl`);
+  bodyFiles.push(file);
   await writeFile(file, replay.slice(nextReplay, nextReplay + count).join("\n"));
   nextReplay += count;
   return file;
@@ -195,6 +197,7 @@ await apiExited;
 clearTimeout(stuck);
 const keys = await redis.keys(`${prefix}*`);
 for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+for (const file of bodyFiles) await rm(file, { force: true });
 await redis.quit();
 process.stdout.write(`${JSON.stringify({ seconds, history_events: cut, replayed_checkouts: replayCount, results }, null, 2)}
 `);
