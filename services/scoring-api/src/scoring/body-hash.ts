@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { TSchema } from "@sinclair/typebox";
 import { Checkout } from "../../../../feature-store/src/events/index.ts";
 
-/** Every property name a schema allows, at any depth, sorted. */
+/** Every property name a schema allows, at any depth (sorted by the caller). */
 function propertyNames(schema: TSchema, into = new Set<string>()): Set<string> {
   for (const [name, prop] of Object.entries<TSchema>(schema.properties ?? {})) {
     into.add(name);
