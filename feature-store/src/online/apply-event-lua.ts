@@ -1,19 +1,21 @@
 // The Lua lives in a TS module so tsc ships it with the build; see the header comment for the protocol.
 export const APPLY_EVENT_LUA = `
 -- Applies one event to each entity it touches, atomically, and at most once per entity.
--- KEYS, per entity in turn: its hash, its seen set (event id -> event time), the streams touched.
--- ARGV: event_id, event_time_ms, horizon_ms, ttl_s, then per entity:
---   key_count, op_count, then op_count triples (op, a, b):
---   s <key index> <member>   stream add (index among this entity's keys), newest time per member
---   i <field> <by>           integer increment
---   n <field> <value>        keep the minimum
---   x <field> <value>        keep the maximum
---   l <field> <value>        last writer wins by (event time, event id)
+-- KEYS: per entity its key base (the hash tag part); the script derives <base>:h (fields),
+--   <base>:seen (event id -> event time) and <base>:s:<stream>.
+-- ARGV: event_id, event_time_ms, horizon_ms, ttl_s, then JSON: per entity (aligned with KEYS) a list
+--   of [op, a, b], all strings:
+--   s <stream> <member>   stream add, newest time per member
+--   i <field> <by>        integer increment
+--   n <field> <value>     keep the minimum
+--   x <field> <value>     keep the maximum
+--   l <field> <value>     last writer wins by (event time, event id)
 -- Returns one code per entity: 0 applied, 1 duplicate, 2 later than the horizon (dropped).
 local eid = ARGV[1]
 local t = tonumber(ARGV[2])
 local horizon = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
+local ops_by_entity = cjson.decode(ARGV[5])
 
 -- Byte-wise comparison: Lua's string < follows the server's collation locale, JavaScript does not.
 local function id_greater(a, b)
@@ -25,8 +27,8 @@ local function id_greater(a, b)
   return la > lb
 end
 
-local function apply_entity(base, first_op, op_count)
-  local hash, seen = KEYS[base], KEYS[base + 1]
+local function apply_entity(base, ops)
+  local hash, seen = base .. ':h', base .. ':seen'
   local wm = tonumber(redis.call('HGET', hash, '_wm'))
   if wm and t < wm - horizon then return 2 end
   if redis.call('ZSCORE', seen, eid) then return 1 end
@@ -36,11 +38,10 @@ local function apply_entity(base, first_op, op_count)
     redis.call('HSET', hash, '_wm', ARGV[2])
   end
   local touched = {}
-  for k = 0, op_count - 1 do
-    local i = first_op + 3 * k
-    local op, a, b = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  for _, o in ipairs(ops) do
+    local op, a, b = o[1], o[2], o[3]
     if op == 's' then
-      local key = KEYS[base - 1 + tonumber(a)]
+      local key = base .. ':s:' .. a
       redis.call('ZADD', key, 'GT', t, b)
       touched[key] = true
     elseif op == 'i' then
@@ -72,12 +73,6 @@ local function apply_entity(base, first_op, op_count)
 end
 
 local out = {}
-local base, i = 1, 5
-while i <= #ARGV do
-  local key_count, op_count = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
-  out[#out + 1] = apply_entity(base, i + 2, op_count)
-  base = base + key_count
-  i = i + 2 + 3 * op_count
-end
+for e = 1, #KEYS do out[e] = apply_entity(KEYS[e], ops_by_entity[e]) end
 return out
 `;

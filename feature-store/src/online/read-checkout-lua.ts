@@ -1,27 +1,26 @@
 // The Lua lives in a TS module so tsc ships it with the build; see the header comment for the protocol.
 export const READ_CHECKOUT_LUA = `
 -- Reads what one checkout needs from all its entities in one call.
--- KEYS, per entity in turn: its hash, then the streams read.
--- ARGV: as_of_ms, then per entity: key_count, count_n, member_n, count_n pairs
---   (key index among this entity's keys, exclusive lower bound "(t"), member_n pairs (key index, member).
+-- KEYS: per entity its key base (the hash tag part); the script derives <base>:h and <base>:s:<stream>.
+-- ARGV[1]: as_of_ms. ARGV[2]: JSON, per entity (aligned with KEYS) [counts, members] where
+--   counts = [[stream, window_ms], ...] (members with newest time in (as_of - window, as_of])
+--   members = [[stream, member], ...] (that member's newest time).
 -- Returns per entity { HGETALL of the hash, count..., member score or nil... } in argument order.
-local as_of = ARGV[1]
+-- One JSON argument instead of ~90 separate ones: building and parsing per-argument RESP cost the
+-- scoring API more than the reads cost Redis.
+local as_of = tonumber(ARGV[1])
+local spec = cjson.decode(ARGV[2])
 local out = {}
-local base, i = 1, 2
-while i <= #ARGV do
-  local key_count, count_n, member_n = tonumber(ARGV[i]), tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
-  i = i + 3
-  local entity = { redis.call('HGETALL', KEYS[base]) }
-  for _ = 1, count_n do
-    entity[#entity + 1] = redis.call('ZCOUNT', KEYS[base - 1 + tonumber(ARGV[i])], ARGV[i + 1], as_of)
-    i = i + 2
+for e = 1, #KEYS do
+  local base, reads = KEYS[e], spec[e]
+  local entity = { redis.call('HGETALL', base .. ':h') }
+  for _, c in ipairs(reads[1]) do
+    entity[#entity + 1] = redis.call('ZCOUNT', base .. ':s:' .. c[1], string.format('(%d', as_of - c[2]), ARGV[1])
   end
-  for _ = 1, member_n do
-    entity[#entity + 1] = redis.call('ZSCORE', KEYS[base - 1 + tonumber(ARGV[i])], ARGV[i + 1])
-    i = i + 2
+  for _, m in ipairs(reads[2]) do
+    entity[#entity + 1] = redis.call('ZSCORE', base .. ':s:' .. m[1], m[2])
   end
-  out[#out + 1] = entity
-  base = base + key_count
+  out[e] = entity
 end
 return out
 `;

@@ -2,25 +2,15 @@ import type { Entity } from "../definitions/entities.ts";
 import { KEY_FORMAT_VERSION } from "../definitions/state-names.ts";
 
 /**
- * Key format (documented in feature-store/README.md): every key of one entity shares the hash tag
- * `{<entity>:<id>}`, so an entity's writes run as one Lua script on one Redis Cluster slot.
+ * Key format (documented in feature-store/README.md): an entity's keys are its base
+ * `<prefix>fs:<version>:{<entity>:<id>}` plus `:h` (fields), `:seen` (applied event ids) and
+ * `:s:<stream>`. The scripts get the base and add the suffix, so all keys of one entity share the
+ * hash tag and a script's keys for one entity sit on one Redis Cluster slot.
  */
 export class RedisKeys {
   constructor(private readonly prefix: string) {}
 
-  private base(entity: Entity, id: string): string {
+  base(entity: Entity, id: string): string {
     return `${this.prefix}fs:${KEY_FORMAT_VERSION}:{${entity}:${id}}`;
-  }
-
-  hash(entity: Entity, id: string): string {
-    return `${this.base(entity, id)}:h`;
-  }
-
-  seen(entity: Entity, id: string): string {
-    return `${this.base(entity, id)}:seen`;
-  }
-
-  stream(entity: Entity, id: string, stream: string): string {
-    return `${this.base(entity, id)}:s:${stream}`;
   }
 }

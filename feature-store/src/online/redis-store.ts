@@ -10,12 +10,13 @@ import type {
   OnlineStore,
   RawState,
   ReadPlan,
+  StreamRead,
 } from "./contract.ts";
 import { READ_CHECKOUT_LUA } from "./read-checkout-lua.ts";
 import { RedisKeys } from "./redis-keys.ts";
 
 const OUTCOMES: readonly ApplyOutcome[] = ["applied", "duplicate", "too_late"];
-const OP_CODE = { stream_add: "s", incr: "i", min: "n", max: "x", last: "l" } as const;
+const OP_CODE = { min: "n", max: "x", last: "l" } as const;
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 interface StoreScripts {
@@ -37,6 +38,7 @@ export interface RedisStoreOptions {
 export class RedisStore implements OnlineStore {
   private readonly keys: RedisKeys;
   private readonly ttlSeconds = Math.ceil(LIFETIME_MAX_AGE_MS / 1000);
+  private readonly countsCache = new WeakMap<readonly StreamRead[], string>();
 
   constructor(
     private readonly redis: Redis,
@@ -76,62 +78,61 @@ export class RedisStore implements OnlineStore {
     };
   }
 
-  /** Key count, keys and arguments of one event's apply script (protocol: apply-event-lua.ts). */
+  /** Keys and arguments of one event's apply script (protocol: apply-event-lua.ts). */
   private applyArgs(update: EventUpdate): (string | number)[] {
-    const keys: string[] = [];
-    const args: (string | number)[] = [update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds];
-    for (const eu of update.entities) {
-      const entityKeys = [this.keys.hash(eu.entity, eu.id), this.keys.seen(eu.entity, eu.id)];
-      const ops: (string | number)[] = [];
-      for (const m of eu.mutations) {
-        if (m.op === "stream_add") {
-          ops.push(
-            OP_CODE.stream_add,
-            indexOf(entityKeys, this.keys.stream(eu.entity, eu.id, m.stream)),
-            m.member,
-          );
-        } else if (m.op === "incr") {
-          ops.push(OP_CODE.incr, m.field, m.by);
-        } else {
-          ops.push(OP_CODE[m.op], m.field, m.value);
-        }
+    const bases: string[] = [];
+    let ops = "[";
+    for (const [e, eu] of update.entities.entries()) {
+      bases.push(this.keys.base(eu.entity, eu.id));
+      ops += e === 0 ? "[" : ",[";
+      for (const [k, m] of eu.mutations.entries()) {
+        if (k > 0) ops += ",";
+        if (m.op === "stream_add") ops += `["s",${json(m.stream)},${json(m.member)}]`;
+        else if (m.op === "incr") ops += `["i",${json(m.field)},"${m.by}"]`;
+        else if (m.op === "last") ops += `["${OP_CODE.last}",${json(m.field)},${json(m.value)}]`;
+        else ops += `["${OP_CODE[m.op]}",${json(m.field)},"${m.value}"]`;
       }
-      keys.push(...entityKeys);
-      args.push(entityKeys.length, ops.length / 3, ...ops);
+      ops += "]";
     }
+    ops += "]";
     // Defined commands without a fixed key count take it as their first argument.
-    return [keys.length, ...keys, ...args];
+    return [bases.length, ...bases, update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds, ops];
   }
 
   /** Every entity of the checkout (hash, window counts, member times) in one script call. */
   async read(plan: ReadPlan): Promise<RawState> {
-    const keys: string[] = [];
-    const args: (string | number)[] = [plan.asOf];
-    for (const er of plan.entities) {
-      const entityKeys = [this.keys.hash(er.entity, er.id)];
-      const reads: (string | number)[] = [];
-      for (const c of er.counts) {
-        reads.push(
-          indexOf(entityKeys, this.keys.stream(er.entity, er.id, c.stream)),
-          `(${plan.asOf - c.windowMs}`,
-        );
-      }
-      for (const m of er.members) {
-        reads.push(indexOf(entityKeys, this.keys.stream(er.entity, er.id, m.stream)), m.member);
-      }
-      keys.push(...entityKeys);
-      args.push(entityKeys.length, er.counts.length, er.members.length, ...reads);
+    const bases: string[] = [];
+    let spec = "[";
+    for (const [e, er] of plan.entities.entries()) {
+      bases.push(this.keys.base(er.entity, er.id));
+      spec += `${e === 0 ? "" : ","}[${this.countsJson(er.counts)},[`;
+      for (const [k, m] of er.members.entries())
+        spec += `${k === 0 ? "" : ","}[${json(m.stream)},${json(m.member)}]`;
+      spec += "]]";
     }
+    spec += "]";
     const scripts = this.redis as unknown as StoreScripts;
-    const reply = (await scripts.rgReadCheckout(keys.length, ...keys, ...args)) as unknown[][];
+    const reply = (await scripts.rgReadCheckout(bases.length, ...bases, plan.asOf, spec)) as unknown[][];
     return plan.entities.map((er, e) => snapshot(plan.asOf, er, reply[e] as unknown[]));
+  }
+
+  // A feature set passes the same counts array for an entity on every read; its JSON is built once.
+  private countsJson(counts: readonly StreamRead[]): string {
+    let cached = this.countsCache.get(counts);
+    if (cached === undefined) {
+      cached = JSON.stringify(counts.map((c) => [c.stream, c.windowMs]));
+      this.countsCache.set(counts, cached);
+    }
+    return cached;
   }
 }
 
-/** 1-based position of `key` in `keys`, appending it when new. */
-function indexOf(keys: string[], key: string): number {
-  const at = keys.indexOf(key);
-  return (at < 0 ? keys.push(key) - 1 : at) + 1;
+/**
+ * A JSON string literal Redis's cjson accepts: it rejects the escape JSON.stringify writes for a
+ * lone surrogate, which becomes U+FFFD as it would in any UTF-8 encoding of the value.
+ */
+function json(value: string): string {
+  return JSON.stringify(value.isWellFormed() ? value : value.toWellFormed());
 }
 
 function snapshot(asOf: number, er: EntityRead, reply: readonly unknown[]): EntitySnapshot {

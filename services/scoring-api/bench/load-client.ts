@@ -102,6 +102,10 @@ const summary = {
   p99_ms: r3(pct(latency, 99)),
   p99_9_ms: r3(pct(latency, 99.9)),
   max_ms: r3(pct(latency, 100)),
+  // Whether the tail is spread out or comes in episodes (a GC, a stalled dependency) shows here.
+  p99_by_second_ms: Array.from({ length: Math.ceil(seconds) }, (_, s) =>
+    r3(pct(latency.subarray(Math.round(s * rate), Math.min(total, Math.round((s + 1) * rate))), 99)),
+  ),
   server_stages_ms: Object.fromEntries(
     Object.entries(stages).map(([s, v]) => [
       s,

@@ -24,7 +24,7 @@ const { values } = parseArgs({
     days: { type: "string", default: "20" },
     // Writes a V8 CPU profile of the API process to .cache/bench/score/ when the run ends.
     profile: { type: "boolean", default: false },
-    // Extra flags for the API's node process, e.g. --api-flag=--max-semi-space-size=32 (repeatable; the last wins).
+    // Extra flags for the API's node process, e.g. --api-flag=--max-semi-space-size=64 (repeatable; a later flag overrides the defaults below).
     "api-flag": { type: "string", multiple: true, default: [] },
   },
 });
@@ -128,7 +128,8 @@ const takeBodies = async (tag: string, count: number) => {
 const profileFlags = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${work}`] : [];
 const api = runTsx(
   [
-    "--max-semi-space-size=16",
+    "--max-semi-space-size=32",
+    "--heap-growing-percent=400",
     ...profileFlags,
     ...(values["api-flag"] as string[]),
     "services/scoring-api/src/main.ts",

@@ -124,6 +124,46 @@ describe.each(factories)("online store conformance: $name", (factory) => {
     expect(onKnownDevice.device_checkouts_1h).toBe(1);
   });
 
+  it("keeps ids, members and values with quotes, backslashes and non-ASCII text intact", async () => {
+    const { store } = factory.create();
+    // The Redis scripts take entities and operations as JSON, so these must survive the encoding.
+    const id = 'u "q" \\ é 名';
+    const members = ['d "1"', "d \\2", "d ü 3", "d \u{1F600} 4", "d \ud800 lone"];
+    const value = 'say "hi" \\ ünïcode \u{1F600}';
+    for (const [i, member] of members.entries()) {
+      await store.apply({
+        eventId: `e${i}`,
+        eventTime: T0 - (i + 1) * MINUTE,
+        entities: [
+          {
+            entity: "user",
+            id,
+            mutations: [
+              { op: "stream_add", stream: "devices", member },
+              { op: "last", field: "note", value: `${value} ${i}` },
+              { op: "incr", field: "n", by: 2 },
+            ],
+          },
+        ],
+      });
+    }
+    const [snap] = await store.read({
+      asOf: T0,
+      entities: [
+        {
+          entity: "user",
+          id,
+          counts: [{ stream: "devices", windowMs: HOUR }],
+          members: members.map((member) => ({ stream: "devices", windowMs: HOUR, member })),
+        },
+      ],
+    });
+    expect(snap?.counts).toEqual([members.length]);
+    expect(snap?.members).toEqual(members.map((_, i) => T0 - (i + 1) * MINUTE));
+    expect(snap?.fields?.note).toBe(`${value} 0`);
+    expect(snap?.fields?.n).toBe(String(2 * members.length));
+  });
+
   it("gives the same features for any order and duplication of the same events", async () => {
     await fc.assert(
       fc.asyncProperty(eventsArb, fc.integer({ min: 0, max: 2 ** 31 }), async (events, seed) => {
