@@ -6,7 +6,9 @@ import type {
   ApplyResult,
   EntityRead,
   EntitySnapshot,
+  EntityUpdate,
   EventUpdate,
+  Mutation,
   OnlineStore,
   RawState,
   ReadPlan,
@@ -38,7 +40,7 @@ export interface RedisStoreOptions {
 export class RedisStore implements OnlineStore {
   private readonly keys: RedisKeys;
   private readonly ttlSeconds = Math.ceil(LIFETIME_MAX_AGE_MS / 1000);
-  private readonly countsCache = new WeakMap<readonly StreamRead[], string>();
+  private readonly countsCache = new WeakMap<readonly StreamRead[], [string, number][]>();
 
   constructor(
     private readonly redis: Redis,
@@ -80,47 +82,52 @@ export class RedisStore implements OnlineStore {
 
   /** Keys and arguments of one event's apply script (protocol: apply-event-lua.ts). */
   private applyArgs(update: EventUpdate): (string | number)[] {
-    const bases: string[] = [];
-    let ops = "[";
-    for (const [e, eu] of update.entities.entries()) {
-      bases.push(this.keys.base(eu.entity, eu.id));
-      ops += e === 0 ? "[" : ",[";
-      for (const [k, m] of eu.mutations.entries()) {
-        if (k > 0) ops += ",";
-        if (m.op === "stream_add") ops += `["s",${json(m.stream)},${json(m.member)}]`;
-        else if (m.op === "incr") ops += `["i",${json(m.field)},"${m.by}"]`;
-        else if (m.op === "last") ops += `["${OP_CODE.last}",${json(m.field)},${json(m.value)}]`;
-        else ops += `["${OP_CODE[m.op]}",${json(m.field)},"${m.value}"]`;
-      }
-      ops += "]";
-    }
-    ops += "]";
+    const n = update.entities.length;
     // Defined commands without a fixed key count take it as their first argument.
-    return [bases.length, ...bases, update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds, ops];
+    const args: (string | number)[] = [n];
+    const ops: string[][][] = new Array(n);
+    for (let e = 0; e < n; e++) {
+      const eu = update.entities[e] as EntityUpdate;
+      args.push(this.keys.base(eu.entity, eu.id));
+      const list: string[][] = new Array(eu.mutations.length);
+      for (let k = 0; k < eu.mutations.length; k++) {
+        const m = eu.mutations[k] as Mutation;
+        if (m.op === "stream_add") list[k] = ["s", m.stream, m.member];
+        else if (m.op === "incr") list[k] = ["i", m.field, String(m.by)];
+        else list[k] = [OP_CODE[m.op], m.field, String(m.value)];
+      }
+      ops[e] = list;
+    }
+    args.push(update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds, cjsonSafe(ops));
+    return args;
   }
 
   /** Every entity of the checkout (hash, window counts, member times) in one script call. */
   async read(plan: ReadPlan): Promise<RawState> {
-    const bases: string[] = [];
-    let spec = "[";
-    for (const [e, er] of plan.entities.entries()) {
-      bases.push(this.keys.base(er.entity, er.id));
-      spec += `${e === 0 ? "" : ","}[${this.countsJson(er.counts)},[`;
-      for (const [k, m] of er.members.entries())
-        spec += `${k === 0 ? "" : ","}[${json(m.stream)},${json(m.member)}]`;
-      spec += "]]";
+    const n = plan.entities.length;
+    const args: (string | number)[] = [n];
+    const spec: unknown[] = new Array(n);
+    for (let e = 0; e < n; e++) {
+      const er = plan.entities[e] as EntityRead;
+      args.push(this.keys.base(er.entity, er.id));
+      const members: string[][] = new Array(er.members.length);
+      for (let k = 0; k < er.members.length; k++) {
+        const m = er.members[k] as EntityRead["members"][number];
+        members[k] = [m.stream, m.member];
+      }
+      spec[e] = [this.countPairs(er.counts), members];
     }
-    spec += "]";
+    args.push(plan.asOf, cjsonSafe(spec));
     const scripts = this.redis as unknown as StoreScripts;
-    const reply = (await scripts.rgReadCheckout(bases.length, ...bases, plan.asOf, spec)) as unknown[][];
+    const reply = (await scripts.rgReadCheckout(...args)) as unknown[][];
     return plan.entities.map((er, e) => snapshot(plan.asOf, er, reply[e] as unknown[]));
   }
 
-  // A feature set passes the same counts array for an entity on every read; its JSON is built once.
-  private countsJson(counts: readonly StreamRead[]): string {
+  // A feature set passes the same counts array for an entity on every read; its pairs are built once.
+  private countPairs(counts: readonly StreamRead[]): [string, number][] {
     let cached = this.countsCache.get(counts);
     if (cached === undefined) {
-      cached = JSON.stringify(counts.map((c) => [c.stream, c.windowMs]));
+      cached = counts.map((c) => [c.stream, c.windowMs]);
       this.countsCache.set(counts, cached);
     }
     return cached;
@@ -128,11 +135,14 @@ export class RedisStore implements OnlineStore {
 }
 
 /**
- * A JSON string literal Redis's cjson accepts: it rejects the escape JSON.stringify writes for a
- * lone surrogate, which becomes U+FFFD as it would in any UTF-8 encoding of the value.
+ * JSON that Redis's cjson accepts. JSON.stringify writes \u escapes only for control characters
+ * and lone surrogates, and cjson rejects the latter: in that rare case every string is made
+ * well-formed first (a lone surrogate becomes U+FFFD, as in any UTF-8 encoding of the value).
  */
-function json(value: string): string {
-  return JSON.stringify(value.isWellFormed() ? value : value.toWellFormed());
+function cjsonSafe(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!text.includes("\\u")) return text;
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "string" ? v.toWellFormed() : v));
 }
 
 function snapshot(asOf: number, er: EntityRead, reply: readonly unknown[]): EntitySnapshot {

@@ -128,7 +128,7 @@ describe.each(factories)("online store conformance: $name", (factory) => {
     const { store } = factory.create();
     // The Redis scripts take entities and operations as JSON, so these must survive the encoding.
     const id = 'u "q" \\ é 名';
-    const members = ['d "1"', "d \\2", "d ü 3", "d \u{1F600} 4", "d \ud800 lone"];
+    const members = ['d "1"', "d \\2", "d ü 3", "d \u{1F600} 4", "d \ud800 lone", "d \u0001\n ctl"];
     const value = 'say "hi" \\ ünïcode \u{1F600}';
     for (const [i, member] of members.entries()) {
       await store.apply({
