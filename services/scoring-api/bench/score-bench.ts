@@ -12,6 +12,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import { Kafka, logLevel } from "kafkajs";
 import { mergedEventLog } from "../../../feature-store/src/backfill/event-log.ts";
 import type { DomainEvent } from "../../../feature-store/src/events/index.ts";
 import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
@@ -199,6 +200,16 @@ clearTimeout(stuck);
 const keys = await redis.keys(`${prefix}*`);
 for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
 for (const file of bodyFiles) await rm(file, { force: true });
+// Topics left behind pile up in the broker (partitions, files, periodic checks) and slow later runs.
+const admin = new Kafka({
+  clientId: "bench-score",
+  brokers: brokers.split(","),
+  logLevel: logLevel.NOTHING,
+}).admin();
+await admin.connect();
+const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${run}.`));
+if (topics.length > 0) await admin.deleteTopics({ topics });
+await admin.disconnect();
 await redis.quit();
 process.stdout.write(`${JSON.stringify({ seconds, history_events: cut, replayed_checkouts: replayCount, results }, null, 2)}
 `);
