@@ -3,8 +3,8 @@ export const READ_CHECKOUT_LUA = `
 -- Reads what one checkout needs from all its entities in one call.
 -- KEYS: per entity its key base (the hash tag part); the script derives <base>:h and <base>:s:<stream>.
 -- ARGV[1]: as_of_ms. ARGV[2]: JSON, per entity (aligned with KEYS) [counts, members] where
---   counts = [[stream, window_ms], ...] (members with newest time in (as_of - window, as_of])
---   members = [[stream, member], ...] (that member's newest time).
+--   counts = [{stream, windowMs}, ...] (members with newest time in (as_of - window, as_of])
+--   members = [{stream, member, ...}, ...] (that member's newest time; its window is applied by the caller).
 -- Returns per entity { HGETALL of the hash, count..., member score or nil... } in argument order.
 -- One JSON argument instead of ~90 separate ones: building and parsing per-argument RESP cost the
 -- scoring API more than the reads cost Redis.
@@ -15,10 +15,10 @@ for e = 1, #KEYS do
   local base, reads = KEYS[e], spec[e]
   local entity = { redis.call('HGETALL', base .. ':h') }
   for _, c in ipairs(reads[1]) do
-    entity[#entity + 1] = redis.call('ZCOUNT', base .. ':s:' .. c[1], string.format('(%d', as_of - c[2]), ARGV[1])
+    entity[#entity + 1] = redis.call('ZCOUNT', base .. ':s:' .. c.stream, string.format('(%d', as_of - c.windowMs), ARGV[1])
   end
   for _, m in ipairs(reads[2]) do
-    entity[#entity + 1] = redis.call('ZSCORE', base .. ':s:' .. m[1], m[2])
+    entity[#entity + 1] = redis.call('ZSCORE', base .. ':s:' .. m.stream, m.member)
   end
   out[e] = entity
 end

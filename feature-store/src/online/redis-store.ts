@@ -12,7 +12,6 @@ import type {
   OnlineStore,
   RawState,
   ReadPlan,
-  StreamRead,
 } from "./contract.ts";
 import { READ_CHECKOUT_LUA } from "./read-checkout-lua.ts";
 import { RedisKeys } from "./redis-keys.ts";
@@ -40,7 +39,6 @@ export interface RedisStoreOptions {
 export class RedisStore implements OnlineStore {
   private readonly keys: RedisKeys;
   private readonly ttlSeconds = Math.ceil(LIFETIME_MAX_AGE_MS / 1000);
-  private readonly countsCache = new WeakMap<readonly StreamRead[], [string, number][]>();
 
   constructor(
     private readonly redis: Redis,
@@ -104,33 +102,12 @@ export class RedisStore implements OnlineStore {
 
   /** Every entity of the checkout (hash, window counts, member times) in one script call. */
   async read(plan: ReadPlan): Promise<RawState> {
-    const n = plan.entities.length;
-    const args: (string | number)[] = [n];
-    const spec: unknown[] = new Array(n);
-    for (let e = 0; e < n; e++) {
-      const er = plan.entities[e] as EntityRead;
-      args.push(this.keys.base(er.entity, er.id));
-      const members: string[][] = new Array(er.members.length);
-      for (let k = 0; k < er.members.length; k++) {
-        const m = er.members[k] as EntityRead["members"][number];
-        members[k] = [m.stream, m.member];
-      }
-      spec[e] = [this.countPairs(er.counts), members];
-    }
-    args.push(plan.asOf, cjsonSafe(spec));
+    const args: (string | number)[] = [plan.entities.length];
+    for (const er of plan.entities) args.push(this.keys.base(er.entity, er.id));
+    args.push(plan.asOf, cjsonSafe(plan.entities.map((er) => [er.counts, er.members])));
     const scripts = this.redis as unknown as StoreScripts;
     const reply = (await scripts.rgReadCheckout(...args)) as unknown[][];
     return plan.entities.map((er, e) => snapshot(plan.asOf, er, reply[e] as unknown[]));
-  }
-
-  // A feature set passes the same counts array for an entity on every read; its pairs are built once.
-  private countPairs(counts: readonly StreamRead[]): [string, number][] {
-    let cached = this.countsCache.get(counts);
-    if (cached === undefined) {
-      cached = counts.map((c) => [c.stream, c.windowMs]);
-      this.countsCache.set(counts, cached);
-    }
-    return cached;
   }
 }
 
