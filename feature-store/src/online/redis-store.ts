@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { HORIZON_MS, LIFETIME_MAX_AGE_MS } from "../definitions/time.ts";
+import { DAY, HORIZON_MS, LIFETIME_MAX_AGE_MS } from "../definitions/time.ts";
 import { APPLY_EVENT_LUA } from "./apply-event-lua.ts";
 import type {
   ApplyOutcome,
@@ -29,6 +29,8 @@ export interface RedisStoreOptions {
   /** Key prefix; tests use a unique one each. */
   keyPrefix: string;
   onTooLate?: () => void;
+  /** Wall clock (ms) that dates the daily housekeeping of each entity; tests move it. */
+  now?: () => number;
 }
 
 /**
@@ -38,13 +40,17 @@ export interface RedisStoreOptions {
  */
 export class RedisStore implements OnlineStore {
   private readonly keys: RedisKeys;
-  private readonly ttlSeconds = Math.ceil(LIFETIME_MAX_AGE_MS / 1000);
+  // A key's TTL is refreshed on its entity's first write of a day, not on every write, so it
+  // carries one extra day: a key still lives LIFETIME_MAX_AGE_MS after its last write.
+  private readonly ttlSeconds = Math.ceil((LIFETIME_MAX_AGE_MS + DAY) / 1000);
+  private readonly now: () => number;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisStoreOptions,
   ) {
     this.keys = new RedisKeys(options.keyPrefix);
+    this.now = options.now ?? Date.now;
     if (!("rgApplyEvent" in redis)) redis.defineCommand("rgApplyEvent", { lua: APPLY_EVENT_LUA });
     if (!("rgReadCheckout" in redis)) redis.defineCommand("rgReadCheckout", { lua: READ_CHECKOUT_LUA });
   }
@@ -96,7 +102,8 @@ export class RedisStore implements OnlineStore {
       }
       ops[e] = list;
     }
-    args.push(update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds, cjsonSafe(ops));
+    const wallDay = Math.floor(this.now() / DAY);
+    args.push(update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds, wallDay, cjsonSafe(ops));
     return args;
   }
 

@@ -2,20 +2,35 @@
 // not share an event loop with the server it measures. Latency counts from each request's
 // scheduled start, so queueing shows (no coordinated omission).
 // usage: tsx load-client.ts <url> <rate> <seconds> <bodies.jsonl|-> [bearer token]
+//          [--warmup <seconds> --warmup-bodies <bodies.jsonl|->]
+// A warm-up runs first at the same rate, in this process and on the same connections, and flows
+// straight into the measured requests: measured are the server's steady state, not this client's
+// cold JIT or its first connections (a checkout service keeps its connections open). Stdout gets
+// "measuring" when the measured requests begin, then the summary.
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { parseArgs } from "node:util";
 
-const [url, rateArg, secondsArg, bodiesFile, token] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { warmup: { type: "string", default: "0" }, "warmup-bodies": { type: "string", default: "-" } },
+});
+const [url, rateArg, secondsArg, bodiesFile, token] = positionals;
 if (!url || !rateArg || !secondsArg || !bodiesFile)
-  throw new Error("usage: load-client <url> <rate> <seconds> <bodies|-> [token]");
+  throw new Error(
+    "usage: load-client <url> <rate> <seconds> <bodies|-> [token] [--warmup s --warmup-bodies f]",
+  );
 const rate = Number(rateArg);
 const seconds = Number(secondsArg);
-const bodies =
-  bodiesFile === "-"
+const readBodies = (file: string) =>
+  file === "-"
     ? ['{"ping":true}']
-    : readFileSync(bodiesFile, "utf8")
+    : readFileSync(file, "utf8")
         .split("\n")
         .filter((l) => l.length > 0);
+const bodies = readBodies(bodiesFile);
+const warmBodies = readBodies(values["warmup-bodies"] as string);
+const warm = Math.round(rate * Number(values.warmup));
 const target = new URL(url);
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
 const total = Math.round(rate * seconds);
@@ -27,8 +42,10 @@ const decisions = new Map<string, number>();
 let errors = 0;
 let done = 0;
 
+// i counts warm-up and measured requests together; only measured ones (i >= warm) are recorded.
 function send(i: number, scheduled: number, finish: () => void) {
-  const body = bodies[i % bodies.length] as string;
+  const m = i - warm;
+  const body = (m < 0 ? warmBodies[i % warmBodies.length] : bodies[m % bodies.length]) as string;
   const req = request(
     {
       host: target.hostname,
@@ -46,7 +63,11 @@ function send(i: number, scheduled: number, finish: () => void) {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
-        latency[i] = performance.now() - scheduled;
+        if (m < 0) {
+          finish();
+          return;
+        }
+        latency[m] = performance.now() - scheduled;
         statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
         if (res.statusCode === 200 && token) {
           const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
@@ -59,8 +80,10 @@ function send(i: number, scheduled: number, finish: () => void) {
     },
   );
   req.on("error", () => {
-    errors++;
-    latency[i] = performance.now() - scheduled;
+    if (m >= 0) {
+      errors++;
+      latency[m] = performance.now() - scheduled;
+    }
     finish();
   });
   req.end(body);
@@ -70,15 +93,16 @@ const start = performance.now() + 50;
 let next = 0;
 await new Promise<void>((resolve) => {
   const finish = () => {
-    if (++done === total) resolve();
+    if (++done === warm + total) resolve();
   };
   const tick = () => {
     const now = performance.now();
-    while (next < total && start + (next * 1000) / rate <= now) {
+    while (next < warm + total && start + (next * 1000) / rate <= now) {
       const i = next++;
+      if (i === warm) process.stdout.write("measuring\n");
       send(i, start + (i * 1000) / rate, finish);
     }
-    if (next < total) setTimeout(tick, 0.5);
+    if (next < warm + total) setTimeout(tick, 0.5);
   };
   setTimeout(tick, 50);
 });

@@ -60,6 +60,8 @@ async function output(child: ChildProcess): Promise<string> {
   return out;
 }
 
+const lastLine = (text: string) => text.trim().split("\n").at(-1) as string;
+
 async function waitReady(url: string) {
   for (let i = 0; i < 200; i++) {
     const ok = await fetch(url).then(
@@ -155,7 +157,7 @@ const results: Record<string, unknown>[] = [];
 for (const rate of rates) {
   const warmBodies = await takeBodies(`${rate}-warm`, rate * warmSeconds);
   const bodies = await takeBodies(String(rate), rate * seconds);
-  const client = (u: string, b: string, t?: string) =>
+  const client = (u: string, b: string, warmB: string, t?: string) =>
     runTsx([
       "services/scoring-api/bench/load-client.ts",
       u,
@@ -163,21 +165,19 @@ for (const rate of rates) {
       String(seconds),
       b,
       ...(t ? [t] : []),
+      "--warmup",
+      String(warmSeconds),
+      "--warmup-bodies",
+      warmB,
     ]);
-  const floorResult = JSON.parse(await output(client(`http://127.0.0.1:${floorPort}/`, "-")));
-  // Warm-up at the same rate, not measured.
-  await output(
-    runTsx([
-      "services/scoring-api/bench/load-client.ts",
-      `http://127.0.0.1:${apiPort}/v1/score`,
-      String(rate),
-      "5",
-      warmBodies,
-      token,
-    ]),
-  );
-  const cpu0 = cpuSeconds(api.pid as number);
-  const scoreResult = JSON.parse(await output(client(`http://127.0.0.1:${apiPort}/v1/score`, bodies, token)));
+  const floorResult = JSON.parse(lastLine(await output(client(`http://127.0.0.1:${floorPort}/`, "-", "-"))));
+  // API CPU counts from the client's first measured request (after its warm-up at the same rate).
+  const scoreClient = client(`http://127.0.0.1:${apiPort}/v1/score`, bodies, warmBodies, token);
+  let cpu0 = Number.NaN;
+  scoreClient.stdout?.on("data", (d: Buffer) => {
+    if (Number.isNaN(cpu0) && d.toString().includes("measuring")) cpu0 = cpuSeconds(api.pid as number);
+  });
+  const scoreResult = JSON.parse(lastLine(await output(scoreClient)));
   const cpu = (cpuSeconds(api.pid as number) - cpu0) / seconds;
   const result = {
     rate,
@@ -197,8 +197,10 @@ floor.kill("SIGTERM");
 const stuck = setTimeout(() => api.kill("SIGKILL"), 30_000);
 await apiExited;
 clearTimeout(stuck);
-const keys = await redis.keys(`${prefix}*`);
-for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+// SCAN, not KEYS: KEYS over the ~2 million keys of a run blocks a shared Redis for seconds.
+for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 })) {
+  if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+}
 for (const file of bodyFiles) await rm(file, { force: true });
 // Topics left behind pile up in the broker (partitions, files, periodic checks) and slow later runs.
 const admin = new Kafka({
