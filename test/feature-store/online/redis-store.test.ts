@@ -33,7 +33,7 @@ function setup(name: string) {
     for await (const batch of redis.scanStream({ match, count: 1000 })) found.push(...(batch as string[]));
     return found.sort();
   };
-  const ttls = async (ks: string[]) =>
+  const ttls = async (ks: string[]): Promise<Record<string, number>> =>
     Object.fromEntries(await Promise.all(ks.map(async (k) => [k, await redis.ttl(k)])));
   return { clock, user, apply, keys, ttls };
 }
