@@ -1,6 +1,8 @@
 // POST /v1/score on the real stack (Redis, Kafka, ONNX model, default rules) at constant arrival
 // rates, next to the floor of a bare node:http server measured in the same run.
 // usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:score -- [--rates 500,1000] [--seconds 60] [--days 20] [--profile]
+// (--days sizes the world, so Redis's key count: the 20-day world's ~2.0 million keys pass 2^21
+// during the 1,000/s phase, see redis_keys in the output; --days 25 starts at ~2.3 million.)
 // The simulated world is loaded into Redis as history: its payments, logins, listings and labels,
 // and the checkouts before a cut-off (as serving would have applied them). The checkouts after the
 // cut-off are replayed in time order, each once, so velocity features and the review rate look like
@@ -174,17 +176,29 @@ for (const rate of rates) {
   // API CPU counts from the client's first measured request (after its warm-up at the same rate).
   const scoreClient = client(`http://127.0.0.1:${apiPort}/v1/score`, bodies, warmBodies, token);
   let cpu0 = Number.NaN;
+  let keys0: Promise<number> = Promise.resolve(Number.NaN);
   scoreClient.stdout?.on("data", (d: Buffer) => {
-    if (Number.isNaN(cpu0) && d.toString().includes("measuring")) cpu0 = cpuSeconds(api.pid as number);
+    if (Number.isNaN(cpu0) && d.toString().includes("measuring")) {
+      cpu0 = cpuSeconds(api.pid as number);
+      keys0 = redis.dbsize();
+    }
   });
   const scoreResult = JSON.parse(lastLine(await output(scoreClient)));
   const cpu = (cpuSeconds(api.pid as number) - cpu0) / seconds;
+  const [keysBefore, keysAfter] = [await keys0, await redis.dbsize()];
   const result = {
     rate,
     floor: floorResult,
     score: scoreResult,
     api_cpu_cores: Math.round(cpu * 100) / 100,
     p99_over_floor: Math.round((scoreResult.p99_ms / floorResult.p99_ms) * 100) / 100,
+    // Redis doubles its key table when the key count passes a power of two and then moves every key
+    // over a few seconds, at about twice its CPU per command: a phase that crossed one measured that.
+    redis_keys: {
+      before: keysBefore,
+      after: keysAfter,
+      crossed_power_of_two: Math.floor(Math.log2(keysAfter)) > Math.floor(Math.log2(keysBefore)),
+    },
   };
   results.push(result);
   process.stderr.write(`${JSON.stringify(result)}\n`);
