@@ -94,11 +94,11 @@ local function apply_entity(base, ops)
   for _, o in ipairs(ops) do
     local op, a, b = o[1], o[2], o[3]
     if op == 's' then
-      redis.call('ZADD', base .. ':s:' .. a, 'GT', t, b)
-      local flag = '_s:' .. a
+      local key, flag = base .. ':s:' .. a, '_s:' .. a
+      redis.call('ZADD', key, 'GT', t, b)
       if not cur[flag] then
         set(flag, '1')
-        new_streams[#new_streams + 1] = base .. ':s:' .. a
+        new_streams[#new_streams + 1] = key
       end
     elseif op == 'i' then
       -- HINCRBY keeps integer semantics; a value still pending for this field is written first.
