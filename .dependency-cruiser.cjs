@@ -3,43 +3,70 @@
  *   services/scoring-api, services/feature-ingest → feature-store, services/common
  *   services/common, feature-store → npm packages only
  *   models/simulator → feature-store (the event contracts)
+ * and the package boundary: each workspace package is imported by its name and its `exports`
+ * map (`@riskgate/feature-store/events`), never by a relative path into its folder.
  */
+const PACKAGES =
+  "feature-store|services/common|services/scoring-api|services/feature-ingest|models/simulator|test/support|load-tests";
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
-      name: "feature-store-is-a-leaf",
-      comment: "feature-store may import npm packages only",
+      name: "packages-by-name-only",
+      comment:
+        "another package is imported by its name (exports map), never by a relative path into its folder",
       severity: "error",
-      from: { path: "^feature-store/" },
-      to: { path: "^(services|models|load-tests|infra)/" },
+      from: { path: `^(${PACKAGES})/` },
+      to: { dependencyTypes: ["local"], dependencyTypesNot: ["aliased-workspace"], pathNot: "^$1/" },
+    },
+    {
+      name: "outside-packages-by-name-only",
+      comment: "files outside the packages (test/infra, test/system, tools) import packages by name too",
+      severity: "error",
+      from: { pathNot: `^(${PACKAGES})/` },
+      to: { dependencyTypes: ["local"], dependencyTypesNot: ["aliased-workspace"], path: `^(${PACKAGES})/` },
+    },
+    {
+      name: "feature-store-is-a-leaf",
+      comment: "feature-store's source may import npm packages only",
+      severity: "error",
+      from: { path: "^feature-store/(src|bench)/" },
+      to: { path: "^(services|models|load-tests|infra|test)/" },
     },
     {
       name: "common-is-a-leaf",
-      comment: "services/common may import npm packages only",
+      comment: "services/common's source may import npm packages only",
       severity: "error",
-      from: { path: "^services/common/" },
-      to: { path: "^(services/(?!common/)|feature-store|models|load-tests|infra)" },
+      from: { path: "^services/common/src/" },
+      to: { path: "^(services/(?!common/)|feature-store|models|load-tests|infra|test)" },
     },
     {
       name: "services-stay-apart",
       comment: "one service never imports another; shared code lives in services/common or feature-store",
       severity: "error",
-      from: { path: "^services/(scoring-api|feature-ingest)/" },
+      from: { path: "^services/(scoring-api|feature-ingest)/(src|bench)/" },
       to: { path: "^services/(scoring-api|feature-ingest)/", pathNot: "^services/$1/" },
     },
     {
       name: "services-not-models",
       comment: "services load model artifacts as files, never import training or simulator code",
       severity: "error",
-      from: { path: "^services/" },
+      from: { path: "^services/[^/]+/src/" },
       to: { path: "^models/" },
+    },
+    {
+      name: "source-not-tests",
+      comment: "no source file imports test code",
+      severity: "error",
+      from: { path: "/src/" },
+      to: { path: "(^test/|/test/)" },
     },
     {
       name: "simulator-uses-contracts-only",
       severity: "error",
-      from: { path: "^models/simulator/" },
-      to: { path: "^(services|load-tests)/" },
+      from: { path: "^models/simulator/src/" },
+      to: { path: "^(services|load-tests|test)/" },
     },
     {
       name: "not-to-unresolvable",
@@ -57,9 +84,13 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^test/|node_modules|\\.d\\.ts$)" },
+    exclude: { path: "(node_modules|\\.d\\.ts$)" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { extensions: [".ts", ".js", ".mjs", ".cjs", ".json"] },
+    enhancedResolveOptions: {
+      extensions: [".ts", ".js", ".mjs", ".cjs", ".json"],
+      exportsFields: ["exports"],
+      conditionNames: ["import", "node", "default"],
+    },
   },
 };

@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["{feature-store,services/*,models/simulator,test}/test/**/*.test.ts", "test/**/*.test.ts"],
     // Tests share one real Redis and one real Kafka broker; two workers keep a 2-core box responsive.
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -2,8 +2,7 @@
 // infra/dev/kafka.sh: admin, keyed produce, consumer groups with manual commits,
 // and resuming from committed offsets after a restart. If a broker upgrade breaks
 // kafkajs (Kafka 4.0 removed old protocol versions, KIP-896), this fails first.
-import { type Consumer, type Kafka, Partitioners } from "kafkajs";
-import { describe, expect, it } from "vitest";
+
 import {
   createKafka,
   createTopics,
@@ -12,7 +11,9 @@ import {
   uniqueTopic,
   waitFor,
   withAdmin,
-} from "../support/services.ts";
+} from "@riskgate/test-support/services";
+import { type Consumer, type Kafka, Partitioners } from "kafkajs";
+import { describe, expect, it } from "vitest";
 
 interface Received {
   partition: number;

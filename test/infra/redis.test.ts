@@ -1,7 +1,8 @@
 // The dev Redis started by infra/dev/redis.sh answers, and is the throwaway kind
 // the tests expect: no RDB snapshots, no AOF.
+
+import { createRedis, uniquePrefix } from "@riskgate/test-support/services";
 import { describe, expect, it } from "vitest";
-import { createRedis, uniquePrefix } from "../support/services.ts";
 
 describe("dev Redis", () => {
   it("answers PING and round-trips a key", async () => {

@@ -2,10 +2,15 @@
 // fixture of every test that compares serving with training.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { backfill, ID_COLUMNS, TABLE_FILE } from "../../feature-store/src/backfill/backfill.ts";
-import { type LogEntry, mergedEventLog } from "../../feature-store/src/backfill/event-log.ts";
-import type { FeatureSet } from "../../feature-store/src/definitions/feature-set.ts";
-import { type Generated, generate } from "../models/simulator/support.ts";
+import {
+  backfill,
+  ID_COLUMNS,
+  type LogEntry,
+  mergedEventLog,
+  TABLE_FILE,
+} from "@riskgate/feature-store/backfill";
+import type { FeatureSet } from "@riskgate/feature-store/definitions";
+import { type Generated, generate } from "./simulated-world.ts";
 
 export interface BackfilledWorld {
   readonly world: Generated;

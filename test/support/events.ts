@@ -3,10 +3,10 @@ import type {
   AccountEvent,
   Checkout,
   CheckoutMessage,
+  LabelEvent,
+  ListingEvent,
   PaymentAttempt,
-} from "../../feature-store/src/events/index.ts";
-import type { LabelEvent } from "../../feature-store/src/events/labels.ts";
-import type { ListingEvent } from "../../feature-store/src/events/listings.ts";
+} from "@riskgate/feature-store/events";
 
 export const T0 = Date.parse("2026-03-01T12:00:00.000Z");
 export const iso = (ms: number) => new Date(ms).toISOString();

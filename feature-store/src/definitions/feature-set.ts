@@ -48,11 +48,13 @@ class BoundInputs implements FeatureInputs {
   fields: Record<string, string> | null = null;
   snapshot: EntitySnapshot | undefined;
   slot = -1;
+  readonly checkout: Checkout;
+  readonly asOf: number;
 
-  constructor(
-    readonly checkout: Checkout,
-    readonly asOf: number,
-  ) {}
+  constructor(checkout: Checkout, asOf: number) {
+    this.checkout = checkout;
+    this.asOf = asOf;
+  }
 
   field(name: string): string | undefined {
     return this.fields?.[name];
@@ -77,8 +79,10 @@ export class FeatureSet {
   readonly version: string;
   private readonly layouts: EntityLayout[];
   private readonly bindings: Binding[];
+  readonly specs: readonly FeatureSpec[];
 
-  constructor(readonly specs: readonly FeatureSpec[]) {
+  constructor(specs: readonly FeatureSpec[]) {
+    this.specs = specs;
     const seen = new Set<string>();
     for (const s of specs) {
       if (seen.has(s.name)) throw new Error(`duplicate feature name ${s.name}`);

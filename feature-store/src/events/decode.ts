@@ -20,12 +20,13 @@ export type DecodeErrorCode =
 
 /** Why an event was refused; `field` is a JSON pointer such as `/booking/amount`. */
 export class EventDecodeError extends Error {
-  constructor(
-    readonly code: DecodeErrorCode,
-    readonly field: string,
-    message: string,
-  ) {
+  readonly code: DecodeErrorCode;
+  readonly field: string;
+
+  constructor(code: DecodeErrorCode, field: string, message: string) {
     super(message);
+    this.code = code;
+    this.field = field;
     this.name = "EventDecodeError";
   }
 }

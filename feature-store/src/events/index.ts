@@ -11,6 +11,7 @@ export {
   EventDecodeError,
   type EventType,
   eventTimeMs,
+  validateAgainst,
 } from "./decode.ts";
 export { LabelEvent } from "./labels.ts";
 export { ListingEvent } from "./listings.ts";

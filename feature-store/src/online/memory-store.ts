@@ -35,8 +35,11 @@ const TRIM_EVERY_WRITES = 256;
  */
 export class MemoryStore implements OnlineStore {
   private readonly entities = new Map<string, EntityState>();
+  private readonly options: MemoryStoreOptions;
 
-  constructor(private readonly options: MemoryStoreOptions = {}) {}
+  constructor(options: MemoryStoreOptions = {}) {
+    this.options = options;
+  }
 
   async apply(update: EventUpdate): Promise<ApplyResult> {
     return this.applySync(update);

@@ -8,7 +8,11 @@ import { KEY_FORMAT_VERSION } from "../definitions/state-names.ts";
  * hash tag and a script's keys for one entity sit on one Redis Cluster slot.
  */
 export class RedisKeys {
-  constructor(private readonly prefix: string) {}
+  private readonly prefix: string;
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
 
   base(entity: Entity, id: string): string {
     return `${this.prefix}fs:${KEY_FORMAT_VERSION}:{${entity}:${id}}`;

@@ -44,11 +44,12 @@ export class RedisStore implements OnlineStore {
   // carries one extra day: a key still lives LIFETIME_MAX_AGE_MS after its last write.
   private readonly ttlSeconds = Math.ceil((LIFETIME_MAX_AGE_MS + DAY) / 1000);
   private readonly now: () => number;
+  private readonly redis: Redis;
+  private readonly options: RedisStoreOptions;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly options: RedisStoreOptions,
-  ) {
+  constructor(redis: Redis, options: RedisStoreOptions) {
+    this.redis = redis;
+    this.options = options;
     this.keys = new RedisKeys(options.keyPrefix);
     this.now = options.now ?? Date.now;
     if (!("rgApplyEvent" in redis)) redis.defineCommand("rgApplyEvent", { lua: APPLY_EVENT_LUA });

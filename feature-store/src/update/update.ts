@@ -7,8 +7,11 @@ import type { EntityUpdate, EventUpdate, Mutation } from "../online/contract.ts"
 /** Collects mutations per entity so each entity is written atomically, once per event. */
 class UpdateBuilder {
   private readonly byKey = new Map<string, { entity: Entity; id: string; mutations: Mutation[] }>();
+  private readonly t: number;
 
-  constructor(private readonly t: number) {}
+  constructor(t: number) {
+    this.t = t;
+  }
 
   on(entity: Entity, id: string | undefined, ...mutations: Mutation[]): this {
     if (id === undefined) return this;

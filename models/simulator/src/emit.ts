@@ -6,7 +6,7 @@ import {
   type InputTopic,
   type LabelEvent,
   type PaymentAttempt,
-} from "../../../feature-store/src/events/index.ts";
+} from "@riskgate/feature-store/events";
 import type { Device, Instrument, Listing, User } from "./entities.ts";
 import type { Currency } from "./geo.ts";
 import { eventId } from "./ids.ts";
@@ -38,11 +38,13 @@ export interface CheckoutSpec {
 export class Emitter {
   private seq = 0;
   readonly counts = new Map<string, number>();
+  private readonly timeline: Timeline;
+  private readonly validate: boolean;
 
-  constructor(
-    private readonly timeline: Timeline,
-    private readonly validate: boolean,
-  ) {}
+  constructor(timeline: Timeline, validate: boolean) {
+    this.timeline = timeline;
+    this.validate = validate;
+  }
 
   get emitted(): number {
     return this.seq;

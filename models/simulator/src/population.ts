@@ -16,11 +16,13 @@ export class Population {
   readonly hosts: Host[] = [];
   private readonly joining: User[] = [];
   private premium: Listing[] = [];
+  readonly ids: IdFactory;
+  readonly geo: Geo;
 
-  constructor(
-    readonly ids: IdFactory,
-    readonly geo: Geo,
-  ) {}
+  constructor(ids: IdFactory, geo: Geo) {
+    this.ids = ids;
+    this.geo = geo;
+  }
 
   newDevice(rng: Rng, country: string, fraud = false): Device {
     return {

@@ -26,8 +26,10 @@ export class Rng {
   private b: number;
   private c: number;
   private d: number;
+  readonly seed: number;
 
-  constructor(readonly seed: number) {
+  constructor(seed: number) {
+    this.seed = seed;
     let s = seed >>> 0;
     let out: number;
     [s, out] = splitmix32(s);
@@ -137,11 +139,10 @@ function rotl(x: number, k: number): number {
 export class WeightedPicker<T> {
   private readonly cumulative: number[];
   private readonly total: number;
+  private readonly items: readonly T[];
 
-  constructor(
-    private readonly items: readonly T[],
-    weights: readonly number[],
-  ) {
+  constructor(items: readonly T[], weights: readonly number[]) {
+    this.items = items;
     if (items.length === 0 || items.length !== weights.length) throw new Error("weights must match items");
     let sum = 0;
     this.cumulative = weights.map((w) => {

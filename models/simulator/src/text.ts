@@ -1,4 +1,4 @@
-import { containsCardNumber } from "../../../feature-store/src/events/index.ts";
+import { containsCardNumber } from "@riskgate/feature-store/events";
 import type { Rng } from "./rng.ts";
 
 /**

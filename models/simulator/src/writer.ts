@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
-import { INPUT_TOPIC_NAMES, type InputTopic } from "../../../feature-store/src/events/index.ts";
+import { INPUT_TOPIC_NAMES, type InputTopic } from "@riskgate/feature-store/events";
 import { eventId } from "./ids.ts";
 import type { Envelope } from "./timeline/timeline.ts";
 
@@ -16,8 +16,10 @@ export class WorldWriter {
   private readonly streams: Record<OutputFile, WriteStream>;
   readonly counts: Record<OutputFile, number>;
   lastEventMs = Number.NEGATIVE_INFINITY;
+  readonly dir: string;
 
-  constructor(readonly dir: string) {
+  constructor(dir: string) {
+    this.dir = dir;
     this.streams = Object.fromEntries(
       OUTPUT_FILES.map((f) => [f, createWriteStream(join(dir, `${f}.jsonl`), { encoding: "utf8" })]),
     ) as Record<OutputFile, WriteStream>;

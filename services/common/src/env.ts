@@ -8,8 +8,11 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export class EnvReader {
   private readonly problems: string[] = [];
+  private readonly env: Env;
 
-  constructor(private readonly env: Env) {}
+  constructor(env: Env) {
+    this.env = env;
+  }
 
   string(name: string, fallback: string): string {
     const v = this.env[name];

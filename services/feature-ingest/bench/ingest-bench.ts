@@ -2,13 +2,13 @@
 // FeatureIngest instance from start until every event is applied.
 // usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:ingest -- [--events 200000]
 import { parseArgs } from "node:util";
+import type { DomainEvent } from "@riskgate/feature-store/events";
+import { topicForEventType, topicNames } from "@riskgate/feature-store/events";
+import { RedisStore } from "@riskgate/feature-store/online";
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import type { DomainEvent } from "../../../feature-store/src/events/index.ts";
-import { topicForEventType, topicNames } from "../../../feature-store/src/events/index.ts";
-import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
 import { FeatureIngest } from "../src/consumer.ts";
 import { createIngestMetrics } from "../src/ingest-metrics.ts";
 

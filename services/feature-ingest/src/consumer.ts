@@ -1,4 +1,5 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
+import type { Logger } from "@riskgate/common/logger";
+import type { SpanRunner } from "@riskgate/common/tracing";
 import {
   type DomainEvent,
   decodeEventBytes,
@@ -7,11 +8,10 @@ import {
   INPUT_TOPICS,
   type InputTopic,
   type TopicNames,
-} from "../../../feature-store/src/events/index.ts";
-import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
-import { update } from "../../../feature-store/src/update/update.ts";
-import type { Logger } from "../../common/src/logger.ts";
-import type { SpanRunner } from "../../common/src/tracing.ts";
+} from "@riskgate/feature-store/events";
+import type { OnlineStore } from "@riskgate/feature-store/online";
+import { update } from "@riskgate/feature-store/update";
+import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import { type DeadLetter, sendToDeadLetter } from "./dead-letter.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
 
@@ -38,8 +38,10 @@ export class FeatureIngest {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly topicByName: Map<string, InputTopic>;
+  private readonly deps: IngestDeps;
 
-  constructor(private readonly deps: IngestDeps) {
+  constructor(deps: IngestDeps) {
+    this.deps = deps;
     this.consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
     this.producer = deps.kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
     this.topicByName = new Map(INPUT_TOPIC_NAMES.map((t) => [deps.topics.input[t], t]));

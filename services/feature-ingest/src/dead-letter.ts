@@ -1,5 +1,5 @@
+import type { EventDecodeError } from "@riskgate/feature-store/events";
 import type { IHeaders, KafkaMessage, Producer } from "kafkajs";
-import type { EventDecodeError } from "../../../feature-store/src/events/index.ts";
 
 /** Header names on dead-lettered messages; the value and key are the original bytes, untouched. */
 export const DLQ_HEADERS = {

@@ -1,5 +1,5 @@
+import { METRIC_PREFIX } from "@riskgate/common/metrics";
 import { Counter, Gauge, type Registry } from "prom-client";
-import { METRIC_PREFIX } from "../../common/src/metrics.ts";
 
 export interface IngestMetrics {
   readonly applied: Counter<"event_type" | "outcome">;

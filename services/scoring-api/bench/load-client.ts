@@ -1,7 +1,7 @@
 // Open-loop HTTP load at a constant arrival rate, run as its own process so the load generator does
 // not share an event loop with the server it measures. Latency counts from each request's
 // scheduled start, so queueing shows (no coordinated omission).
-// usage: tsx load-client.ts <url> <rate> <seconds> <bodies.jsonl|-> [bearer token]
+// usage: node load-client.ts <url> <rate> <seconds> <bodies.jsonl|-> [bearer token]
 //          [--warmup <seconds> --warmup-bodies <bodies.jsonl|->]
 // A warm-up runs first at the same rate, in this process and on the same connections, and flows
 // straight into the measured requests: measured are the server's steady state, not this client's

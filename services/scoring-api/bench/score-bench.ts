@@ -13,12 +13,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { mergedEventLog } from "@riskgate/feature-store/backfill";
+import type { DomainEvent } from "@riskgate/feature-store/events";
+import { RedisStore } from "@riskgate/feature-store/online";
+import { update } from "@riskgate/feature-store/update";
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
-import { mergedEventLog } from "../../../feature-store/src/backfill/event-log.ts";
-import type { DomainEvent } from "../../../feature-store/src/events/index.ts";
-import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
-import { update } from "../../../feature-store/src/update/update.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,8 +46,8 @@ const token = "bench-score-key-0123456789abcdef";
 const apiPort = 18080;
 const floorPort = 18081;
 
-function runTsx(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", ...args], {
+function runNode(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -85,7 +85,7 @@ await mkdir(work, { recursive: true });
 if (!existsSync(join(world, "world.json"))) {
   process.stderr.write(`simulating ${values.days} days into ${world} ...\n`);
   await output(
-    runTsx(["models/simulator/src/cli.ts", "--seed", "3", "--days", String(values.days), "--out", world]),
+    runNode(["models/simulator/src/cli.ts", "--seed", "3", "--days", String(values.days), "--out", world]),
   );
 }
 
@@ -131,7 +131,7 @@ const takeBodies = async (tag: string, count: number) => {
 
 // The same flags as `npm start`.
 const profileFlags = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${work}`] : [];
-const api = runTsx(
+const api = runNode(
   [
     "--max-semi-space-size=32",
     "--heap-growing-percent=400",
@@ -151,7 +151,7 @@ const api = runTsx(
 );
 // Its log lines are not needed, but an unread pipe would fill and stall the server's writes.
 api.stdout?.resume();
-const floor = runTsx(["services/scoring-api/bench/floor-server.ts", String(floorPort)]);
+const floor = runNode(["services/scoring-api/bench/floor-server.ts", String(floorPort)]);
 await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
 await new Promise((r) => setTimeout(r, 500));
 
@@ -160,7 +160,7 @@ for (const rate of rates) {
   const warmBodies = await takeBodies(`${rate}-warm`, rate * warmSeconds);
   const bodies = await takeBodies(String(rate), rate * seconds);
   const client = (u: string, b: string, warmB: string, t?: string) =>
-    runTsx([
+    runNode([
       "services/scoring-api/bench/load-client.ts",
       u,
       String(rate),

@@ -1,8 +1,8 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import type { Logger } from "@riskgate/common/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
-import type { Logger } from "../../common/src/logger.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { installErrorHandling } from "./http-errors.ts";
 import type { ReviewService } from "./review/review-service.ts";

@@ -1,17 +1,14 @@
+import type { Logger } from "@riskgate/common/logger";
+import type { Closer } from "@riskgate/common/shutdown";
+import type { SpanRunner, Tracing } from "@riskgate/common/tracing";
+import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
+import { type Checkout, topicNames } from "@riskgate/feature-store/events";
+import type { OnlineStore } from "@riskgate/feature-store/online";
+import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import type { Registry } from "prom-client";
-import { FeatureSet } from "../../../feature-store/src/definitions/feature-set.ts";
-import { FEATURES } from "../../../feature-store/src/definitions/features.ts";
-import { type Checkout, topicNames } from "../../../feature-store/src/events/index.ts";
-import type { OnlineStore } from "../../../feature-store/src/online/contract.ts";
-import { MemoryStore } from "../../../feature-store/src/online/memory-store.ts";
-import { readCheckoutFeatures } from "../../../feature-store/src/online/read-features.ts";
-import { RedisStore } from "../../../feature-store/src/online/redis-store.ts";
-import type { Logger } from "../../common/src/logger.ts";
-import type { Closer } from "../../common/src/shutdown.ts";
-import type { SpanRunner, Tracing } from "../../common/src/tracing.ts";
 import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
@@ -241,11 +238,11 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
  * children. Attributes are versions and outcomes only, never personal data (no ids, emails or IPs).
  */
 class TracedScoreService extends ScoreService {
-  constructor(
-    deps: ScoreServiceDeps,
-    private readonly span: SpanRunner,
-  ) {
+  private readonly span: SpanRunner;
+
+  constructor(deps: ScoreServiceDeps, span: SpanRunner) {
     super(deps);
+    this.span = span;
   }
 
   override score(checkout: Checkout): Promise<ScoreResponse> {

@@ -1,5 +1,5 @@
-import { DEFAULT_TOPIC_PREFIX } from "../../../feature-store/src/events/index.ts";
-import { EnvReader } from "../../common/src/env.ts";
+import { EnvReader } from "@riskgate/common/env";
+import { DEFAULT_TOPIC_PREFIX } from "@riskgate/feature-store/events";
 import { type ApiKey, parseApiKeys } from "./auth/api-keys.ts";
 
 export interface ApiConfig {

@@ -1,6 +1,6 @@
+import { AppError } from "@riskgate/common/errors";
+import { EventDecodeError } from "@riskgate/feature-store/events";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { EventDecodeError } from "../../../feature-store/src/events/index.ts";
-import { AppError } from "../../common/src/errors.ts";
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string };

@@ -1,9 +1,9 @@
+import { createLogger } from "@riskgate/common/logger";
+import { createMetricsRegistry } from "@riskgate/common/metrics";
+import { createRedisClient } from "@riskgate/common/redis-client";
+import { type Closer, onShutdownSignal } from "@riskgate/common/shutdown";
+import { createTracing } from "@riskgate/common/tracing";
 import { Kafka, logLevel } from "kafkajs";
-import { createLogger } from "../../common/src/logger.ts";
-import { createMetricsRegistry } from "../../common/src/metrics.ts";
-import { createRedisClient } from "../../common/src/redis-client.ts";
-import { type Closer, onShutdownSignal } from "../../common/src/shutdown.ts";
-import { createTracing } from "../../common/src/tracing.ts";
 import { generateKeys } from "./auth/api-keys.ts";
 import { composeScoringApi } from "./compose.ts";
 import { loadApiConfig } from "./config.ts";

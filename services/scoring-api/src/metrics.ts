@@ -1,5 +1,5 @@
+import { METRIC_PREFIX } from "@riskgate/common/metrics";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { METRIC_PREFIX } from "../../common/src/metrics.ts";
 
 const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.2, 0.5, 1,

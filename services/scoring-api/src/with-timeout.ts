@@ -1,4 +1,4 @@
-import { AppError } from "../../common/src/errors.ts";
+import { AppError } from "@riskgate/common/errors";
 
 /**
  * Rejects when `promise` has not settled within `ms`; the work itself is not cancelled.

@@ -1,8 +1,11 @@
 /** A binary min-heap; `before(a, b)` says whether a comes out first. */
 export class MinHeap<T> {
   private readonly items: T[] = [];
+  private readonly before: (a: T, b: T) => boolean;
 
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
+  constructor(before: (a: T, b: T) => boolean) {
+    this.before = before;
+  }
 
   get size(): number {
     return this.items.length;

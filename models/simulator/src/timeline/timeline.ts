@@ -1,4 +1,4 @@
-import type { InputTopic } from "../../../../feature-store/src/events/index.ts";
+import type { InputTopic } from "@riskgate/feature-store/events";
 import { MinHeap } from "./queue.ts";
 
 export interface Truth {

@@ -1,5 +1,5 @@
+import { AppError } from "@riskgate/common/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { AppError } from "../../../common/src/errors.ts";
 import { type ApiKey, authenticate, type Scope } from "./api-keys.ts";
 
 declare module "fastify" {

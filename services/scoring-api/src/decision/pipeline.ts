@@ -1,5 +1,5 @@
-import type { FeatureSet, FeatureVector } from "../../../../feature-store/src/definitions/feature-set.ts";
-import type { Checkout } from "../../../../feature-store/src/events/index.ts";
+import type { FeatureSet, FeatureVector } from "@riskgate/feature-store/definitions";
+import type { Checkout } from "@riskgate/feature-store/events";
 import { combine, modelAction } from "./policy.ts";
 import type { Action, Mode, PipelineResult, Reason, RulesPort, ScoringModel } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import type { Checkout } from "../../../../feature-store/src/events/index.ts";
+import type { Checkout } from "@riskgate/feature-store/events";
 
 export type Action = "allow" | "review" | "block";
 /** normal: features + rules + model; rules_only: model switched off; degraded: a dependency failed. */

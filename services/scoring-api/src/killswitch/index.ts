@@ -1,5 +1,5 @@
+import type { Logger } from "@riskgate/common/logger";
 import type { Redis } from "ioredis";
-import type { Logger } from "../../../common/src/logger.ts";
 import { KillSwitch, type KillSwitchMetrics } from "./kill-switch.ts";
 import { MemorySwitchStore } from "./memory-store.ts";
 import { RedisSwitchStore, subscribeToChanges } from "./redis-store.ts";

@@ -1,5 +1,5 @@
+import type { Logger } from "@riskgate/common/logger";
 import type { Gauge } from "prom-client";
-import type { Logger } from "../../../common/src/logger.ts";
 import type { Subscription } from "./redis-store.ts";
 import {
   type AuditEntry,
@@ -67,8 +67,10 @@ export class KillSwitch {
   private subscription: Subscription | undefined;
   private closed = false;
   private readonly now: () => number;
+  private readonly opts: KillSwitchOptions;
 
-  constructor(private readonly opts: KillSwitchOptions) {
+  constructor(opts: KillSwitchOptions) {
+    this.opts = opts;
     this.now = opts.now ?? Date.now;
   }
 

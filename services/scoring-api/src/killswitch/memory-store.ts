@@ -6,8 +6,11 @@ export class MemorySwitchStore implements SwitchStore {
   private version = 0;
   private readonly switches = new Map<string, SwitchState>();
   private readonly log: AuditEntry[] = [];
+  private readonly auditMaxEntries: number;
 
-  constructor(private readonly auditMaxEntries = 100_000) {}
+  constructor(auditMaxEntries = 100_000) {
+    this.auditMaxEntries = auditMaxEntries;
+  }
 
   async read(): Promise<Snapshot> {
     return { version: this.version, switches: new Map(this.switches) };

@@ -1,5 +1,5 @@
+import type { Logger } from "@riskgate/common/logger";
 import type { Redis } from "ioredis";
-import type { Logger } from "../../../common/src/logger.ts";
 import type { AuditEntry, Change, Snapshot, SwitchState, SwitchStore, Target } from "./types.ts";
 
 /**
@@ -41,12 +41,16 @@ type ChangeCommand = (state: string, audit: string, ...argv: string[]) => Promis
 export class RedisSwitchStore implements SwitchStore {
   readonly kind = "redis";
   readonly keys: ReturnType<typeof killSwitchKeys>;
+  private readonly redis: Redis;
+  private readonly opts: { auditMaxEntries: number; publish?: boolean };
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     prefix: string,
-    private readonly opts: { auditMaxEntries: number; publish?: boolean } = { auditMaxEntries: 100_000 },
+    opts: { auditMaxEntries: number; publish?: boolean } = { auditMaxEntries: 100_000 },
   ) {
+    this.redis = redis;
+    this.opts = opts;
     this.keys = killSwitchKeys(prefix);
     if (!("rgKillSwitchChange" in redis)) {
       redis.defineCommand("rgKillSwitchChange", { numberOfKeys: 2, lua: CHANGE_LUA });

@@ -1,4 +1,4 @@
-import { AppError } from "../../../common/src/errors.ts";
+import { AppError } from "@riskgate/common/errors";
 
 export const REASON_MAX_CHARS = 500;
 

@@ -8,11 +8,15 @@ import { OnnxModel } from "./onnx-model.ts";
  * ONNX session warmed, explainer loaded from the same artifact.
  */
 export class LoadedModel implements ScoringModel {
-  private constructor(
-    private readonly onnx: OnnxModel,
-    private readonly explainer: TreeExplainer,
-    readonly dir: string,
-  ) {}
+  private readonly onnx: OnnxModel;
+  private readonly explainer: TreeExplainer;
+  readonly dir: string;
+
+  private constructor(onnx: OnnxModel, explainer: TreeExplainer, dir: string) {
+    this.onnx = onnx;
+    this.explainer = explainer;
+    this.dir = dir;
+  }
 
   static async load(
     dir: string,

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { AppError } from "@riskgate/common/errors";
 import { type Static, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import { AppError } from "../../../common/src/errors.ts";
 
 const Calibration = Type.Union([
   Type.Object({

@@ -20,13 +20,23 @@ export interface CanaryConfig {
 
 /** Chooses the deciding model per user (champion or canary) and lists the shadow models. */
 export class ModelRouter {
+  readonly champion: ScoringModel;
+  readonly canary: CanaryConfig | undefined;
+  readonly shadows: readonly ScoringModel[];
+  private readonly enabled: (model: ScoringModel) => boolean;
+
   constructor(
-    readonly champion: ScoringModel,
-    readonly canary: CanaryConfig | undefined,
-    readonly shadows: readonly ScoringModel[],
+    champion: ScoringModel,
+    canary: CanaryConfig | undefined,
+    shadows: readonly ScoringModel[],
     /** false takes a model out (kill-switch): a disabled canary's users go to the champion. */
-    private readonly enabled: (model: ScoringModel) => boolean = () => true,
-  ) {}
+    enabled: (model: ScoringModel) => boolean = () => true,
+  ) {
+    this.champion = champion;
+    this.canary = canary;
+    this.shadows = shadows;
+    this.enabled = enabled;
+  }
 
   route(userId: string): { model: ScoringModel; role: ModelRole } {
     if (this.canary && bucketOf(userId) < this.canary.percent * 100 && this.enabled(this.canary.model)) {

@@ -15,10 +15,13 @@ export interface Prediction {
  * pool costs more in wake-ups than it saves (p99 0.5–4 ms instead of ~0.1 ms measured here).
  */
 export class OnnxModel {
-  private constructor(
-    readonly manifest: Manifest,
-    private readonly session: ort.InferenceSession,
-  ) {}
+  readonly manifest: Manifest;
+  private readonly session: ort.InferenceSession;
+
+  private constructor(manifest: Manifest, session: ort.InferenceSession) {
+    this.manifest = manifest;
+    this.session = session;
+  }
 
   static async load(dir: string, manifest: Manifest): Promise<OnnxModel> {
     const session = await ort.InferenceSession.create(join(dir, manifest.onnx.file), {

@@ -1,5 +1,5 @@
+import type { Logger } from "@riskgate/common/logger";
 import type { Counter, Gauge } from "prom-client";
-import type { Logger } from "../../../common/src/logger.ts";
 import type { ScoringModel } from "../decision/types.ts";
 import { BREAKER_STATE_VALUE, BreakerOpenError, CircuitBreaker } from "./circuit-breaker.ts";
 
@@ -78,12 +78,22 @@ export function guardMethods<T extends object>(
  * What the breaker buys is that the *next* checkouts skip the slow model (rules only, degraded).
  */
 export class ModelGuard {
+  private readonly breakers: ReadonlyMap<ScoringModel, CircuitBreaker>;
+  private readonly budgetMs: number;
+  private readonly onSlow: (model: ScoringModel, ms: number) => void;
+  private readonly clock: () => number;
+
   constructor(
-    private readonly breakers: ReadonlyMap<ScoringModel, CircuitBreaker>,
-    private readonly budgetMs: number,
-    private readonly onSlow: (model: ScoringModel, ms: number) => void = () => {},
-    private readonly clock: () => number = () => performance.now(),
-  ) {}
+    breakers: ReadonlyMap<ScoringModel, CircuitBreaker>,
+    budgetMs: number,
+    onSlow: (model: ScoringModel, ms: number) => void = () => {},
+    clock: () => number = () => performance.now(),
+  ) {
+    this.breakers = breakers;
+    this.budgetMs = budgetMs;
+    this.onSlow = onSlow;
+    this.clock = clock;
+  }
 
   breakerOf(model: ScoringModel): CircuitBreaker | undefined {
     return this.breakers.get(model);

@@ -1,4 +1,4 @@
-import { AppError } from "../../../common/src/errors.ts";
+import { AppError } from "@riskgate/common/errors";
 
 export type BreakerState = "closed" | "half_open" | "open";
 
@@ -39,8 +39,11 @@ export interface StateChange {
 
 /** Thrown, without touching the dependency, while the breaker is open (or its probe is out). */
 export class BreakerOpenError extends AppError {
-  constructor(readonly dependency: string) {
+  readonly dependency: string;
+
+  constructor(dependency: string) {
     super("breaker_open", `${dependency} circuit breaker is open; the call was not made`);
+    this.dependency = dependency;
     this.name = "BreakerOpenError";
   }
 }
@@ -79,8 +82,10 @@ export class CircuitBreaker {
   private openedAt = 0;
   private probeAt: number | undefined;
   private readonly clock: () => number;
+  private readonly opts: BreakerOptions;
 
-  constructor(private readonly opts: BreakerOptions) {
+  constructor(opts: BreakerOptions) {
+    this.opts = opts;
     if (!(opts.failureThreshold >= 1)) throw new RangeError("failureThreshold must be at least 1");
     if (!(opts.cooldownMs >= 0)) throw new RangeError("cooldownMs must not be negative");
     if (!(opts.failureRate > 0 && opts.failureRate <= 1))
@@ -200,12 +205,15 @@ export class CircuitBreaker {
 // A class rather than closures: one permit is taken per Redis call on the scoring path.
 class BreakerPermit implements Permit {
   private reported = false;
+  private readonly breaker: CircuitBreaker;
+  private readonly generation: number;
+  private readonly probe: boolean;
 
-  constructor(
-    private readonly breaker: CircuitBreaker,
-    private readonly generation: number,
-    private readonly probe: boolean,
-  ) {}
+  constructor(breaker: CircuitBreaker, generation: number, probe: boolean) {
+    this.breaker = breaker;
+    this.generation = generation;
+    this.probe = probe;
+  }
 
   success(): void {
     this.report(false, "");

@@ -1,5 +1,5 @@
+import type { Logger } from "@riskgate/common/logger";
 import type { Redis } from "ioredis";
-import type { Logger } from "../../../common/src/logger.ts";
 import type { ApiConfig } from "../config.ts";
 import type { ScoringModel } from "../decision/types.ts";
 import type { ApiMetrics } from "../metrics.ts";

@@ -1,8 +1,8 @@
+import type { Logger } from "@riskgate/common/logger";
+import type { Closer } from "@riskgate/common/shutdown";
+import type { OnlineStore } from "@riskgate/feature-store/online";
 import type { Producer } from "kafkajs";
 import type { Registry } from "prom-client";
-import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
-import type { Logger } from "../../../common/src/logger.ts";
-import type { Closer } from "../../../common/src/shutdown.ts";
 import { withTimeout } from "../with-timeout.ts";
 import { KafkaLabelSink, StoreLabelSink } from "./labels.ts";
 import type { ReviewBudget } from "./review-budget.ts";

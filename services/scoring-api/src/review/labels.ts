@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
+import { decodeEvent, type LabelEvent } from "@riskgate/feature-store/events";
+import type { OnlineStore } from "@riskgate/feature-store/online";
+import { update } from "@riskgate/feature-store/update";
 import type { Producer } from "kafkajs";
-import { decodeEvent, type LabelEvent } from "../../../../feature-store/src/events/index.ts";
-import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
-import { update } from "../../../../feature-store/src/update/update.ts";
 import { withTimeout } from "../with-timeout.ts";
 import type { ReviewCase, ReviewLabel } from "./review-queue.ts";
 
@@ -36,12 +36,15 @@ export function reviewOutcomeEvent(c: ReviewCase, label: ReviewLabel, at: number
 /** Produces to `<prefix>labels` with acks=-1 (all in-sync replicas), under a timeout. */
 export class KafkaLabelSink implements LabelSink {
   readonly kind = "kafka";
+  private readonly producer: Producer;
+  private readonly topic: string;
+  private readonly timeoutMs: number;
 
-  constructor(
-    private readonly producer: Producer,
-    private readonly topic: string,
-    private readonly timeoutMs: number,
-  ) {}
+  constructor(producer: Producer, topic: string, timeoutMs: number) {
+    this.producer = producer;
+    this.topic = topic;
+    this.timeoutMs = timeoutMs;
+  }
 
   async publish(event: LabelEvent): Promise<void> {
     await withTimeout(
@@ -62,8 +65,11 @@ export class KafkaLabelSink implements LabelSink {
  */
 export class StoreLabelSink implements LabelSink {
   readonly kind = "store";
+  private readonly store: OnlineStore;
 
-  constructor(private readonly store: OnlineStore) {}
+  constructor(store: OnlineStore) {
+    this.store = store;
+  }
 
   async publish(event: LabelEvent): Promise<void> {
     await this.store.apply(update(event));

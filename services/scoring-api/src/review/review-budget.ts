@@ -14,11 +14,15 @@ export interface ReviewBudget {
 const day = (now: Date) => now.toISOString().slice(0, 10);
 
 export class RedisReviewBudget implements ReviewBudget {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    readonly capacity: number,
-  ) {}
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  readonly capacity: number;
+
+  constructor(redis: Redis, prefix: string, capacity: number) {
+    this.redis = redis;
+    this.prefix = prefix;
+    this.capacity = capacity;
+  }
 
   private key(now: Date) {
     return `${this.prefix}review-budget:${day(now)}`;
@@ -41,8 +45,11 @@ export class RedisReviewBudget implements ReviewBudget {
 
 export class MemoryReviewBudget implements ReviewBudget {
   private current = { day: "", count: 0 };
+  readonly capacity: number;
 
-  constructor(readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
 
   async tryTake(now: Date): Promise<boolean> {
     if (this.current.day !== day(now)) this.current = { day: day(now), count: 0 };

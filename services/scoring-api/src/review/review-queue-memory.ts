@@ -20,8 +20,11 @@ import {
 } from "./review-queue.ts";
 export class MemoryReviewQueue implements ReviewQueue {
   private readonly cases = new Map<string, Hash>();
+  private readonly maxCases: number;
 
-  constructor(private readonly maxCases: number) {}
+  constructor(maxCases: number) {
+    this.maxCases = maxCases;
+  }
 
   async open(c: NewCase): Promise<boolean> {
     if (this.cases.has(c.caseId)) return false;

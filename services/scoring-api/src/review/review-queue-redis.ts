@@ -147,10 +147,12 @@ function pairs(flat: string[]): Hash {
 const MAX_LIST_SCAN = 2_000;
 
 export class RedisReviewQueue implements ReviewQueue {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(redis: Redis, prefix: string) {
+    this.redis = redis;
+    this.prefix = prefix;
     for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
     }

@@ -1,5 +1,5 @@
-import { AppError } from "../../../common/src/errors.ts";
-import type { Logger } from "../../../common/src/logger.ts";
+import { AppError } from "@riskgate/common/errors";
+import type { Logger } from "@riskgate/common/logger";
 import type { LabelSink } from "./labels.ts";
 import { reviewOutcomeEvent } from "./labels.ts";
 import type { ReviewMetrics } from "./review-metrics.ts";
@@ -32,7 +32,11 @@ const closed = (c: ReviewCase | null) =>
  * is closed, so a resolution is never recorded without its label).
  */
 export class ReviewService {
-  constructor(private readonly deps: ReviewServiceDeps) {}
+  private readonly deps: ReviewServiceDeps;
+
+  constructor(deps: ReviewServiceDeps) {
+    this.deps = deps;
+  }
 
   list(q: ListQuery): Promise<CasePage> {
     return this.deps.queue.list(q, this.deps.now());

@@ -1,4 +1,4 @@
-import type { Logger } from "../../../common/src/logger.ts";
+import type { Logger } from "@riskgate/common/logger";
 import type { ReviewMetrics } from "./review-metrics.ts";
 import type { ReviewCase, ReviewQueue, SlaAction } from "./review-queue.ts";
 
@@ -23,8 +23,11 @@ const BATCH = 100;
 export class ReviewSlaWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private readonly deps: SlaWorkerDeps;
 
-  constructor(private readonly deps: SlaWorkerDeps) {}
+  constructor(deps: SlaWorkerDeps) {
+    this.deps = deps;
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.deps.intervalMs);

@@ -1,6 +1,6 @@
+import { AppError } from "@riskgate/common/errors";
 import { Type } from "@sinclair/typebox";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
-import { AppError } from "../../../common/src/errors.ts";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 import type { KillSwitch } from "../killswitch/kill-switch.ts";

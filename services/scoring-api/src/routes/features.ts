@@ -1,9 +1,9 @@
+import type { FeatureSet } from "@riskgate/feature-store/definitions";
+import { decodeCheckout, decodeEvent } from "@riskgate/feature-store/events";
+import type { OnlineStore } from "@riskgate/feature-store/online";
+import { readCheckoutFeatures } from "@riskgate/feature-store/online";
+import { update } from "@riskgate/feature-store/update";
 import type { FastifyInstance } from "fastify";
-import type { FeatureSet } from "../../../../feature-store/src/definitions/feature-set.ts";
-import { decodeCheckout, decodeEvent } from "../../../../feature-store/src/events/index.ts";
-import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
-import { readCheckoutFeatures } from "../../../../feature-store/src/online/read-features.ts";
-import { update } from "../../../../feature-store/src/update/update.ts";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 

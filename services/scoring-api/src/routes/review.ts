@@ -1,7 +1,7 @@
+import { AppError } from "@riskgate/common/errors";
+import { validateAgainst } from "@riskgate/feature-store/events";
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { validateAgainst } from "../../../../feature-store/src/events/decode.ts";
-import { AppError } from "../../../common/src/errors.ts";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 import { CASE_STATUSES, type CaseStatus } from "../review/review-queue.ts";

@@ -1,5 +1,5 @@
+import { Checkout, decodeCheckout } from "@riskgate/feature-store/events";
 import type { FastifyInstance } from "fastify";
-import { Checkout, decodeCheckout } from "../../../../feature-store/src/events/index.ts";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 import type { ScoreService } from "../scoring/score-service.ts";

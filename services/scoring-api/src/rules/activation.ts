@@ -1,5 +1,5 @@
+import { Checkout } from "@riskgate/feature-store/events";
 import type { TSchema } from "@sinclair/typebox";
-import { Checkout } from "../../../../feature-store/src/events/checkout.ts";
 
 /**
  * The values CEL sees, and the CEL types that describe them.

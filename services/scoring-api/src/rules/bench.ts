@@ -1,5 +1,5 @@
 /**
- * Rule evaluation cost per checkout: `npx tsx services/scoring-api/src/rules/bench.ts`.
+ * Rule evaluation cost per checkout: `npm exec -- node services/scoring-api/src/rules/bench.ts`.
  * A script, not a test: timings on shared CI machines are noise, not pass/fail signals.
  *
  * Measures the shipped default rules (with 10,000 entries in each block list, to show the list
@@ -7,9 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { FEATURES } from "@riskgate/feature-store/definitions";
+import type { Checkout } from "@riskgate/feature-store/events";
 import { parse, stringify } from "yaml";
-import { FEATURES } from "../../../../feature-store/src/definitions/features.ts";
-import type { Checkout } from "../../../../feature-store/src/events/checkout.ts";
 import { compileRuleSet } from "./compile.ts";
 import { RuleEngine } from "./engine.ts";
 import type { RuleInput } from "./evaluate.ts";

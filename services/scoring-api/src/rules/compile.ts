@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { Environment, type ParseResult } from "@marcbachmann/cel-js";
-import { FEATURES } from "../../../../feature-store/src/definitions/features.ts";
+import { FEATURES } from "@riskgate/feature-store/definitions";
 import { CHECKOUT_TYPE, celFields, FeatureValues, objectTypes, scalarPaths } from "./activation.ts";
 import { RulesError } from "./errors.ts";
 import { type CompiledLists, compileLists } from "./lists.ts";

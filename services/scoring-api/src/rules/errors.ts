@@ -1,4 +1,4 @@
-import { AppError } from "../../../common/src/errors.ts";
+import { AppError } from "@riskgate/common/errors";
 
 export type RulesErrorCode =
   | "rules_io"
@@ -14,12 +14,11 @@ export type RulesErrorCode =
  * operator reading a log line or an alert knows where to look without opening a debugger.
  */
 export class RulesError extends AppError {
-  constructor(
-    code: RulesErrorCode,
-    message: string,
-    readonly ruleId?: string,
-  ) {
+  readonly ruleId: string | undefined;
+
+  constructor(code: RulesErrorCode, message: string, ruleId?: string) {
     super(code, message);
+    this.ruleId = ruleId;
     this.name = "RulesError";
   }
 }

@@ -1,4 +1,4 @@
-import type { Checkout } from "../../../../feature-store/src/events/checkout.ts";
+import type { Checkout } from "@riskgate/feature-store/events";
 import { CHECKOUT_TYPE, toCelObject, toFeatureValues } from "./activation.ts";
 import type { CompiledRuleSet } from "./compile.ts";
 import type { Action } from "./schema.ts";

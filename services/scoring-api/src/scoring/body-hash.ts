@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { Checkout } from "@riskgate/feature-store/events";
 import type { TSchema } from "@sinclair/typebox";
-import { Checkout } from "../../../../feature-store/src/events/index.ts";
 
 /** Every property name a schema allows, at any depth (sorted by the caller). */
 function propertyNames(schema: TSchema, into = new Set<string>()): Set<string> {

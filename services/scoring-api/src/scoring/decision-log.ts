@@ -34,11 +34,12 @@ export class KafkaDecisionLog implements DecisionLog {
   private buffer: { key: string; value: string }[] = [];
   private sending = false;
   private readonly timer: NodeJS.Timeout;
+  private readonly producer: Producer;
+  private readonly options: KafkaDecisionLogOptions;
 
-  constructor(
-    private readonly producer: Producer,
-    private readonly options: KafkaDecisionLogOptions,
-  ) {
+  constructor(producer: Producer, options: KafkaDecisionLogOptions) {
+    this.producer = producer;
+    this.options = options;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
     this.timer.unref();
   }
@@ -86,7 +87,11 @@ export class KafkaDecisionLog implements DecisionLog {
 
 /** Without Kafka (the embedded default) there is no training log; the count says what was not kept. */
 export class DiscardingDecisionLog implements DecisionLog {
-  constructor(private readonly onDiscarded: () => void) {}
+  private readonly onDiscarded: () => void;
+
+  constructor(onDiscarded: () => void) {
+    this.onDiscarded = onDiscarded;
+  }
   publish(): void {
     this.onDiscarded();
   }

@@ -14,11 +14,15 @@ export interface DecisionStore {
 }
 
 export class RedisDecisionStore implements DecisionStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly ttlSeconds: number,
-  ) {}
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly ttlSeconds: number;
+
+  constructor(redis: Redis, prefix: string, ttlSeconds: number) {
+    this.redis = redis;
+    this.prefix = prefix;
+    this.ttlSeconds = ttlSeconds;
+  }
 
   private key(eventId: string) {
     return `${this.prefix}decision:{${eventId}}`;
@@ -39,8 +43,11 @@ export class RedisDecisionStore implements DecisionStore {
 /** The embedded default: bounded, oldest entries evicted first, so memory cannot grow without limit. */
 export class MemoryDecisionStore implements DecisionStore {
   private readonly entries = new Map<string, StoredDecision>();
+  private readonly maxEntries: number;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.maxEntries = maxEntries;
+  }
 
   async get(eventId: string): Promise<StoredDecision | null> {
     return this.entries.get(eventId) ?? null;

@@ -1,8 +1,8 @@
-import { toEur } from "../../../../feature-store/src/definitions/money.ts";
-import type { Checkout } from "../../../../feature-store/src/events/index.ts";
-import type { OnlineStore } from "../../../../feature-store/src/online/contract.ts";
-import { update } from "../../../../feature-store/src/update/update.ts";
-import { AppError } from "../../../common/src/errors.ts";
+import { AppError } from "@riskgate/common/errors";
+import { toEur } from "@riskgate/feature-store/definitions";
+import type { Checkout } from "@riskgate/feature-store/events";
+import type { OnlineStore } from "@riskgate/feature-store/online";
+import { update } from "@riskgate/feature-store/update";
 import { type PipelineDeps, runPipeline } from "../decision/pipeline.ts";
 import { modelAction } from "../decision/policy.ts";
 import type { Action, PipelineResult } from "../decision/types.ts";
@@ -56,8 +56,11 @@ export class ScoreService {
   private readonly decisionCounters = new Map<string, { inc(): void }>();
   private readonly durations = new Map<string, { observe(seconds: number): void }>();
   private readonly ruleCounters = new Map<string, { inc(): void }>();
+  private readonly deps: ScoreServiceDeps;
 
-  constructor(private readonly deps: ScoreServiceDeps) {}
+  constructor(deps: ScoreServiceDeps) {
+    this.deps = deps;
+  }
 
   async score(checkout: Checkout): Promise<ScoreResponse> {
     const started = performance.now();

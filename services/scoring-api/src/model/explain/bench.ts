@@ -1,6 +1,6 @@
 /**
  * µs per TreeSHAP explanation of the committed champion model (a script, not a test):
- *   npx tsx services/scoring-api/src/model/explain/bench.ts [passes over the rows, default 3]
+ *   npm exec -- node services/scoring-api/src/model/explain/bench.ts [passes over the rows, default 3]
  * Replays the artifact's parity rows (real feature vectors, frauds over-represented, which is
  * the review/block traffic the service explains).
  */

@@ -35,11 +35,10 @@ export class TreeExplainer {
 
   /** The trees as ONNX evaluates them (float32 thresholds); see `explain` for why. */
   readonly model: LgbModel;
+  readonly featureNames: readonly string[];
 
-  private constructor(
-    parsed: LgbModel,
-    readonly featureNames: readonly string[],
-  ) {
+  private constructor(parsed: LgbModel, featureNames: readonly string[]) {
+    this.featureNames = featureNames;
     this.model = withFloat32Thresholds(parsed);
     this.shap = new FastTreeShap(this.model);
     this.row = new Float64Array(featureNames.length);

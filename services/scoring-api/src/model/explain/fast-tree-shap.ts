@@ -379,11 +379,10 @@ class Builder {
   /** Distinct features on the current path (in slot order) and their zero fractions so far. */
   private readonly pathFeature: number[] = [];
   private readonly pathZero: number[] = [];
+  private readonly rule: { t: Float64Array; w: Float64Array };
 
-  constructor(
-    trees: readonly LgbTree[],
-    private readonly rule: { t: Float64Array; w: Float64Array },
-  ) {
+  constructor(trees: readonly LgbTree[], rule: { t: Float64Array; w: Float64Array }) {
+    this.rule = rule;
     const n = trees.reduce((s, t) => s + t.numLeaves - 1, 0);
     const m = rule.t.length;
     this.numInternal = n;

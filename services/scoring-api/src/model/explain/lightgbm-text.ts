@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { AppError } from "../../../../common/src/errors.ts";
+import { AppError } from "@riskgate/common/errors";
 
 /**
  * Parser for LightGBM's native text model (`Booster.save_model`, "version=v4"). The ONNX export

@@ -35,8 +35,10 @@ export class TreeShap {
   private tree: LgbTree;
   private x: Float64Array = NONE;
   private phi: Float64Array = NONE;
+  private readonly model: LgbModel;
 
-  constructor(private readonly model: LgbModel) {
+  constructor(model: LgbModel) {
+    this.model = model;
     this.numFeatures = model.featureNames.length;
     const len = model.maxDepth + 1;
     const slots = (len * (len + 1)) / 2;

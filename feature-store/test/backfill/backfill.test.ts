@@ -1,0 +1,123 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { account, checkoutMessage, label, payment, T0 } from "@riskgate/test-support/events";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { backfill, META_FILE, TABLE_FILE } from "../../src/backfill/backfill.ts";
+import { FeatureSet } from "../../src/definitions/feature-set.ts";
+import { FEATURES } from "../../src/definitions/features.ts";
+import { DAY, MINUTE } from "../../src/definitions/time.ts";
+import { type DomainEvent, topicForEventType } from "../../src/events/index.ts";
+
+const features = new FeatureSet(FEATURES);
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function writeLog(events: readonly DomainEvent[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "rg-log-"));
+  dirs.push(dir);
+  const byTopic = new Map<string, DomainEvent[]>();
+  for (const e of events) {
+    const t = topicForEventType(e.type);
+    byTopic.set(t, [...(byTopic.get(t) ?? []), e]);
+  }
+  for (const [topic, list] of byTopic) {
+    list.sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at));
+    await writeFile(join(dir, `${topic}.jsonl`), `${list.map((e) => JSON.stringify(e)).join("\n")}\n`);
+  }
+  return dir;
+}
+
+async function run(events: readonly DomainEvent[], labelCutoff?: number) {
+  const inDir = await writeLog(events);
+  const outDir = join(inDir, "table");
+  const result = await backfill({
+    inDir,
+    outDir,
+    features,
+    ...(labelCutoff === undefined ? {} : { labelCutoff }),
+  });
+  const [header, ...lines] = (await readFile(join(outDir, TABLE_FILE), "utf8")).trim().split("\n");
+  const columns = (header as string).split(",");
+  const rows = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [columns[i], v])));
+  const meta = JSON.parse(await readFile(join(outDir, META_FILE), "utf8"));
+  return { result, rows, meta, columns };
+}
+
+const history: DomainEvent[] = [
+  payment("p1", T0 - 5 * MINUTE, { status: "failed" }),
+  payment("p2", T0 - 3 * MINUTE, { status: "failed" }),
+  account("a1", T0 - 2 * DAY, { type: "signup" }),
+];
+
+describe("backfill", () => {
+  it("writes one row per checkout with the features as they were at that checkout", async () => {
+    const { rows, meta, columns, result } = await run([
+      ...history,
+      checkoutMessage("c1", T0),
+      payment("p3", T0 + MINUTE, { status: "failed" }),
+      checkoutMessage("c2", T0 + 2 * MINUTE),
+    ]);
+    expect(result.rows).toBe(2);
+    expect(columns.slice(5)).toEqual(features.names);
+    expect(meta.feature_set).toBe(features.version);
+    expect(meta.features).toEqual(features.names);
+    const [c1, c2] = rows;
+    expect(c1?.event_id).toBe("c1");
+    expect(Number(c1?.instrument_failed_10m)).toBe(2);
+    expect(Number(c1?.user_checkouts_1h)).toBe(0);
+    expect(Number(c2?.instrument_failed_10m)).toBe(3);
+    expect(Number(c2?.user_checkouts_1h)).toBe(1);
+  });
+
+  it("labels a checkout fraud only when its label was known by the cut-off", async () => {
+    const events = [
+      ...history,
+      checkoutMessage("c1", T0),
+      label("cb", T0 + 20 * DAY, { checkout_event_id: "c1" }),
+    ];
+    expect((await run(events)).rows[0]?.label).toBe("1");
+    expect((await run(events, T0 + 10 * DAY)).rows[0]?.label).toBe("0");
+    expect((await run(events, T0 + 20 * DAY)).rows[0]?.label).toBe("1");
+  });
+
+  it("never changes a row for events or labels after its checkout", async () => {
+    const base = [...history, checkoutMessage("c1", T0)];
+    const reference = (await run(base)).rows[0];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            after: fc.integer({ min: 1, max: 40 * 24 * 60 }),
+            kind: fc.constantFrom("fail", "ok", "login", "label", "checkout"),
+          }),
+          { maxLength: 12 },
+        ),
+        async (later) => {
+          const extra = later.map(({ after, kind }, i): DomainEvent => {
+            const at = T0 + after * MINUTE;
+            if (kind === "fail") return payment(`x${i}`, at, { status: "failed" });
+            if (kind === "ok") return payment(`x${i}`, at);
+            if (kind === "login") return account(`x${i}`, at);
+            if (kind === "label") return label(`x${i}`, at, { checkout_event_id: "other" });
+            return checkoutMessage(`x${i}`, at);
+          });
+          const row = (await run([...base, ...extra])).rows.find((r) => r.event_id === "c1");
+          expect(row).toEqual(reference);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("skips and counts lines that break the event contracts", async () => {
+    const inDir = await writeLog([checkoutMessage("c1", T0)]);
+    await writeFile(join(inDir, "payments.jsonl"), '{"type":"payment_attempt"}\nnot json\n');
+    const result = await backfill({ inDir, outDir: join(inDir, "t"), features });
+    expect(result.rows).toBe(1);
+    expect(result.invalid).toEqual({ schema_violation: 1, invalid_json: 1 });
+  });
+});

@@ -1,0 +1,3 @@
+// Public entry point of the simulator: generate a world from options.
+export * from "./config.ts";
+export * from "./generate.ts";

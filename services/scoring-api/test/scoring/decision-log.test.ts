@@ -1,0 +1,72 @@
+import {
+  createKafka,
+  createTopics,
+  deleteTopics,
+  readJsonRecords,
+  uniqueTopic,
+  waitFor,
+} from "@riskgate/test-support/services";
+import { afterAll, describe, expect, it } from "vitest";
+import { KafkaDecisionLog } from "../../src/scoring/decision-log.ts";
+
+const kafka = createKafka("decision-log");
+const topics: string[] = [];
+afterAll(() => deleteTopics(kafka, topics));
+
+function record(i: number) {
+  return { kind: "decision" as const, event_id: `co_${i}`, decision: "allow", score: i / 100 };
+}
+
+describe("KafkaDecisionLog", () => {
+  it("publishes every record, in order, one message per record", async () => {
+    const topic = uniqueTopic("decisions");
+    topics.push(topic);
+    await createTopics(kafka, [topic]);
+    const producer = kafka.producer();
+    await producer.connect();
+    const errors: unknown[] = [];
+    const log = new KafkaDecisionLog(producer, {
+      topic,
+      maxBuffered: 1_000,
+      flushIntervalMs: 5,
+      maxBatch: 7,
+      onDropped: () => errors.push("dropped"),
+      onError: (err) => errors.push(err),
+    });
+    try {
+      for (let i = 0; i < 40; i++) log.publish(record(i));
+      const got = await readJsonRecords(kafka, topic, (r) => r.length >= 40);
+      expect(got).toEqual(Array.from({ length: 40 }, (_, i) => record(i)));
+      expect(errors).toEqual([]);
+    } finally {
+      await log.close();
+      await producer.disconnect();
+    }
+  });
+
+  it("keeps at most maxBuffered records while Kafka is away and counts the rest as dropped", async () => {
+    // A producer that never connected: every send fails, as it does while the brokers are away.
+    const producer = createKafka("decision-log-away").producer();
+    let dropped = 0;
+    let failures = 0;
+    const log = new KafkaDecisionLog(producer, {
+      topic: uniqueTopic("decisions-away"),
+      maxBuffered: 5,
+      flushIntervalMs: 5,
+      maxBatch: 2,
+      onDropped: (n) => {
+        dropped += n;
+      },
+      onError: () => {
+        failures++;
+      },
+    });
+    for (let i = 0; i < 8; i++) log.publish(record(i));
+    expect(dropped).toBe(3);
+    expect(log.buffered).toBe(5);
+    await waitFor(() => failures > 0, { what: "a failed send" });
+    expect(log.buffered).toBe(5); // failed batches stay buffered for the next attempt
+    await log.close();
+    expect(dropped).toBe(8); // what close could not deliver is counted too
+  });
+});

@@ -1,0 +1,87 @@
+// Builds the scoring API exactly as main.ts does (composeScoringApi), over the real Redis when asked,
+// with known API keys and a pinned clock.
+
+import { createRedisClient } from "@riskgate/common/redis-client";
+import { type Composed, composeScoringApi } from "@riskgate/scoring-api/compose";
+import { loadApiConfig } from "@riskgate/scoring-api/config";
+import { Redis } from "ioredis";
+import type { Producer } from "kafkajs";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { createKafka, redisUrl, uniquePrefix, uniqueTopic } from "./services.ts";
+
+export const TOKENS = {
+  score: "score-key-0123456789abcdef",
+  review: "review-key-0123456789abcdef",
+  admin: "admin-key-0123456789abcdef",
+  all: "all-scopes-key-0123456789abcdef",
+};
+const API_KEYS = `score:${TOKENS.score},review:${TOKENS.review},admin:${TOKENS.admin},score+review+admin:${TOKENS.all}`;
+
+export interface ApiHarness extends Composed {
+  readonly redis?: Redis;
+  readonly registry: Registry;
+  readonly prefix: string;
+  /** Topic prefix of this API's decisions topic (`<prefix>decisions`), when started with Kafka. */
+  readonly topicPrefix: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(
+  opts: {
+    redis?: boolean;
+    /** A Redis of the test's own, reached through main.ts's fail-fast client (createRedisClient). */
+    redisUrl?: string;
+    kafka?: boolean;
+    env?: Record<string, string>;
+    now?: () => number;
+  } = {},
+): Promise<ApiHarness> {
+  const prefix = uniquePrefix("api");
+  const topicPrefix = `${uniqueTopic("api")}.`;
+  const config = loadApiConfig({
+    RISKGATE_API_KEYS: API_KEYS,
+    REDIS_KEY_PREFIX: prefix,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    ...opts.env,
+  });
+  const redis = opts.redisUrl
+    ? createRedisClient(opts.redisUrl, {
+        commandTimeoutMs: config.redisCommandTimeoutMs,
+        name: "riskgate-test",
+      })
+    : opts.redis
+      ? new Redis(redisUrl(), { enableOfflineQueue: true })
+      : undefined;
+  let producer: Producer | undefined;
+  if (opts.kafka) {
+    producer = createKafka("api").producer({ allowAutoTopicCreation: true });
+    await producer.connect();
+  }
+  const registry = new Registry();
+  const composed = await composeScoringApi({
+    config,
+    logger: pino({ level: "silent" }),
+    registry,
+    keys: config.apiKeys,
+    ...(redis ? { redis } : {}),
+    ...(producer ? { producer } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  await composed.app.ready();
+  return {
+    ...composed,
+    ...(redis ? { redis } : {}),
+    registry,
+    // REDIS_KEY_PREFIX in opts.env wins: replicas of one deployment share it.
+    prefix: config.redisKeyPrefix,
+    topicPrefix,
+    close: async () => {
+      for (const c of composed.closers) await c.close();
+      await producer?.disconnect();
+      await redis?.quit();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

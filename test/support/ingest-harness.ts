@@ -1,0 +1,123 @@
+// Starts a real FeatureIngest against the dev Kafka and Redis with topics and keys unique to one test.
+
+import { FeatureIngest } from "@riskgate/feature-ingest/consumer";
+import { createIngestMetrics, type IngestMetrics } from "@riskgate/feature-ingest/ingest-metrics";
+import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
+import {
+  type DomainEvent,
+  type TopicNames,
+  topicForEventType,
+  topicNames,
+} from "@riskgate/feature-store/events";
+import type { OnlineStore } from "@riskgate/feature-store/online";
+import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
+import { update } from "@riskgate/feature-store/update";
+import { Redis } from "ioredis";
+import type { Kafka } from "kafkajs";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { checkout } from "./events.ts";
+import { createKafka, createTopics, redisUrl, uniqueGroup, uniquePrefix, uniqueTopic } from "./services.ts";
+
+export const features = new FeatureSet(FEATURES);
+
+export class IngestHarness {
+  readonly kafka: Kafka;
+  readonly topics: TopicNames;
+  readonly groupId: string;
+  readonly redis: Redis;
+  readonly store: RedisStore;
+  readonly keyPrefix: string;
+  private readonly running: FeatureIngest[] = [];
+
+  constructor(name: string) {
+    this.kafka = createKafka(name);
+    this.topics = topicNames(`${uniqueTopic(name)}.`);
+    this.groupId = uniqueGroup(name);
+    this.redis = new Redis(redisUrl());
+    this.keyPrefix = uniquePrefix(name);
+    this.store = new RedisStore(this.redis, { keyPrefix: this.keyPrefix });
+  }
+
+  async createTopics(partitions = 1): Promise<void> {
+    const names = [...Object.values(this.topics.input), this.topics.deadLetter];
+    await createTopics(
+      this.kafka,
+      names.map((topic) => ({ topic, numPartitions: partitions })),
+    );
+  }
+
+  /** Starts one consumer instance; `store` lets a test wrap the real store to inject a crash. */
+  async startIngest(
+    store: OnlineStore = this.store,
+  ): Promise<{ ingest: FeatureIngest; metrics: IngestMetrics }> {
+    const metrics = createIngestMetrics(new Registry());
+    const ingest = new FeatureIngest({
+      kafka: this.kafka,
+      store,
+      topics: this.topics,
+      groupId: this.groupId,
+      logger: pino({ level: "silent" }),
+      metrics,
+    });
+    await ingest.start();
+    this.running.push(ingest);
+    return { ingest, metrics };
+  }
+
+  async produce(events: readonly (DomainEvent | { topic: keyof TopicNames["input"]; raw: string })[]) {
+    const producer = this.kafka.producer();
+    await producer.connect();
+    const byTopic = new Map<string, { key: string; value: string }[]>();
+    for (const e of events) {
+      const [topic, key, value] =
+        "raw" in e
+          ? [this.topics.input[e.topic], "poison", e.raw]
+          : [this.topics.input[topicForEventType(e.type)], e.event_id, JSON.stringify(e)];
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key, value });
+      byTopic.set(topic, list);
+    }
+    for (const [topic, messages] of byTopic) await producer.send({ topic, acks: -1, messages });
+    await producer.disconnect();
+  }
+
+  async close(): Promise<void> {
+    for (const i of this.running) await i.stop().catch(() => {});
+    await this.redis.quit();
+  }
+}
+
+/** Total events consumed (any outcome) according to the ingest's own metrics. */
+export async function consumedCount(metrics: IngestMetrics): Promise<number> {
+  const m = await metrics.applied.get();
+  return m.values.reduce((sum, v) => sum + v.value, 0);
+}
+
+export function memoryStoreWith(events: readonly DomainEvent[]): MemoryStore {
+  const store = new MemoryStore();
+  for (const e of events) store.applySync(update(e));
+  return store;
+}
+
+/** Feature vectors for probe checkouts over every combination of the given ids. */
+export async function probeFeatures(
+  store: OnlineStore,
+  at: number,
+  ids: { users: string[]; instruments: string[]; devices: string[] },
+) {
+  const out: Record<string, number>[] = [];
+  for (const u of ids.users) {
+    for (const pi of ids.instruments) {
+      for (const d of ids.devices) {
+        const c = checkout(`probe-${u}-${pi}-${d}`, at, {
+          user: { id: u, created_at: "2025-01-01T00:00:00Z" },
+          payment: { instrument_id: pi, type: "card", country: "PT", billing_country: "PT" },
+          device: { id: d, ip: "10.0.0.1", ip_country: "PT" },
+        });
+        out.push(features.toRecord(await readCheckoutFeatures(store, features, c)));
+      }
+    }
+  }
+  return out;
+}
