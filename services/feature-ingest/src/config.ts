@@ -1,40 +1,28 @@
-import { EnvReader } from "@riskgate/common/env";
+import { envInt, envList, envOneOf, envString, envUrl, LOG_LEVELS, loadEnv } from "@riskgate/common/env";
 import { DEFAULT_TOPIC_PREFIX } from "@riskgate/feature-store/events";
+import { type Static, Type } from "@sinclair/typebox";
 
-export interface IngestConfig {
-  readonly redisUrl: string;
-  readonly redisKeyPrefix: string;
-  readonly kafkaBrokers: string[];
-  readonly topicPrefix: string;
-  readonly groupId: string;
-  readonly metricsPort: number;
-  readonly metricsHost: string;
-  readonly logLevel: string;
-  /** OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP base URL). Unset: no tracing. */
-  readonly otlpEndpoint: string | undefined;
-}
+/**
+ * The consumer's configuration: each property names its environment variable, default and range.
+ * Every variable is documented in .env.example (a test keeps the two in step).
+ */
+export const IngestConfigSchema = Type.Object({
+  /** Required: the consumer moves events from Kafka into Redis. */
+  redisUrl: envUrl("REDIS_URL", ["redis:", "rediss:"]),
+  redisKeyPrefix: envString("REDIS_KEY_PREFIX", "rg:"),
+  kafkaBrokers: envList("KAFKA_BROKERS", 1),
+  topicPrefix: envString("KAFKA_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
+  groupId: envString("INGEST_GROUP_ID", "riskgate-feature-ingest"),
+  metricsPort: envInt("INGEST_METRICS_PORT", 9464, 0, 65_535),
+  metricsHost: envString("INGEST_METRICS_HOST", "127.0.0.1"),
+  logLevel: envOneOf("LOG_LEVEL", LOG_LEVELS, "info"),
+  /** OTLP/HTTP base URL. Unset: no tracing. */
+  otlpEndpoint: Type.Optional(envUrl("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"])),
+});
 
-/** Parsed once in main.ts; every variable is documented in .env.example. */
+export type IngestConfig = Readonly<Static<typeof IngestConfigSchema>>;
+
+/** Parsed once in main.ts; throws a ConfigError listing every problem. */
 export function loadIngestConfig(env: NodeJS.ProcessEnv): IngestConfig {
-  const r = new EnvReader(env);
-  const redisUrl = r.url("REDIS_URL", ["redis:", "rediss:"]);
-  const kafkaBrokers = r.list("KAFKA_BROKERS");
-  const config = {
-    redisUrl: redisUrl ?? "",
-    redisKeyPrefix: r.string("REDIS_KEY_PREFIX", "rg:"),
-    kafkaBrokers,
-    topicPrefix: r.string("KAFKA_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
-    groupId: r.string("INGEST_GROUP_ID", "riskgate-feature-ingest"),
-    metricsPort: r.int("INGEST_METRICS_PORT", 9464, 0, 65_535),
-    metricsHost: r.string("INGEST_METRICS_HOST", "127.0.0.1"),
-    logLevel: r.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
-    otlpEndpoint: r.url("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"]),
-  };
-  r.done();
-  if (!redisUrl || kafkaBrokers.length === 0) {
-    throw new Error(
-      "feature-ingest needs REDIS_URL and KAFKA_BROKERS (it moves events from Kafka into Redis)",
-    );
-  }
-  return config;
+  return loadEnv(IngestConfigSchema, env);
 }
