@@ -5,6 +5,11 @@ export interface Closer {
   close(): Promise<void>;
 }
 
+/** Where termination signals arrive: the process in main.ts, any emitter in tests. */
+export interface SignalSource {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
 /**
  * Closes resources in order on SIGTERM/SIGINT, each within a deadline, then resolves with the exit
  * code for main.ts to use. A second signal skips what is left.
@@ -13,6 +18,7 @@ export function onShutdownSignal(
   logger: Logger,
   closers: readonly Closer[],
   deadlineMs = 10_000,
+  signals: SignalSource = process,
 ): Promise<number> {
   return new Promise((resolve) => {
     let closing = false;
@@ -27,10 +33,7 @@ export function onShutdownSignal(
       let code = 0;
       for (const c of closers) {
         try {
-          await Promise.race([
-            c.close(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error("deadline")), deadlineMs).unref()),
-          ]);
+          await withDeadline(c, deadlineMs);
           logger.info({ resource: c.name }, "closed");
         } catch (err) {
           code = 1;
@@ -39,7 +42,28 @@ export function onShutdownSignal(
       }
       resolve(code);
     };
-    process.on("SIGTERM", handler);
-    process.on("SIGINT", handler);
+    signals.on("SIGTERM", handler);
+    signals.on("SIGINT", handler);
   });
+}
+
+/**
+ * The deadline timer keeps the event loop alive on purpose: a close() stuck on a promise that holds
+ * no handle would otherwise let the process end mid-shutdown, skipping the closers after it.
+ */
+async function withDeadline(c: Closer, deadlineMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      c.close(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${c.name}: not closed within ${deadlineMs} ms`)),
+          deadlineMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,0 +1,145 @@
+import { spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type Closer, onShutdownSignal } from "../src/shutdown.ts";
+
+function captureLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+function recording(order: string[], name: string, close: () => Promise<void> = async () => {}): Closer {
+  return {
+    name,
+    close: async () => {
+      order.push(`${name}:start`);
+      await close();
+      order.push(`${name}:end`);
+    },
+  };
+}
+
+describe("onShutdownSignal", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("does nothing until a signal arrives", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    onShutdownSignal(captureLogger().logger, [recording(order, "a")], 1_000, signals);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(order).toEqual([]);
+  });
+
+  it("closes every resource in order, one after the other, then resolves 0", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    const slow = () => new Promise<void>((r) => setTimeout(r, 100));
+    const { logger, lines } = captureLogger();
+    const done = onShutdownSignal(
+      logger,
+      [recording(order, "kafka", slow), recording(order, "http"), recording(order, "redis", slow)],
+      1_000,
+      signals,
+    );
+    signals.emit("SIGTERM", "SIGTERM");
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await done).toBe(0);
+    expect(order).toEqual(["kafka:start", "kafka:end", "http:start", "http:end", "redis:start", "redis:end"]);
+    expect(lines.filter((l) => l.msg === "closed").map((l) => l.resource)).toEqual([
+      "kafka",
+      "http",
+      "redis",
+    ]);
+  });
+
+  it("answers SIGINT like SIGTERM", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    const done = onShutdownSignal(captureLogger().logger, [recording(order, "a")], 1_000, signals);
+    signals.emit("SIGINT", "SIGINT");
+    expect(await done).toBe(0);
+    expect(order).toEqual(["a:start", "a:end"]);
+  });
+
+  it("gives up on a hung close at the deadline, goes on with the next, and resolves 1", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    const { logger, lines } = captureLogger();
+    let settled = false;
+    const done = onShutdownSignal(
+      logger,
+      [recording(order, "hung", () => new Promise(() => {})), recording(order, "next")],
+      5_000,
+      signals,
+    ).then((code) => {
+      settled = true;
+      return code;
+    });
+    signals.emit("SIGTERM", "SIGTERM");
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(order).toEqual(["hung:start"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await done).toBe(1);
+    expect(settled).toBe(true);
+    expect(order).toEqual(["hung:start", "next:start", "next:end"]);
+    const failed = lines.find((l) => l.msg === "failed to close");
+    expect(failed?.resource).toBe("hung");
+  });
+
+  it("goes on past a close that fails, and resolves 1", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    const done = onShutdownSignal(
+      captureLogger().logger,
+      [
+        recording(order, "broken", async () => {
+          throw new Error("connection reset");
+        }),
+        recording(order, "next"),
+      ],
+      1_000,
+      signals,
+    );
+    signals.emit("SIGTERM", "SIGTERM");
+    expect(await done).toBe(1);
+    expect(order).toEqual(["broken:start", "next:start", "next:end"]);
+  });
+
+  it("resolves 1 at once on a second signal, without waiting for what is left", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    const done = onShutdownSignal(
+      captureLogger().logger,
+      [recording(order, "slow", () => new Promise((r) => setTimeout(r, 3_000)))],
+      10_000,
+      signals,
+    );
+    signals.emit("SIGTERM", "SIGTERM");
+    signals.emit("SIGINT", "SIGINT");
+    expect(await done).toBe(1);
+    expect(order).toEqual(["slow:start"]);
+  });
+});
+
+describe("a real process on SIGTERM", () => {
+  it("still closes what follows a close() that hangs without holding the event loop", async () => {
+    const fixture = fileURLToPath(new URL("./fixtures/hung-closer.ts", import.meta.url));
+    const child = spawn(process.execPath, [fixture, "300"], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes("ready")) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await ready;
+    child.kill("SIGTERM");
+    expect(await exited).toBe(1);
+    expect(out).toContain("after closed");
+  });
+});
