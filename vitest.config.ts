@@ -1,11 +1,48 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+const ALL = ["{feature-store,services/*,models/simulator,test}/test/**/*.test.ts", "test/**/*.test.ts"];
+
+/**
+ * Test files that use Redis, Kafka, a listening server, a child process or Python: the
+ * `integration` project. Everything else is `unit` and runs with no service at all
+ * (`npm run test:unit`). A file goes here by what it really uses; the unit project unsets
+ * REDIS_URL and KAFKA_BROKERS, so a misfiled test fails there naming the variable.
+ */
+const INTEGRATION = [
+  "feature-store/test/online/conformance.test.ts",
+  "feature-store/test/online/redis-store.test.ts",
+  "services/feature-ingest/test/**/*.test.ts",
+  "services/scoring-api/test/bad-input/**/*.test.ts",
+  "services/scoring-api/test/end-to-end.test.ts",
+  "services/scoring-api/test/features-route.test.ts",
+  "services/scoring-api/test/killswitch/**/*.test.ts",
+  "services/scoring-api/test/resilience/redis-outage.test.ts",
+  "services/scoring-api/test/review/**/*.test.ts",
+  "services/scoring-api/test/score.test.ts",
+  "services/scoring-api/test/scoring/decision-log.test.ts",
+  "test/infra/kafka-compat.test.ts",
+  "test/infra/prometheus-rules.test.ts",
+  "test/infra/redis.test.ts",
+  "test/system/**/*.test.ts",
+];
 
 export default defineConfig({
   test: {
-    include: ["{feature-store,services/*,models/simulator,test}/test/**/*.test.ts", "test/**/*.test.ts"],
     // Tests share one real Redis and one real Kafka broker; two workers keep a 2-core box responsive.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ALL,
+          exclude: [...configDefaults.exclude, ...INTEGRATION],
+          env: { REDIS_URL: "", KAFKA_BROKERS: "" },
+        },
+      },
+      { extends: true, test: { name: "integration", include: INTEGRATION } },
+    ],
   },
 });

@@ -6,7 +6,8 @@ import { Redis, type RedisOptions } from "ioredis";
 import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
 
 const HOW_TO_RUN =
-  "run `npm test`, which starts Redis and Kafka (or infra/dev/services.sh up and export its lines)";
+  "run `npm test`, which starts Redis and Kafka (or infra/dev/services.sh up and export its lines); " +
+  "a test that needs them belongs to the integration project (vitest.config.ts), never to unit";
 
 /** The dev Redis URL from REDIS_URL; throws with a hint when tests run outside `npm test`. */
 export function redisUrl(): string {

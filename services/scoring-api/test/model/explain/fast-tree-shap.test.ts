@@ -4,9 +4,8 @@ import {
   DEFAULT_FAST_TREE_SHAP_LIMITS,
   FastTreeShap,
   type FastTreeShapLimits,
-  gaussLegendre,
-  splitValue,
 } from "../../../src/model/explain/fast-tree-shap.ts";
+import { gaussLegendre } from "../../../src/model/explain/gauss-legendre.ts";
 import {
   goesLeft,
   type LgbModel,
@@ -15,6 +14,7 @@ import {
   predictRaw,
   ZERO_THRESHOLD,
 } from "../../../src/model/explain/lightgbm-text.ts";
+import { splitValue } from "../../../src/model/explain/split-value.ts";
 import { TreeShap } from "../../../src/model/explain/tree-shap.ts";
 import { bruteForce, DECISION_TYPES, modelArb, modelOf, rowArb, THRESHOLDS, toTree } from "./shapley.ts";
 import { tinyModelText } from "./tiny-model.ts";
