@@ -12,7 +12,7 @@ const INTEGRATION = [
   "feature-store/test/online/conformance.test.ts",
   "feature-store/test/online/redis-store.test.ts",
   "services/feature-ingest/test/**/*.test.ts",
-  "services/scoring-api/test/bad-input/**/*.test.ts",
+  "services/scoring-api/test/bad-input.test.ts",
   "services/scoring-api/test/end-to-end.test.ts",
   "services/scoring-api/test/features-route.test.ts",
   "services/scoring-api/test/killswitch/**/*.test.ts",
