@@ -1,7 +1,7 @@
 // The replica view of the kill-switch against the real Redis: pub/sub and the poll each propagate
 // a change on their own, concurrent changes stay atomic, and a Redis outage keeps the last state.
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
-import { redisUrl, uniquePrefix } from "@riskgate/test-support/services";
+import { redisUrl, uniquePrefix, waitFor } from "@riskgate/test-support/services";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { Registry } from "prom-client";
@@ -127,7 +127,14 @@ describe("kill-switch propagation", () => {
       subscribe: (onNotice) => subscribeToChanges(client(), store.keys.channel, onNotice, logger),
     });
     await ks.start();
-    await new Promise((r) => setTimeout(r, 100)); // the SUBSCRIBE lands
+    const observer = client();
+    await waitFor(
+      async () => ((await observer.pubsub("NUMSUB", store.keys.channel)) as [string, number])[1] > 0,
+      {
+        what: "the replica's SUBSCRIBE to land",
+        intervalMs: 5,
+      },
+    );
     const t0 = performance.now();
     await store.change(GLOBAL, change(true));
     await within(500, () => ks.globalEngaged());

@@ -1,72 +1,22 @@
 // The kill-switch as operators use it, over the real Redis: two (and three) API instances on one key
-// prefix stand in for the replicas of one deployment.
-import { createHash, randomBytes } from "node:crypto";
-import type { Checkout } from "@riskgate/feature-store/events";
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
-import { checkout, T0 } from "@riskgate/test-support/events";
+// prefix stand in for the replicas of one deployment. Per model version: model-versions.test.ts.
+import { type ApiHarness, bearer, TOKENS } from "@riskgate/test-support/api-harness";
 import { uniquePrefix } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { bucketOf } from "../../src/model/model-router.ts";
-import { modelCopy } from "../model-copies.ts";
-
-const keyId = (token: string) => `key_${createHash("sha256").update(token).digest("hex").slice(0, 8)}`;
-const ADMIN_ID = keyId(TOKENS.admin);
-const ALL_ID = keyId(TOKENS.all);
+import { ADMIN_ID, ALL_ID, api, get, put, score, untilMode } from "./helpers.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function api(opts: Parameters<typeof startApi>[0] = {}): Promise<ApiHarness> {
-  const h = await startApi(opts);
-  cleanups.push(() => h.close());
-  return h;
-}
-
-let seq = 0;
-const eventId = (tag: string) => `ks-${tag}-${++seq}-${randomBytes(3).toString("hex")}`;
-
-async function score(h: ApiHarness, over: Partial<Checkout> = {}, tag = "s") {
-  const res = await h.app.inject({
-    method: "POST",
-    url: "/v1/score",
-    headers: bearer(TOKENS.score),
-    payload: checkout(eventId(tag), T0, over),
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json();
-}
-
-function put(h: ApiHarness, payload: unknown, token = TOKENS.admin, url = "/v1/admin/kill-switch") {
-  return h.app.inject({
-    method: "PUT",
-    url,
-    headers: { ...bearer(token), "content-type": "application/json" },
-    payload: typeof payload === "string" ? payload : JSON.stringify(payload),
-  });
-}
-
-const get = (h: ApiHarness, url: string, token = TOKENS.admin) =>
-  h.app.inject({ method: "GET", url, headers: bearer(token) });
-
-/** Polls B's /v1/score until it answers `mode`; returns the time taken. */
-async function untilMode(h: ApiHarness, mode: string, from: number, limitMs = 3_000): Promise<number> {
-  for (;;) {
-    const body = await score(h, {}, "probe");
-    if (body.mode === mode) return performance.now() - from;
-    if (performance.now() - from > limitMs) throw new Error(`still ${body.mode} after ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe("global kill-switch across replicas (real Redis)", () => {
   const shared = uniquePrefix("killswitch");
   let a: ApiHarness;
   let b: ApiHarness;
   beforeAll(async () => {
-    a = await api({ redis: true, env: { REDIS_KEY_PREFIX: shared } });
-    b = await api({ redis: true, env: { REDIS_KEY_PREFIX: shared } });
+    a = await api(cleanups, { redis: true, env: { REDIS_KEY_PREFIX: shared } });
+    b = await api(cleanups, { redis: true, env: { REDIS_KEY_PREFIX: shared } });
   });
 
   it("starts disengaged with the model deciding", async () => {
@@ -165,7 +115,7 @@ describe("global kill-switch across replicas (real Redis)", () => {
 
   it("survives a restart: an instance started after an engage comes up engaged", async () => {
     expect((await put(a, { engaged: true, reason: "restart check" })).statusCode).toBe(200);
-    const c = await api({ redis: true, env: { REDIS_KEY_PREFIX: shared } });
+    const c = await api(cleanups, { redis: true, env: { REDIS_KEY_PREFIX: shared } });
     expect(c.killSwitch.globalEngaged()).toBe(true);
     expect((await score(c)).mode).toBe("rules_only");
     expect((await get(c, "/v1/admin/kill-switch")).json()).toMatchObject({
@@ -282,207 +232,5 @@ describe("global kill-switch across replicas (real Redis)", () => {
     const bodySchema = put.requestBody.content["application/json"].schema;
     expect(bodySchema.required).toEqual(expect.arrayContaining(["engaged", "reason"]));
     expect(Object.keys(doc.paths["/v1/admin/models/{version}/kill-switch"].put.responses)).toContain("404");
-  });
-});
-
-describe("per-version kill-switch (canary and shadow)", () => {
-  const shared = uniquePrefix("killswitch-models");
-  const CANARY = "canary-ks-1";
-  const SHADOW = "shadow-ks-1";
-  let a: ApiHarness;
-  let b: ApiHarness;
-  let canaryUser: string;
-  let championUser: string;
-
-  beforeAll(async () => {
-    const canary = await modelCopy(CANARY);
-    const shadow = await modelCopy(SHADOW);
-    cleanups.push(canary.remove, shadow.remove);
-    const env = {
-      REDIS_KEY_PREFIX: shared,
-      CANARY_MODEL_DIR: canary.dir,
-      CANARY_PERCENT: "50",
-      SHADOW_MODEL_DIRS: shadow.dir,
-    };
-    a = await api({ redis: true, env });
-    b = await api({ redis: true, env });
-    const users = Array.from({ length: 50 }, (_, i) => `u_ks_${i}`);
-    canaryUser = users.find((u) => bucketOf(u) < 5_000) as string;
-    championUser = users.find((u) => bucketOf(u) >= 5_000) as string;
-  });
-
-  const userOver = (id: string) => ({ user: { id, created_at: "2025-01-01T00:00:00Z" } });
-  const shadowCount = async (h: ApiHarness) => {
-    const m = (await h.registry.getSingleMetric("riskgate_shadow_scores_total")?.get())?.values ?? [];
-    return m.filter((v) => v.labels.model_version === SHADOW).reduce((s, v) => s + v.value, 0);
-  };
-
-  it("lists the loaded models with role and switch state", async () => {
-    const res = await get(b, "/v1/admin/models");
-    expect(res.statusCode).toBe(200);
-    const body = res.json();
-    expect(body.global_engaged).toBe(false);
-    expect(body.models.map((m: { role: string; version: string }) => [m.role, m.version])).toEqual([
-      ["champion", b.router.champion.version],
-      ["canary", CANARY],
-      ["shadow", SHADOW],
-    ]);
-    expect(body.models[1]).toMatchObject({
-      canary_percent: 50,
-      serving: true,
-      kill_switch: { engaged: false },
-    });
-  });
-
-  it("answers 404 for a version that is not loaded", async () => {
-    const res = await put(
-      a,
-      { engaged: true, reason: "x" },
-      TOKENS.admin,
-      "/v1/admin/models/nope/kill-switch",
-    );
-    expect(res.statusCode).toBe(404);
-    expect(res.json().error).toMatchObject({ code: "not_found", field: "version" });
-  });
-
-  it("disabling the canary sends its users to the champion on every replica; others are unaffected", async () => {
-    expect((await score(b, userOver(canaryUser))).model.version).toBe(CANARY);
-    expect((await score(b, userOver(championUser))).model.version).toBe(b.router.champion.version);
-
-    const t0 = performance.now();
-    const res = await put(
-      a,
-      { engaged: true, reason: "canary AUC regression" },
-      TOKENS.admin,
-      `/v1/admin/models/${CANARY}/kill-switch`,
-    );
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
-      role: "canary",
-      version: CANARY,
-      serving: false,
-      kill_switch: { engaged: true, actor: ADMIN_ID, reason: "canary AUC regression" },
-    });
-    for (;;) {
-      const body = await score(b, userOver(canaryUser));
-      if (body.model?.version !== CANARY) break;
-      expect(performance.now() - t0).toBeLessThan(1_000);
-    }
-    for (const h of [a, b]) {
-      const canaryUsers = await score(h, userOver(canaryUser));
-      expect(canaryUsers).toMatchObject({ mode: "normal", model: { version: h.router.champion.version } });
-      const others = await score(h, userOver(championUser));
-      expect(others).toMatchObject({ mode: "normal", model: { version: h.router.champion.version } });
-    }
-    const models = (await get(b, "/v1/admin/models")).json().models;
-    expect(models[1]).toMatchObject({ role: "canary", serving: false, kill_switch: { engaged: true } });
-    expect(models[0]).toMatchObject({ role: "champion", serving: true });
-    expect(await b.registry.metrics()).toMatch(
-      new RegExp(`^riskgate_model_switch_engaged\\{version="${CANARY}"\\} 1$`, "m"),
-    );
-    expect((await get(b, "/v1/admin/kill-switch")).json().engaged).toBe(false);
-
-    await put(
-      b,
-      { engaged: false, reason: "canary fixed" },
-      TOKENS.admin,
-      `/v1/admin/models/${CANARY}/kill-switch`,
-    );
-    await untilCanary(a);
-    expect((await score(a, userOver(canaryUser))).model.version).toBe(CANARY);
-  });
-
-  async function untilCanary(h: ApiHarness) {
-    const t0 = performance.now();
-    while ((await score(h, userOver(canaryUser))).model.version !== CANARY) {
-      expect(performance.now() - t0).toBeLessThan(1_000);
-    }
-  }
-
-  it("a disabled shadow is not scored; the deciding models are untouched", async () => {
-    const before = await shadowCount(b);
-    await score(b, userOver(championUser));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await shadowCount(b)).toBe(before + 1);
-
-    await put(
-      a,
-      { engaged: true, reason: "shadow too slow" },
-      TOKENS.admin,
-      `/v1/admin/models/${SHADOW}/kill-switch`,
-    );
-    const t0 = performance.now();
-    while (!b.killSwitch.versionEngaged(SHADOW)) {
-      expect(performance.now() - t0).toBeLessThan(1_000);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const mid = await shadowCount(b);
-    const body = await score(b, userOver(championUser));
-    expect(body).toMatchObject({ mode: "normal", model: { version: b.router.champion.version } });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await shadowCount(b)).toBe(mid);
-  });
-
-  it("disabling the champion's version leaves rules only for champion users, the canary still serves its users", async () => {
-    const champion = a.router.champion.version;
-    await put(
-      a,
-      { engaged: true, reason: "champion out" },
-      TOKENS.admin,
-      `/v1/admin/models/${champion}/kill-switch`,
-    );
-    await untilMode(b, "rules_only", performance.now());
-    expect(await score(b, userOver(championUser))).toMatchObject({ mode: "rules_only", model: null });
-    expect((await score(b, userOver(canaryUser))).model.version).toBe(CANARY);
-
-    // Global on top: nothing model-based anywhere.
-    await put(a, { engaged: true, reason: "everything out" });
-    await waitUntil(() => b.killSwitch.globalEngaged());
-    expect(await score(b, userOver(canaryUser))).toMatchObject({ mode: "rules_only", model: null });
-
-    const audit = (await get(b, "/v1/admin/audit?limit=3")).json().entries;
-    expect(audit.map((e: { target: string }) => e.target)).toEqual([
-      "global",
-      `model:${champion}`,
-      `model:${SHADOW}`,
-    ]);
-  });
-});
-
-async function waitUntil(check: () => boolean) {
-  const t0 = performance.now();
-  while (!check()) {
-    if (performance.now() - t0 > 1_000) throw new Error("not within 1 s");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-describe("embedded mode (no Redis)", () => {
-  it("works for a single instance with the same API", async () => {
-    const h = await api();
-    expect((await get(h, "/v1/admin/kill-switch")).json()).toMatchObject({
-      engaged: false,
-      store: "memory",
-      stale: false,
-    });
-    expect((await score(h)).mode).toBe("normal");
-    const res = await put(h, { engaged: true, reason: "embedded drill" });
-    expect(res.json()).toMatchObject({ engaged: true, actor: ADMIN_ID, version: 1, mode: "rules_only" });
-    expect(await score(h)).toMatchObject({ mode: "rules_only", model: null });
-    await put(h, { engaged: false, reason: "embedded drill over" });
-    expect((await score(h)).mode).toBe("normal");
-    const audit = (await get(h, "/v1/admin/audit")).json().entries;
-    expect(audit.map((e: { engaged: boolean; reason: string }) => [e.engaged, e.reason])).toEqual([
-      [false, "embedded drill over"],
-      [true, "embedded drill"],
-    ]);
-    const models = (await get(h, "/v1/admin/models")).json().models;
-    expect(models).toEqual([
-      expect.objectContaining({
-        role: "champion",
-        serving: true,
-        kill_switch: expect.objectContaining({ version: 0 }),
-      }),
-    ]);
   });
 });
