@@ -4,7 +4,13 @@
 import { decodeEventBytes } from "@riskgate/feature-store/events";
 import { T0 } from "@riskgate/test-support/events";
 import { IngestHarness } from "@riskgate/test-support/ingest-harness";
-import { createKafka, readJsonRecords, uniqueGroup, waitFor } from "@riskgate/test-support/services";
+import {
+  createKafka,
+  readJsonRecords,
+  uniqueGroup,
+  waitFor,
+  withAdmin,
+} from "@riskgate/test-support/services";
 import { afterAll, describe, expect, it } from "vitest";
 import { claim, features, openCase, REVIEWERS, resolve, reviewApi, reviewCheckout } from "./helpers.ts";
 
@@ -74,9 +80,13 @@ describe("review outcomes as labels", () => {
     expect(after.instrument_fraud_labels).toBe(1);
     expect(after.user_legit_labels).toBe(0);
 
-    // A retried resolve answers the same and publishes nothing new.
+    // A retried resolve answers the same and publishes nothing new. A resolve answers only after its
+    // label is acknowledged by the broker (acks=all), so the topic's end offsets already show it.
     expect((await resolve(h, id, { label: "fraud", note: "again" }, reviewer)).json()).toEqual(res.json());
-    await new Promise((r) => setTimeout(r, 500));
+    const published = await withAdmin(createKafka("labels-offsets"), (admin) =>
+      admin.fetchTopicOffsets(ingest.topics.input.labels),
+    );
+    expect(published.reduce((n, p) => n + Number(p.high) - Number(p.low), 0)).toBe(1);
     expect(labels).toHaveLength(1);
     expect((await features(h, probe)).user_fraud_labels).toBe(1);
   });
