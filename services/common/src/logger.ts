@@ -1,11 +1,33 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import { type DestinationStream, type Logger, pino } from "pino";
+import { scrubLogValue, scrubSerializedError } from "./log-scrub.ts";
 
 export type { Logger };
 
+/** Field names whose value is a secret or personal data, wherever a log line carries them. */
+const SECRET_FIELDS = [
+  "authorization",
+  "cookie",
+  "apiKey",
+  "api_key",
+  "token",
+  "password",
+  "secret",
+  "email",
+  "card_number",
+  "cardNumber",
+  "pan",
+  "redisUrl",
+];
+
+/** pino `redact` paths: each secret field at the top level and one or two objects down. */
+export const REDACTED_PATHS: readonly string[] = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
+
 /**
- * Structured JSON logs. Anything that could carry a secret or personal data is redacted by path,
- * and event payloads are never logged whole (card numbers are refused upstream, emails never sent).
+ * Structured JSON logs. Secrets and personal data are redacted by field name (REDACTED_PATHS), and
+ * free text (an operator's reason, an error's message and stack) has anything shaped like an email
+ * or a card number masked: a dependency's error may quote what it was given. Event payloads are
+ * never logged whole (card numbers are refused upstream, emails never sent).
  */
 export function createLogger(
   options: { level: string; service: string },
@@ -18,20 +40,10 @@ export function createLogger(
       timestamp: pino.stdTimeFunctions.isoTime,
       // A line written inside a traced request carries its trace: search the logs by trace id.
       mixin: traceFields,
-      redact: {
-        paths: [
-          "req.headers.authorization",
-          "headers.authorization",
-          "authorization",
-          "apiKey",
-          "password",
-          "*.password",
-          "email",
-          "*.email",
-          "redisUrl",
-        ],
-        censor: "[redacted]",
-      },
+      formatters: { log: (fields) => scrubLogValue(fields) as Record<string, unknown> },
+      // Errors keep their type, stack and cause chain (a message alone does not say where).
+      serializers: { err: (err) => scrubSerializedError(pino.stdSerializers.errWithCause(err)) },
+      redact: { paths: [...REDACTED_PATHS], censor: "[redacted]" },
     },
     destination,
   );

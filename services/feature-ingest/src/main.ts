@@ -32,7 +32,7 @@ const ingest = new FeatureIngest({
   store,
   topics: topicNames(config.topicPrefix),
   groupId: config.groupId,
-  logger,
+  logger: logger.child({ component: "consumer" }),
   metrics,
   ...(tracing.enabled ? { span: tracing.span } : {}),
 });
@@ -53,7 +53,7 @@ metricsServer.listen(config.metricsPort, config.metricsHost, () =>
 await ingest.start();
 logger.info({ topics: topicNames(config.topicPrefix).input, groupId: config.groupId }, "consuming");
 
-const code = await onShutdownSignal(logger, [
+const code = await onShutdownSignal(logger.child({ component: "shutdown" }), [
   { name: "kafka consumer", close: () => ingest.stop() },
   { name: "metrics server", close: () => new Promise((r) => metricsServer.close(() => r())) },
   { name: "redis", close: async () => void (await redis.quit()) },

@@ -65,6 +65,8 @@ export interface Composed {
  */
 export async function composeScoringApi(res: Resources): Promise<Composed> {
   const { config, logger, registry, redis } = res;
+  // One child logger per component: every line says which part wrote it.
+  const loggerFor = (component: string) => logger.child({ component });
   const now = res.now ?? Date.now;
   const metrics = createApiMetrics(registry);
   const features = new FeatureSet(FEATURES);
@@ -79,7 +81,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     prefix: config.redisKeyPrefix,
     pollMs: config.killSwitchPollMs,
     auditMaxEntries: config.killSwitchAuditMaxEntries,
-    logger,
+    logger: loggerFor("kill-switch"),
     metrics,
     modelVersions: [champion, ...(canary ? [canary] : []), ...shadows].map((m) => m.version),
     now,
@@ -97,21 +99,25 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   if (canary) metrics.modelInfo.set({ role: "canary", name: canary.name, version: canary.version }, 1);
   for (const s of shadows) metrics.modelInfo.set({ role: "shadow", name: s.name, version: s.version }, 1);
 
+  const rulesLog = loggerFor("rules");
   const rules = await RulesWatcher.start(config.rulesFile, {
-    onReload: (version) => logger.info({ rulesVersion: version }, "rules reloaded"),
+    onReload: (version) => rulesLog.info({ rulesVersion: version }, "rules reloaded"),
     onError: (err) =>
-      logger.error(
-        { code: err.code, err: err.message },
-        "rules file rejected; the last good version keeps running",
-      ),
+      rulesLog.error({ code: err.code, err }, "rules file rejected; the last good version keeps running"),
     onEvalError: (err, version) => {
       metrics.dependencyErrors.inc({ dependency: "rule_eval" });
-      logger.warn({ rule: err.id, rulesVersion: version, err: err.message }, "rule failed to evaluate");
+      rulesLog.warn({ rule: err.id, rulesVersion: version, err: err.message }, "rule failed to evaluate");
     },
   });
 
   // Circuit breakers (resilience/README.md): one for Redis on the scoring path, one per deciding model.
-  const resilience = createResilience({ config, metrics, logger, router, ...(redis ? { redis } : {}) });
+  const resilience = createResilience({
+    config,
+    metrics,
+    logger: loggerFor("circuit-breaker"),
+    router,
+    ...(redis ? { redis } : {}),
+  });
   const prefix = config.redisKeyPrefix;
   const store: OnlineStore = redis ? new RedisStore(redis, { keyPrefix: prefix }) : new MemoryStore();
   const capacity = config.reviewCapacityPerDay ?? champion.reviewCapacityPerDay;
@@ -120,6 +126,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const decisions = redis
     ? new RedisDecisionStore(redis, prefix, config.decisionTtlDays * 86_400)
     : new MemoryDecisionStore(100_000);
+  const publishLog = loggerFor("decision-log");
   const log: DecisionLog = res.producer
     ? new KafkaDecisionLog(res.producer, {
         topic: topicNames(config.topicPrefix).decisions,
@@ -132,11 +139,12 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
         onDropped: (n) => metrics.decisionsDropped.inc({ reason: "buffer_full" }, n),
         onError: (err) => {
           metrics.dependencyErrors.inc({ dependency: "kafka" });
-          logger.warn({ err }, "could not publish decisions; they stay buffered");
+          publishLog.warn({ err }, "could not publish decisions; they stay buffered");
         },
       })
     : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
 
+  const scoringLog = loggerFor("scoring");
   const scorerDeps: ScoreServiceDeps = {
     pipeline: {
       features,
@@ -156,7 +164,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
       onDependencyError: (dependency, err) => {
         if (resilience.rejected(err)) return;
         metrics.dependencyErrors.inc({ dependency });
-        logger.warn({ dependency, err: (err as Error).message }, "scoring degraded");
+        scoringLog.warn({ dependency, err }, "scoring degraded");
       },
     },
     router,
@@ -172,7 +180,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     onError: (step, err) => {
       if (resilience.rejected(err)) return;
       metrics.dependencyErrors.inc({ dependency: step });
-      logger.warn({ step, err: (err as Error).message }, "side effect failed; the decision was still served");
+      scoringLog.warn({ step, err }, "side effect failed; the decision was still served");
     },
     now,
   };
@@ -180,12 +188,13 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     ? new TracedScoreService(scorerDeps, res.tracing.span)
     : new ScoreService(scorerDeps);
 
+  const reviewLog = loggerFor("review-queue");
   const review = composeReview({
     queue,
     budget,
     store,
     registry,
-    logger,
+    logger: reviewLog,
     producer: res.producer,
     topics: {
       labels: topicNames(config.topicPrefix).input.labels,
@@ -197,7 +206,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     now,
     onError: (dependency, err) => {
       metrics.dependencyErrors.inc({ dependency });
-      logger.warn({ dependency, err: (err as Error).message }, "review side task failed");
+      reviewLog.warn({ dependency, err }, "review side task failed");
     },
   });
 
@@ -209,7 +218,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     keys: res.keys,
     killSwitch,
     router,
-    logger,
+    logger: loggerFor("http"),
     registry,
     bodyLimitBytes: config.bodyLimitBytes,
     readiness: {

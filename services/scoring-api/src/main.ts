@@ -81,7 +81,7 @@ logger.info(
 );
 
 process.exit(
-  await onShutdownSignal(logger, [
+  await onShutdownSignal(logger.child({ component: "shutdown" }), [
     ...composed.closers,
     ...closers,
     { name: "tracing", close: () => tracing.shutdown() },

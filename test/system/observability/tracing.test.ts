@@ -170,6 +170,12 @@ describe("tracing on", () => {
       const during = lines.filter((l) => l.trace_id !== undefined);
       expect(during.length).toBeGreaterThan(0);
       for (const l of during) expect(l.trace_id).toBe(traceId);
+      // The degradation is logged by the scoring component, with the error's stack.
+      const degraded = during.find((l) => l.msg === "scoring degraded");
+      expect(degraded).toMatchObject({
+        component: "scoring",
+        err: { stack: expect.stringMatching(/\n\s+at /) },
+      });
       // Lines outside any request (start-up) carry no trace fields.
       const outside = lines.filter((l) => l.trace_id === undefined);
       for (const l of outside) expect(l).not.toHaveProperty("span_id");

@@ -237,7 +237,7 @@ export class KillSwitch {
       this.warned = true;
       this.opts.logger.warn(
         {
-          err: (err as Error).message,
+          err,
           version: this.snap.version,
           globalEngaged: this.globalEngaged(),
           lastSyncedAt: this.status().last_synced_at,

@@ -142,10 +142,7 @@ export function subscribeToChanges(
 ): Subscription {
   const subscribe = () => {
     connection.subscribe(channel).catch((err: Error) => {
-      logger.warn(
-        { channel, err: err.message },
-        "kill-switch subscribe failed; polling covers until it works",
-      );
+      logger.warn({ channel, err }, "kill-switch subscribe failed; polling covers until it works");
     });
   };
   connection.on("message", (ch: string, message: string) => {
@@ -154,7 +151,7 @@ export function subscribeToChanges(
   connection.on("ready", subscribe);
   // An 'error' listener keeps a Redis outage from becoming an unhandled error event; the poll
   // reports the outage (once, as a warning) and the stale flag shows it.
-  connection.on("error", (err: Error) => logger.debug({ err: err.message }, "kill-switch subscriber error"));
+  connection.on("error", (err: Error) => logger.debug({ err }, "kill-switch subscriber error"));
   if (connection.status === "ready") subscribe();
   return {
     close: async () => {

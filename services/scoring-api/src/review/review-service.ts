@@ -93,10 +93,7 @@ export class ReviewService {
     try {
       await d.labels.publish(event);
     } catch (err) {
-      d.logger.warn(
-        { caseId: id, err: (err as Error).message },
-        "review label not published; the case stays claimed",
-      );
+      d.logger.warn({ caseId: id, err }, "review label not published; the case stays claimed");
       throw new AppError(
         "labels_unavailable",
         "the label could not be published; the case stays claimed by you, retry the resolve",

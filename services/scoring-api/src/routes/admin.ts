@@ -235,7 +235,7 @@ export function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
         try {
           return { entries: await ks.audit(limit) };
         } catch (err) {
-          req.log.error({ err: (err as Error).message }, "kill-switch audit read failed");
+          req.log.error({ err }, "kill-switch audit read failed");
           throw new KillSwitchUnavailable(
             "the kill-switch store (Redis) is unreachable: retry when it is back",
           );
@@ -257,7 +257,7 @@ async function change(
   try {
     await ks.set(target, { ...c, actor: actorOf(key) });
   } catch (err) {
-    log.error({ target, err: (err as Error).message }, "kill-switch change failed: store unreachable");
+    log.error({ target, err }, "kill-switch change failed: store unreachable");
     throw new KillSwitchUnavailable(
       "the kill-switch store (Redis) is unreachable: nothing was changed; retry when it is back",
     );

@@ -1,0 +1,103 @@
+// What a log line may carry: secrets and personal data never reach the output, by field name or in
+// free text, and errors keep their stacks.
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../src/logger.ts";
+
+/** A logger at debug level whose lines land in `lines`, one parsed object each. */
+function capture() {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ level: "debug", service: "test" }, stream);
+  const lines = () =>
+    chunks
+      .join("")
+      .split("\n")
+      .filter((l) => l.length > 0);
+  return { logger, lines, text: () => chunks.join("") };
+}
+
+const EMAIL = "guest.name@example.com";
+const PAN = "4111 1111 1111 1111";
+const PAN_DIGITS = "4111111111111111";
+const KEY = "admin-key-0123456789abcdef";
+
+describe("log lines", () => {
+  it("redact secret fields by name at the top level and nested", () => {
+    const { logger, text, lines } = capture();
+    logger.info(
+      {
+        email: EMAIL,
+        authorization: `Bearer ${KEY}`,
+        apiKey: KEY,
+        redisUrl: "redis://:hunter2@cache:6379",
+        user: { id: "u_1", email: EMAIL, password: "hunter2" },
+        req: { headers: { authorization: `Bearer ${KEY}`, cookie: "session=abc" } },
+        payment: { card_number: PAN_DIGITS },
+      },
+      "something happened",
+    );
+    const out = text();
+    for (const secret of [EMAIL, KEY, "hunter2", PAN_DIGITS, "session=abc"])
+      expect(out).not.toContain(secret);
+    const line = JSON.parse(lines()[0] as string);
+    expect(line).toMatchObject({
+      msg: "something happened",
+      email: "[redacted]",
+      apiKey: "[redacted]",
+      user: { id: "u_1", email: "[redacted]", password: "[redacted]" },
+      req: { headers: { authorization: "[redacted]", cookie: "[redacted]" } },
+      payment: { card_number: "[redacted]" },
+    });
+  });
+
+  it("mask emails and card numbers in free text under any field name", () => {
+    const { logger, text, lines } = capture();
+    logger.warn(
+      { reason: `guest ${EMAIL} paid with ${PAN}`, notes: [`call ${EMAIL}`] },
+      "kill switch engaged",
+    );
+    const out = text();
+    expect(out).not.toContain(EMAIL);
+    expect(out).not.toContain(PAN);
+    const line = JSON.parse(lines()[0] as string);
+    expect(line.reason).toBe("guest [email] paid with [card number]");
+    expect(line.notes).toEqual(["call [email]"]);
+  });
+
+  it("keep an error's type, stack and cause, masked too", () => {
+    const { logger, text, lines } = capture();
+    const cause = new Error(`upstream refused ${EMAIL}`);
+    const err = new TypeError(`could not publish for card ${PAN_DIGITS}`, { cause });
+    logger.error({ err }, "publish failed");
+    const out = text();
+    expect(out).not.toContain(EMAIL);
+    expect(out).not.toContain(PAN_DIGITS);
+    const line = JSON.parse(lines()[0] as string);
+    expect(line.err.type).toBe("TypeError");
+    expect(line.err.message).toBe("could not publish for card [card number]");
+    expect(line.err.stack).toMatch(/^TypeError: could not publish for card \[card number\]\n\s+at /);
+    expect(line.err.stack).toContain("logger-redaction.test.ts");
+    expect(line.err.cause).toMatchObject({ type: "Error", message: "upstream refused [email]" });
+  });
+
+  it("leave ordinary fields alone, and carry the component of a child logger", () => {
+    const { logger, lines } = capture();
+    const child = logger.child({ component: "review-queue" });
+    const at = new Date("2026-03-01T12:00:00Z");
+    child.info({ caseId: "rc_co-1", amount: 1234567890123, at, topics: ["payments"] }, "case opened");
+    expect(JSON.parse(lines()[0] as string)).toMatchObject({
+      service: "test",
+      component: "review-queue",
+      caseId: "rc_co-1",
+      amount: 1234567890123,
+      at: "2026-03-01T12:00:00.000Z",
+      topics: ["payments"],
+    });
+  });
+});
