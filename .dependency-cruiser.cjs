@@ -69,6 +69,15 @@ module.exports = {
       to: { path: "^(services|load-tests|test)/" },
     },
     {
+      name: "src-declares-its-packages",
+      comment:
+        "a package's source imports only npm packages its own package.json lists in `dependencies` " +
+        "(test and bench packages go in the root devDependencies)",
+      severity: "error",
+      from: { path: `^(${PACKAGES})/src/` },
+      to: { dependencyTypes: ["npm-dev", "npm-no-pkg", "npm-unknown", "npm-optional", "npm-peer"] },
+    },
+    {
       name: "not-to-unresolvable",
       comment: "an import that does not resolve would escape every rule above",
       severity: "error",
@@ -84,7 +93,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(node_modules|\\.d\\.ts$)" },
+    // node_modules stays in (not followed) so imports of npm packages can be checked against package.json.
+    exclude: { path: "\\.d\\.ts$" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {
