@@ -11,6 +11,7 @@ const ALL = ["{feature-store,services/*,models/simulator,test}/test/**/*.test.ts
 const INTEGRATION = [
   "feature-store/test/online/conformance.test.ts",
   "feature-store/test/online/redis-store.test.ts",
+  "services/common/test/shutdown.test.ts",
   "services/feature-ingest/test/**/*.test.ts",
   "services/scoring-api/test/bad-input.test.ts",
   "services/scoring-api/test/end-to-end.test.ts",
