@@ -35,6 +35,8 @@ export async function startApi(
     kafka?: boolean;
     env?: Record<string, string>;
     now?: () => number;
+    /** The exploration draw, uniform in [0, 1); seed it to make exploration reproducible. */
+    random?: () => number;
   } = {},
 ): Promise<ApiHarness> {
   const prefix = uniquePrefix("api");
@@ -67,6 +69,7 @@ export async function startApi(
     ...(redis ? { redis } : {}),
     ...(producer ? { producer } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
   });
   await composed.app.ready();
   return {

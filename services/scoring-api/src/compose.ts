@@ -12,6 +12,7 @@ import type { Registry } from "prom-client";
 import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
+import type { PolicyCosts } from "./decision/types.ts";
 import { type KillSwitch, startKillSwitch } from "./killswitch/index.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { championDir } from "./model/champion.ts";
@@ -41,6 +42,8 @@ export interface Resources {
   readonly producer?: Producer;
   /** Wall clock; tests pin it. */
   readonly now?: () => number;
+  /** Uniform in [0, 1) for the exploration draw; tests seed it. Default: Math.random. */
+  readonly random?: () => number;
   /** OpenTelemetry spans per checkout and stage (main.ts creates it); unset or disabled: none. */
   readonly tracing?: Tracing;
 }
@@ -154,10 +157,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
         ),
       rules: rules.engine,
       modelEnabled,
-      thresholds: {
-        ...(config.reviewThreshold === undefined ? {} : { review: config.reviewThreshold }),
-        ...(config.blockThreshold === undefined ? {} : { block: config.blockThreshold }),
-      },
+      policyOverrides: policyOverrides(config),
       reasonsFromModel: config.reasonsFromModel,
       predict: resilience.predict,
       ...(res.tracing?.enabled ? { span: res.tracing.span } : {}),
@@ -175,7 +175,9 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     store: resilience.guardRedis(store, ["apply"]),
     log,
     metrics,
-    overflowAction: config.reviewOverflowAction,
+    overflow: config.reviewOverflowAction,
+    explorationShare: config.explorationShare,
+    random: res.random ?? Math.random,
     reviewSlaMs: config.reviewSlaMinutes * 60_000,
     onError: (step, err) => {
       if (resilience.rejected(err)) return;
@@ -240,6 +242,16 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     },
   ];
   return { app, store, router, rules, log, killSwitch, review, closers };
+}
+
+function policyOverrides(config: ApiConfig): Partial<PolicyCosts> {
+  const o: { -readonly [K in keyof PolicyCosts]?: number } = {};
+  if (config.chargebackFeeEur !== undefined) o.chargebackFeeEur = config.chargebackFeeEur;
+  if (config.reviewCostEur !== undefined) o.reviewCostEur = config.reviewCostEur;
+  if (config.declineCostEur !== undefined) o.declineCostEur = config.declineCostEur;
+  if (config.reviewMinExpectedLossEur !== undefined)
+    o.reviewMinExpectedLossEur = config.reviewMinExpectedLossEur;
+  return o;
 }
 
 /**

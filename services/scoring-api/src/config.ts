@@ -44,11 +44,21 @@ export const ApiConfigSchema = Type.Object({
   canaryModelDir: Type.Optional(envText("CANARY_MODEL_DIR")),
   canaryPercent: envNumber("CANARY_PERCENT", 0, 0, 100),
   shadowModelDirs: envList("SHADOW_MODEL_DIRS"),
-  reviewThreshold: Type.Optional(envNumber("REVIEW_THRESHOLD", undefined, 0, 1)),
-  blockThreshold: Type.Optional(envNumber("BLOCK_THRESHOLD", undefined, 0, 1)),
-  /** Unset: the capacity the model's thresholds were chosen for (its manifest). */
+  /** Overrides of the deciding model's cost model (manifest `policy`), in EUR. Unset: the manifest's. */
+  chargebackFeeEur: Type.Optional(envNumber("CHARGEBACK_FEE_EUR", undefined, 0, 1_000_000)),
+  reviewCostEur: Type.Optional(envNumber("REVIEW_COST_EUR", undefined, 0, 1_000_000)),
+  declineCostEur: Type.Optional(envNumber("DECLINE_COST_EUR", undefined, 0.01, 1_000_000)),
+  reviewMinExpectedLossEur: Type.Optional(envNumber("REVIEW_MIN_EXPECTED_LOSS_EUR", undefined, 0, 1_000_000)),
+  /** Unset: the capacity the model's policy was fitted to (its manifest). */
   reviewCapacityPerDay: Type.Optional(envNumber("REVIEW_CAPACITY_PER_DAY", undefined, 0, 10_000_000)),
-  reviewOverflowAction: envOneOf("REVIEW_OVERFLOW_ACTION", ["allow", "block"], "allow"),
+  /** Past the day's capacity: ranked by expected loss (default), or an operator's blanket override. */
+  reviewOverflowAction: envOneOf(
+    "REVIEW_OVERFLOW_ACTION",
+    ["expected_loss", "allow", "block"],
+    "expected_loss",
+  ),
+  /** Share (0-1) of would-be allows sent to review at random, for labels from allowed traffic. */
+  explorationShare: envNumber("EXPLORATION_SHARE", 0, 0, 1),
   reviewSlaMinutes: envInt("REVIEW_SLA_MINUTES", 240, 1, 60 * 24 * 30),
   /** How long a claim holds a review case before another reviewer may take it. */
   reviewLeaseSeconds: envInt("REVIEW_LEASE_SECONDS", 300, 1, 86_400),
@@ -80,13 +90,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     for (const p of keys.problems) problem(p);
     if (values.canaryPercent > 0 && !values.canaryModelDir)
       problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
-    if (
-      values.reviewThreshold !== undefined &&
-      values.blockThreshold !== undefined &&
-      values.reviewThreshold > values.blockThreshold
-    ) {
-      problem("REVIEW_THRESHOLD must not exceed BLOCK_THRESHOLD");
-    }
     return { ...values, apiKeys: keys.keys };
   });
 }

@@ -109,7 +109,7 @@ describe("POST /v1/score on the real stack", () => {
 });
 
 describe("review capacity", () => {
-  it("routes reviews beyond the daily budget to the overflow action and counts them", async () => {
+  it("routes reviews beyond the daily budget to the operator's overflow override and counts them", async () => {
     const h = await api({ env: { REVIEW_CAPACITY_PER_DAY: "2", REVIEW_OVERFLOW_ACTION: "block" } });
     const decisions = [];
     for (let i = 0; i < 3; i++) {
@@ -156,9 +156,10 @@ describe("canary and shadow models", () => {
   });
 
   it("scores shadow models after the response and never lets them change it", async () => {
-    // A shadow that would block everything: if it ever decided, the answers below would differ.
+    // A shadow that would review everything (reviews cost nothing, any expected loss is worth one):
+    // if it ever decided, the answers below would differ.
     const shadow = await modelCopy("shadow-test", (m) => {
-      m.thresholds = { review: 0, block: 0 };
+      Object.assign(m.policy as object, { review_cost_eur: 0, review_min_expected_loss_eur: 0 });
     });
     cleanups.push(shadow.remove);
     const plain = await api();
@@ -175,7 +176,7 @@ describe("canary and shadow models", () => {
     await waitFor(
       async () =>
         (await withShadow.registry.getSingleMetricAsString("riskgate_shadow_scores_total")).includes(
-          'model_version="shadow-test"',
+          'model_version="shadow-test",agrees="false"',
         ),
       { what: "shadow scores counted" },
     );

@@ -1,7 +1,16 @@
-import type { FeatureSet, FeatureVector } from "@riskgate/feature-store/definitions";
+import { type FeatureSet, type FeatureVector, toEur } from "@riskgate/feature-store/definitions";
 import type { Checkout } from "@riskgate/feature-store/events";
-import { combine, modelAction } from "./policy.ts";
-import type { Action, Mode, PipelineResult, Reason, RulesPort, ScoringModel } from "./types.ts";
+import { combine, expectedLoss, lossReason, modelAction } from "./policy.ts";
+import type {
+  Action,
+  ExpectedLoss,
+  Mode,
+  PipelineResult,
+  PolicyCosts,
+  Reason,
+  RulesPort,
+  ScoringModel,
+} from "./types.ts";
 
 export interface PipelineDeps {
   readonly features: FeatureSet;
@@ -10,8 +19,8 @@ export interface PipelineDeps {
   readonly rules: RulesPort;
   /** false when the kill-switch (or a per-version switch) has taken this model out. */
   modelEnabled(model: ScoringModel): boolean;
-  /** Threshold overrides from configuration, if any. */
-  readonly thresholds?: { review?: number; block?: number };
+  /** Overrides of the deciding model's cost model from configuration, if any. */
+  readonly policyOverrides?: Partial<PolicyCosts>;
   readonly reasonsFromModel: number;
   /** Called when a dependency fails; the pipeline degrades instead of throwing. */
   onDependencyError(dependency: "features" | "model", err: unknown): void;
@@ -65,6 +74,7 @@ export async function runPipeline(
   let score: number | null = null;
   let rawScore: number | null = null;
   let modelAct: Action | undefined;
+  let loss: ExpectedLoss | null = null;
   let used: ScoringModel | null = null;
   if (model && mode === "normal" && !deps.modelEnabled(model)) mode = "rules_only";
   if (model && mode === "normal") {
@@ -75,10 +85,9 @@ export async function runPipeline(
       score = p.calibrated;
       rawScore = p.raw;
       used = model;
-      modelAct = modelAction(score, {
-        review: deps.thresholds?.review ?? model.thresholds.review,
-        block: deps.thresholds?.block ?? model.thresholds.block,
-      });
+      const costs = { ...model.policy, ...deps.policyOverrides };
+      loss = expectedLoss(score, toEur(checkout.booking.amount, checkout.booking.currency), costs);
+      modelAct = modelAction(loss, costs);
     } catch (err) {
       deps.onDependencyError("model", err);
       mode = "degraded";
@@ -94,6 +103,7 @@ export async function runPipeline(
     const reasons: Reason[] = ruleOutcome.fired
       .filter((r) => !r.shadow)
       .map((r) => ({ code: r.code, detail: r.detail }));
+    if (loss && modelAct !== "allow" && decision !== "allow") reasons.push(lossReason(loss));
     if (used && decision !== "allow") {
       for (const c of used.topReasons(vector.values, deps.reasonsFromModel)) {
         reasons.push({
@@ -111,6 +121,8 @@ export async function runPipeline(
     rawScore,
     mode,
     reasons,
+    loss,
+    explorable: modelAct === "allow" && ruleOutcome.action === undefined,
     rules: ruleOutcome.fired,
     model: used ? { name: used.name, version: used.version } : null,
     features: vector.values,

@@ -1,12 +1,32 @@
-import type { Action } from "./types.ts";
+import type { Action, ExpectedLoss, PolicyCosts } from "./types.ts";
 
-const SEVERITY: Record<Action, number> = { allow: 0, review: 1, block: 2 };
+export function expectedLoss(p: number, amountEur: number, costs: PolicyCosts): ExpectedLoss {
+  return {
+    amountEur,
+    p,
+    allow: p * (amountEur + costs.chargebackFeeEur),
+    block: (1 - p) * costs.declineCostEur,
+  };
+}
 
-export function modelAction(score: number, thresholds: { review: number; block: number }): Action {
-  if (score >= thresholds.block) return "block";
-  if (score >= thresholds.review) return "review";
+/**
+ * The model's action on expected loss (the manifest's `policy.rule`; models/training fits
+ * review_min_expected_loss_eur with the same arithmetic): block when turning the customer away
+ * costs no more than either letting the checkout through or reviewing it; else review when the
+ * loss a review prevents reaches the minimum; else allow.
+ */
+export function modelAction(loss: ExpectedLoss, costs: PolicyCosts): Action {
+  if (loss.block <= Math.min(loss.allow, costs.reviewCostEur)) return "block";
+  if (loss.allow >= costs.reviewMinExpectedLossEur) return "review";
   return "allow";
 }
+
+/** A would-be review past the day's capacity: the cheaper of the two remaining answers. */
+export function overflowAction(loss: ExpectedLoss): "allow" | "block" {
+  return loss.block < loss.allow ? "block" : "allow";
+}
+
+const SEVERITY: Record<Action, number> = { allow: 0, review: 1, block: 2 };
 
 /**
  * Combines the rules' acting decision with the model's. An allow-list match is an operator's
@@ -17,4 +37,16 @@ export function combine(ruleAction: Action | undefined, model: Action | undefine
   if (ruleAction === "allow" || ruleAction === "block") return ruleAction;
   const candidates: Action[] = [ruleAction ?? "allow", model ?? "allow"];
   return candidates.reduce((a, b) => (SEVERITY[b] > SEVERITY[a] ? b : a));
+}
+
+const eur = (v: number) => `€${v.toFixed(2)}`;
+
+/** The reason code of a policy decision: what it would lose each way, on which amount. */
+export function lossReason(loss: ExpectedLoss): { code: string; detail: string } {
+  return {
+    code: "EXPECTED_LOSS",
+    detail:
+      `p=${loss.p.toPrecision(3)} on ${eur(loss.amountEur)}: expected loss ${eur(loss.allow)} if allowed, ` +
+      `${eur(loss.block)} if blocked`,
+  };
 }

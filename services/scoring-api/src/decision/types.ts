@@ -1,6 +1,25 @@
 import type { Checkout } from "@riskgate/feature-store/events";
 
 export type Action = "allow" | "review" | "block";
+
+/** The manifest's cost model (policy block), in EUR; configuration may override each number. */
+export interface PolicyCosts {
+  readonly chargebackFeeEur: number;
+  readonly reviewCostEur: number;
+  readonly declineCostEur: number;
+  readonly reviewMinExpectedLossEur: number;
+}
+
+/** Expected loss of each way to let a checkout go, in EUR. */
+export interface ExpectedLoss {
+  readonly amountEur: number;
+  readonly p: number;
+  /** Allowing it: a fraud costs the amount plus the chargeback fee. */
+  readonly allow: number;
+  /** Blocking it: a good customer turned away. */
+  readonly block: number;
+}
+
 /** normal: features + rules + model; rules_only: model switched off; degraded: a dependency failed. */
 export type Mode = "normal" | "rules_only" | "degraded";
 
@@ -35,11 +54,11 @@ export interface Contribution {
   readonly value: number;
 }
 
-/** One loaded model version: ONNX session, manifest thresholds, explainer. */
+/** One loaded model version: ONNX session, manifest cost model, explainer. */
 export interface ScoringModel {
   readonly name: string;
   readonly version: string;
-  readonly thresholds: { readonly review: number; readonly block: number };
+  readonly policy: PolicyCosts;
   predict(features: readonly number[]): Promise<{ raw: number; calibrated: number }>;
   /** The features that pushed this score up most (exact TreeSHAP on the served trees). */
   topReasons(features: readonly number[], k: number): Contribution[];
@@ -59,6 +78,10 @@ export interface PipelineResult {
   readonly rawScore: number | null;
   readonly mode: Mode;
   readonly reasons: Reason[];
+  /** The model's expected loss each way; null when no model scored the checkout. */
+  readonly loss: ExpectedLoss | null;
+  /** The model would allow and no rule decided: exploration may send it to review. */
+  readonly explorable: boolean;
   readonly rules: readonly FiredRule[];
   readonly model: { name: string; version: string } | null;
   readonly features: readonly number[];

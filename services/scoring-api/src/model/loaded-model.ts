@@ -1,6 +1,6 @@
-import type { Contribution, ScoringModel } from "../decision/types.ts";
+import type { Contribution, PolicyCosts, ScoringModel } from "../decision/types.ts";
 import { TreeExplainer } from "./explain/explainer.ts";
-import { loadManifest } from "./manifest.ts";
+import { loadManifest, type Monitoring } from "./manifest.ts";
 import { OnnxModel } from "./onnx-model.ts";
 
 /**
@@ -11,11 +11,19 @@ export class LoadedModel implements ScoringModel {
   private readonly onnx: OnnxModel;
   private readonly explainer: TreeExplainer;
   readonly dir: string;
+  readonly policy: PolicyCosts;
 
   private constructor(onnx: OnnxModel, explainer: TreeExplainer, dir: string) {
     this.onnx = onnx;
     this.explainer = explainer;
     this.dir = dir;
+    const p = onnx.manifest.policy;
+    this.policy = {
+      chargebackFeeEur: p.chargeback_fee_eur,
+      reviewCostEur: p.review_cost_eur,
+      declineCostEur: p.decline_cost_eur,
+      reviewMinExpectedLossEur: p.review_min_expected_loss_eur,
+    };
   }
 
   static async load(
@@ -40,12 +48,13 @@ export class LoadedModel implements ScoringModel {
     return this.onnx.manifest.version;
   }
 
-  get thresholds() {
-    return this.onnx.manifest.thresholds;
+  get reviewCapacityPerDay(): number {
+    return this.onnx.manifest.policy.review_capacity_per_day;
   }
 
-  get reviewCapacityPerDay() {
-    return this.onnx.manifest.review_capacity_per_day;
+  /** The training distributions drift is measured against; undefined for a model without them. */
+  get monitoring(): Monitoring | undefined {
+    return this.onnx.manifest.monitoring;
   }
 
   async predict(features: readonly number[]) {

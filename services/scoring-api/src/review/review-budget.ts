@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 
 /**
- * The daily review capacity, shared by every replica. A review beyond it gets the overflow action
- * instead, so the queue never holds more than reviewers can work in a day.
+ * The daily review capacity, shared by every replica. A review beyond it is settled by
+ * decision/review-capacity.ts instead, so the queue never holds more than reviewers can work in a day.
  */
 export interface ReviewBudget {
   /** Takes one review from today's budget; false when it is spent. */

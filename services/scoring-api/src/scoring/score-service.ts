@@ -4,8 +4,9 @@ import type { Checkout } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { type PipelineDeps, runPipeline } from "../decision/pipeline.ts";
-import { modelAction } from "../decision/policy.ts";
-import type { Action, PipelineResult } from "../decision/types.ts";
+import { expectedLoss, modelAction } from "../decision/policy.ts";
+import { type OverflowMode, planReview, settleReview } from "../decision/review-capacity.ts";
+import type { Action, PipelineResult, Reason } from "../decision/types.ts";
 import type { ApiMetrics } from "../metrics.ts";
 import type { ModelRouter } from "../model/model-router.ts";
 import type { ReviewBudget } from "../review/review-budget.ts";
@@ -37,7 +38,12 @@ export interface ScoreServiceDeps {
   readonly store: OnlineStore;
   readonly log: DecisionLog;
   readonly metrics: ApiMetrics;
-  readonly overflowAction: Exclude<Action, "review">;
+  /** What a would-be review gets past the day's budget (decision/review-capacity.ts). */
+  readonly overflow: OverflowMode;
+  /** Share of would-be allows sent to review at random (0: no exploration). */
+  readonly explorationShare: number;
+  /** Uniform in [0, 1): the exploration draw (tests seed it). */
+  random(): number;
   readonly reviewSlaMs: number;
   /** A side effect failed; the response is still served. */
   onError(step: string, err: unknown): void;
@@ -74,21 +80,20 @@ export class ScoreService {
       runPipeline(d.pipeline, checkout, model),
     ]);
     if (known) return this.replay(known, hash);
-    let decision = result.decision;
+    const plan = planReview(result, d.explorationShare, d.explorationShare > 0 ? d.random() : 1);
+    const granted = plan.decision === "review" && (await this.takeReview());
+    const settled = settleReview(plan, granted, d.overflow, d.budget.capacity);
+    const decision = settled.decision;
     const reasons = [...result.reasons];
-    let reviewCaseId: string | undefined;
-    if (decision === "review") {
-      if (await this.takeReview()) {
-        reviewCaseId = caseIdFor(checkout.event_id);
-      } else {
-        decision = d.overflowAction;
-        d.metrics.reviewOverflow.inc({ action: decision });
-        reasons.push({
-          code: "REVIEW_CAPACITY_SPENT",
-          detail: `daily review budget of ${d.budget.capacity} spent`,
-        });
-      }
+    if (settled.exploration) {
+      reasons.push({
+        code: "EXPLORATION",
+        detail: `reviewed at random (share ${d.explorationShare}) to learn from checkouts the policy allows`,
+      });
     }
+    if (settled.reason) reasons.push(settled.reason);
+    if (settled.overflowed) d.metrics.reviewOverflow.inc({ action: decision });
+    const reviewCaseId = decision === "review" ? caseIdFor(checkout.event_id) : undefined;
     const response: ScoreResponse = {
       event_id: checkout.event_id,
       decision,
@@ -110,7 +115,7 @@ export class ScoreService {
       this.recordVelocity(checkout),
     ]);
     if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
-    if (reviewCaseId) await this.openCase(checkout, result, reviewCaseId);
+    if (reviewCaseId) await this.openCase(checkout, result.score, reasons, reviewCaseId);
     this.observe(response, result, role, (performance.now() - started) / 1000);
     d.log.publish({
       kind: "decision",
@@ -132,9 +137,12 @@ export class ScoreService {
       reasons,
       timings_ms: result.timings,
       review_case_id: reviewCaseId ?? null,
+      exploration: settled.exploration,
+      propensity: settled.propensity,
     });
     if (d.router.shadows.length > 0 && result.mode === "normal") {
-      setImmediate(() => void this.scoreShadows(checkout.event_id, result));
+      const amountEur = toEur(checkout.booking.amount, checkout.booking.currency);
+      setImmediate(() => void this.scoreShadows(checkout.event_id, result, amountEur));
     }
     return response;
   }
@@ -183,7 +191,7 @@ export class ScoreService {
     }
   }
 
-  private async openCase(checkout: Checkout, result: PipelineResult, caseId: string) {
+  private async openCase(checkout: Checkout, score: number | null, reasons: Reason[], caseId: string) {
     const amountEur = toEur(checkout.booking.amount, checkout.booking.currency);
     const createdAt = this.deps.now();
     try {
@@ -192,10 +200,10 @@ export class ScoreService {
         eventId: checkout.event_id,
         userId: checkout.user.id,
         paymentInstrumentId: checkout.payment.instrument_id,
-        score: result.score,
+        score,
         amountEur,
-        priority: (result.score ?? 1) * amountEur,
-        reasons: result.reasons,
+        priority: (score ?? 1) * amountEur,
+        reasons,
         createdAt,
         slaDeadline: createdAt + this.deps.reviewSlaMs,
       });
@@ -236,12 +244,12 @@ export class ScoreService {
     for (const f of result.stale) bound(this.staleByFeature, f, () => m.featuresStale.labels(f)).inc();
   }
 
-  private async scoreShadows(eventId: string, served: PipelineResult) {
+  private async scoreShadows(eventId: string, served: PipelineResult, amountEur: number) {
     for (const shadow of this.deps.router.shadows) {
       if (!this.deps.pipeline.modelEnabled(shadow)) continue;
       try {
         const p = await shadow.predict(served.features);
-        const action = modelAction(p.calibrated, shadow.thresholds);
+        const action = modelAction(expectedLoss(p.calibrated, amountEur, shadow.policy), shadow.policy);
         const agrees = String(action === served.decision);
         this.deps.metrics.shadowScores.inc({ model_version: shadow.version, agrees });
         this.deps.log.publish({

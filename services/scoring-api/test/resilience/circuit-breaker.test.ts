@@ -202,7 +202,7 @@ describe("ModelGuard", () => {
   const model = (predict: ScoringModel["predict"]): ScoringModel => ({
     name: "m",
     version: "1",
-    thresholds: { review: 0.5, block: 0.9 },
+    policy: { chargebackFeeEur: 25, reviewCostEur: 4, declineCostEur: 15, reviewMinExpectedLossEur: 4 },
     predict,
     topReasons: () => [],
   });

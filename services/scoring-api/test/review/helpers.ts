@@ -38,11 +38,15 @@ export async function reviewApi(
   return h;
 }
 
-/** A checkout the off-platform-contact rule sends to review, for its own user and instrument. */
+/**
+ * A checkout the off-platform-contact rule sends to review, for its own user, device and
+ * instrument (a device shared by many users would score high enough for the policy to block).
+ */
 export function reviewCheckout(id: string, at: number, over: Partial<Checkout> = {}): Checkout {
   return checkout(id, at, {
     message: REVIEW_MESSAGE,
     user: { id: `u_${id}`, created_at: "2025-01-01T00:00:00Z" },
+    device: { id: `d_${id}`, ip: "10.0.0.1", ip_country: "PT", user_agent: "Mozilla/5.0" },
     payment: { instrument_id: `pi_${id}`, type: "card", bin: "424242", country: "PT", billing_country: "PT" },
     ...over,
   });
