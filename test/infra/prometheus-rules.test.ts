@@ -96,6 +96,35 @@ describe("infra/prometheus", () => {
     expect(r.code).toBe(0);
   });
 
+  it("has the drift alerts of issue 13: a silent upstream stream, and PSI over 0.25 for features and score", async () => {
+    const doc = parse(await readFile(join(DIR, "alerts.yml"), "utf8")) as { groups: { rules: Rule[] }[] };
+    const byName = new Map(doc.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+    expect(byName.get("RiskgateUpstreamStreamSilent")?.expr).toContain(
+      "riskgate_feature_default_share_train",
+    );
+    expect(byName.get("RiskgateFeatureDrift")?.expr).toContain("riskgate_feature_psi > 0.25");
+    expect(byName.get("RiskgateScoreDrift")?.expr).toContain("riskgate_score_psi > 0.25");
+  });
+
+  it.each([
+    [
+      "RiskgateUpstreamStreamSilent",
+      "riskgate_feature_default_share_train) > 0.3",
+      "riskgate_feature_default_share_train) > 0.95",
+    ],
+    ["RiskgateFeatureDrift", "riskgate_feature_psi > 0.25", "riskgate_feature_psi > 0.5"],
+    ["RiskgateScoreDrift", "riskgate_score_psi > 0.25", "riskgate_score_psi > 0.5"],
+  ])("promtool test rules fails when %s stops firing where it should", async (alert, from, to) => {
+    const rules = await readFile(join(DIR, "alerts.yml"), "utf8");
+    const broken = rules.replace(from, to);
+    expect(broken).not.toBe(rules);
+    await writeFile(join(tmp, "alerts.yml"), broken);
+    await copyFile(join(DIR, "alerts.test.yml"), join(tmp, "alerts.test.yml"));
+    const r = spawnSync(PROMTOOL, ["test", "rules", "alerts.test.yml"], { encoding: "utf8", cwd: tmp });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain(alert);
+  });
+
   it("promtool test rules fails when an alert's behaviour changes (the unit tests can fail)", async () => {
     const rules = await readFile(join(DIR, "alerts.yml"), "utf8");
     const broken = rules.replace(

@@ -13,6 +13,7 @@ import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
 import type { PolicyCosts } from "./decision/types.ts";
+import { createDriftMonitor } from "./drift/drift-metrics.ts";
 import { type KillSwitch, startKillSwitch } from "./killswitch/index.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { championDir } from "./model/champion.ts";
@@ -178,6 +179,13 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     overflow: config.reviewOverflowAction,
     explorationShare: config.explorationShare,
     random: res.random ?? Math.random,
+    drift: createDriftMonitor({
+      registry,
+      specs: features.specs,
+      model: champion,
+      windowMs: config.driftWindowMinutes * 60_000,
+      now,
+    }),
     reviewSlaMs: config.reviewSlaMinutes * 60_000,
     onError: (step, err) => {
       if (resilience.rejected(err)) return;

@@ -59,6 +59,8 @@ export const ApiConfigSchema = Type.Object({
   ),
   /** Share (0-1) of would-be allows sent to review at random, for labels from allowed traffic. */
   explorationShare: envNumber("EXPLORATION_SHARE", 0, 0, 1),
+  /** Sliding window of the drift metrics (default share and PSI per feature; score PSI). */
+  driftWindowMinutes: envInt("DRIFT_WINDOW_MINUTES", 60, 1, 24 * 60),
   reviewSlaMinutes: envInt("REVIEW_SLA_MINUTES", 240, 1, 60 * 24 * 30),
   /** How long a claim holds a review case before another reviewer may take it. */
   reviewLeaseSeconds: envInt("REVIEW_LEASE_SECONDS", 300, 1, 86_400),

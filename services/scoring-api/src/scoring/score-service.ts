@@ -7,6 +7,7 @@ import { type PipelineDeps, runPipeline } from "../decision/pipeline.ts";
 import { expectedLoss, modelAction } from "../decision/policy.ts";
 import { type OverflowMode, planReview, settleReview } from "../decision/review-capacity.ts";
 import type { Action, PipelineResult, Reason } from "../decision/types.ts";
+import type { DriftMonitor } from "../drift/drift-metrics.ts";
 import type { ApiMetrics } from "../metrics.ts";
 import type { ModelRouter } from "../model/model-router.ts";
 import type { ReviewBudget } from "../review/review-budget.ts";
@@ -44,6 +45,7 @@ export interface ScoreServiceDeps {
   readonly explorationShare: number;
   /** Uniform in [0, 1): the exploration draw (tests seed it). */
   random(): number;
+  readonly drift: DriftMonitor;
   readonly reviewSlaMs: number;
   /** A side effect failed; the response is still served. */
   onError(step: string, err: unknown): void;
@@ -242,6 +244,10 @@ export class ScoreService {
     }
     for (const f of result.missing) bound(this.missingByFeature, f, () => m.featuresMissing.labels(f)).inc();
     for (const f of result.stale) bound(this.staleByFeature, f, () => m.featuresStale.labels(f)).inc();
+    // A failed feature read serves every default: that is a store outage (its own alert), not drift.
+    if (result.degradedBecause !== "features") {
+      this.deps.drift.observe(result.features, role === "champion" ? result.score : null);
+    }
   }
 
   private async scoreShadows(eventId: string, served: PipelineResult, amountEur: number) {
