@@ -158,7 +158,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
         ),
       rules: rules.engine,
       modelEnabled,
-      policyOverrides: policyOverrides(config),
+      ...policyOverrides(config),
       reasonsFromModel: config.reasonsFromModel,
       predict: resilience.predict,
       ...(res.tracing?.enabled ? { span: res.tracing.span } : {}),
@@ -252,14 +252,15 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   return { app, store, router, rules, log, killSwitch, review, closers };
 }
 
-function policyOverrides(config: ApiConfig): Partial<PolicyCosts> {
+/** The cost-model numbers set in configuration, as the pipeline's `policyOverrides` if any. */
+function policyOverrides(config: ApiConfig): { policyOverrides?: Partial<PolicyCosts> } {
   const o: { -readonly [K in keyof PolicyCosts]?: number } = {};
   if (config.chargebackFeeEur !== undefined) o.chargebackFeeEur = config.chargebackFeeEur;
   if (config.reviewCostEur !== undefined) o.reviewCostEur = config.reviewCostEur;
   if (config.declineCostEur !== undefined) o.declineCostEur = config.declineCostEur;
   if (config.reviewMinExpectedLossEur !== undefined)
     o.reviewMinExpectedLossEur = config.reviewMinExpectedLossEur;
-  return o;
+  return Object.keys(o).length > 0 ? { policyOverrides: o } : {};
 }
 
 /**

@@ -19,7 +19,7 @@ export interface PipelineDeps {
   readonly rules: RulesPort;
   /** false when the kill-switch (or a per-version switch) has taken this model out. */
   modelEnabled(model: ScoringModel): boolean;
-  /** Overrides of the deciding model's cost model from configuration, if any. */
+  /** Overrides of the deciding model's cost model from configuration; unset when there are none. */
   readonly policyOverrides?: Partial<PolicyCosts>;
   readonly reasonsFromModel: number;
   /** Called when a dependency fails; the pipeline degrades instead of throwing. */
@@ -85,7 +85,7 @@ export async function runPipeline(
       score = p.calibrated;
       rawScore = p.raw;
       used = model;
-      const costs = { ...model.policy, ...deps.policyOverrides };
+      const costs = deps.policyOverrides ? { ...model.policy, ...deps.policyOverrides } : model.policy;
       loss = expectedLoss(score, toEur(checkout.booking.amount, checkout.booking.currency), costs);
       modelAct = modelAction(loss, costs);
     } catch (err) {
