@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The project's one test command (`npm test`). Runs every vitest test (both projects, unit and
-# integration: vitest.config.ts) and the Python tests of models/training against real services:
+# The project's one test command (`npm test`). First installs the missing Debian packages
+# (system-packages.sh: as root; otherwise it says what to run and the run stops there), then
+# runs every vitest test (both projects, unit and integration: vitest.config.ts) and the Python
+# tests of models/training against real services:
 #   - REDIS_URL / KAFKA_BROKERS set: use those services, leave them alone.
 #   - unset, but the dev service is already running (infra/dev/services.sh up): use it, leave it running.
 #   - unset and not running: start it here (Kafka with an empty data dir) and stop it on exit,
@@ -48,6 +50,7 @@ ensure_service() {
   log "$line"
 }
 
+bash "$DEV/system-packages.sh"
 t0=$SECONDS
 ensure_service redis REDIS_URL
 ensure_service kafka KAFKA_BROKERS
