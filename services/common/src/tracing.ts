@@ -1,8 +1,17 @@
-import { type Attributes, ProxyTracerProvider, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import {
+  type Attributes,
+  context,
+  ProxyTracerProvider,
+  propagation,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
 
 /** What code inside a span may do with it: add attributes (never personal data: no ids, emails, IPs). */
 export interface SpanScope {
@@ -51,7 +60,7 @@ export function otlpTracesUrl(endpoint: string): string {
 /**
  * Tracing for one service. With no endpoint (and no exporter) nothing is created: the tracer is
  * the API's no-op one and `span` calls straight through, so tracing off costs nothing. With one, a
- * NodeTracerProvider batches spans to the OTLP/HTTP exporter. Creating it registers nothing
+ * TracerProvider batches spans to the OTLP/HTTP exporter. Creating it registers nothing
  * globally; main.ts calls register().
  */
 export function createTracing(options: TracingOptions): Tracing {
@@ -69,9 +78,9 @@ export function createTracing(options: TracingOptions): Tracing {
       shutdown: async () => {},
     };
   }
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": options.serviceName }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer("riskgate");
   const span: SpanRunner = (name, fn) =>
@@ -109,8 +118,21 @@ export function createTracing(options: TracingOptions): Tracing {
     enabled: true,
     tracer,
     span,
-    register: () => provider.register(),
+    register: () => registerGlobally(provider),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
+}
+
+/**
+ * What SDK 2.x's NodeTracerProvider.register() did and SDK 3.x leaves to the caller: the global
+ * provider, the AsyncLocalStorage context manager (child spans and log lines find their parent
+ * across awaits) and W3C trace-context + baggage propagation.
+ */
+function registerGlobally(provider: TracerProvider): void {
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
 }

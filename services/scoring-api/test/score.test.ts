@@ -27,7 +27,7 @@ async function score(h: ApiHarness, body: Checkout | Record<string, unknown>) {
 }
 
 async function openCases(h: ApiHarness): Promise<string[]> {
-  return (h.redis as NonNullable<ApiHarness["redis"]>).zrange(`${h.prefix}review:{q}:open`, 0, -1);
+  return (h.redis as NonNullable<ApiHarness["redis"]>).zrange(`${h.prefix}review:{q}:open`, 0, "-1");
 }
 
 describe("POST /v1/score on the real stack", () => {

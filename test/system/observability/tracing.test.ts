@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { Writable } from "node:stream";
 import { context, propagation, trace } from "@opentelemetry/api";
-import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace";
 import { createLogger } from "@riskgate/common/logger";
 import { createTracing, otlpTracesUrl, type Tracing } from "@riskgate/common/tracing";
 import { FeatureIngest } from "@riskgate/feature-ingest/consumer";
