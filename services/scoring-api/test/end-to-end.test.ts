@@ -39,7 +39,12 @@ describe("serving equals offline scoring of the training rows", () => {
     try {
       await ingest.createTopics();
       const { metrics } = await ingest.startIngest();
-      api = await startApi({ redis: true, env: { REDIS_KEY_PREFIX: ingest.keyPrefix } });
+      // Parity, not latency: a CPU stall on a shared box must not push a feature read past the
+      // 40 ms budget and score that checkout degraded.
+      api = await startApi({
+        redis: true,
+        env: { REDIS_KEY_PREFIX: ingest.keyPrefix, FEATURE_TIMEOUT_MS: "10000" },
+      });
       let pending: DomainEvent[] = [];
       let produced = 0;
       let compared = 0;
