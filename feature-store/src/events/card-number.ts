@@ -21,7 +21,11 @@ function luhnValid(digits: string): boolean {
 }
 
 export function containsCardNumber(text: string): boolean {
-  for (const match of text.matchAll(CANDIDATE)) {
+  // Every string of every checkout passes here: most are far too short to hold 13 digits, and
+  // exec on the one regex avoids the copy matchAll makes per call (together ~15 µs per checkout).
+  if (text.length < 13) return false;
+  CANDIDATE.lastIndex = 0;
+  for (let match = CANDIDATE.exec(text); match; match = CANDIDATE.exec(text)) {
     const digits = match[0].replace(/[ -]/g, "");
     if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return true;
   }
@@ -29,12 +33,24 @@ export function containsCardNumber(text: string): boolean {
 }
 
 /** Returns the JSON pointer of the first string field holding a card number, or undefined. */
-export function findCardNumberField(value: unknown, path = ""): string | undefined {
-  if (typeof value === "string") return containsCardNumber(value) ? path || "/" : undefined;
-  if (value === null || typeof value !== "object") return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const found = findCardNumberField(child, `${path}/${key}`);
-    if (found) return found;
+export function findCardNumberField(value: unknown): string | undefined {
+  const path: string[] = [];
+  if (!holdsCardNumber(value, path)) return undefined;
+  return path.length === 0 ? "/" : `/${path.reverse().join("/")}`;
+}
+
+/** The pointer is built on the way out of a hit only: building one per field cost more than the scan. */
+function holdsCardNumber(value: unknown, pathOut: string[]): boolean {
+  if (typeof value === "string") return containsCardNumber(value);
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (holdsCardNumber(value[i], pathOut)) return pathOut.push(String(i)) > 0;
+    }
+    return false;
   }
-  return undefined;
+  for (const key of Object.keys(value)) {
+    if (holdsCardNumber((value as Record<string, unknown>)[key], pathOut)) return pathOut.push(key) > 0;
+  }
+  return false;
 }

@@ -1,4 +1,4 @@
-import type { TSchema } from "@sinclair/typebox";
+import { type TSchema, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { AccountEvent } from "./accounts.ts";
 import { findCardNumberField } from "./card-number.ts";
@@ -44,6 +44,9 @@ const SCHEMA_BY_TYPE: Record<EventType, TSchema> = {
   review_outcome: LabelEvent,
   checkout: CheckoutMessage,
 };
+
+/** Every event contract: documents `POST /v1/events`; decoding dispatches on `type` to one of them. */
+export const AnyEvent = Type.Union([...new Set(Object.values(SCHEMA_BY_TYPE))]);
 
 type Checker = ReturnType<typeof TypeCompiler.Compile>;
 const compiled = new Map<TSchema, Checker>();
@@ -137,6 +140,17 @@ export function decodeEventBytes(bytes: Buffer | string): DomainEvent {
     throw new EventDecodeError("invalid_json", "/", "the message is not valid JSON");
   }
   return decodeEvent(parsed);
+}
+
+/**
+ * The decoder of a contract, for callers that hold only the schema (an HTTP route's validator):
+ * the union of all events dispatches on `type`, so an unknown type is named as such; any other
+ * schema is checked as it stands. Nothing is coerced or stripped: the value comes back as sent.
+ */
+export function decoderFor(schema: TSchema): (value: unknown) => unknown {
+  if (schema === AnyEvent) return decodeEvent;
+  checkerFor(schema); // compiled when the route is registered, not on its first request
+  return (value) => validateAgainst(schema, value);
 }
 
 /** Validates the body of `POST /v1/score` (the checkout without its type tag). */

@@ -3,11 +3,13 @@ export { ACCOUNT_EVENT_TYPES } from "./accounts.ts";
 export { containsCardNumber, findCardNumberField } from "./card-number.ts";
 export { Checkout, CheckoutMessage } from "./checkout.ts";
 export {
+  AnyEvent,
   type DecodeErrorCode,
   type DomainEvent,
   decodeCheckout,
   decodeEvent,
   decodeEventBytes,
+  decoderFor,
   EventDecodeError,
   type EventType,
   eventTimeMs,

@@ -1,11 +1,15 @@
 import { checkout, payment, T0 } from "@riskgate/test-support/events";
 import { describe, expect, it } from "vitest";
 import {
+  AnyEvent,
+  Checkout,
   containsCardNumber,
   decodeCheckout,
   decodeEvent,
   decodeEventBytes,
+  decoderFor,
   EventDecodeError,
+  findCardNumberField,
 } from "../../src/events/index.ts";
 
 function errorOf(fn: () => unknown): EventDecodeError {
@@ -63,5 +67,25 @@ describe("event contracts", () => {
     // Luhn-invalid digit runs and phone numbers are not cards.
     expect(containsCardNumber("4111 1111 1111 1112")).toBe(false);
     expect(containsCardNumber("call +351 912 345 678")).toBe(false);
+  });
+
+  it("names the field holding a card number at any depth, and finds it on every call", () => {
+    const value = { a: "x", b: [{ c: "no" }, { d: "4222222222222" }], e: "5555 5555 5555 4444" };
+    expect(findCardNumberField(value)).toBe("/b/1/d");
+    expect(findCardNumberField(value)).toBe("/b/1/d");
+    expect(findCardNumberField("4111111111111111")).toBe("/");
+    expect(findCardNumberField({ a: "4111 1111 1111 1112", b: 4111111111111111 })).toBeUndefined();
+  });
+
+  it("gives the decoder of a contract: one event's schema as it stands, all events by their type", () => {
+    const decodeAny = decoderFor(AnyEvent);
+    expect(decodeAny(payment("p", T0))).toEqual(payment("p", T0));
+    const err = errorOf(() => decodeAny({ ...payment("p", T0), type: "refund" }));
+    expect([err.code, err.field]).toEqual(["unknown_event_type", "/type"]);
+    const decodeCheckoutBody = decoderFor(Checkout);
+    const body = checkout("c", T0);
+    expect(decodeCheckoutBody(body)).toBe(body);
+    const tagged = errorOf(() => decodeCheckoutBody({ ...body, type: "checkout" }));
+    expect([tagged.code, tagged.field]).toEqual(["schema_violation", "/type"]);
   });
 });
