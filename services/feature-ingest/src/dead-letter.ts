@@ -1,4 +1,4 @@
-import type { EventDecodeError } from "@riskgate/feature-store/events";
+import type { ErrorCode } from "@riskgate/common/errors";
 import type { IHeaders, KafkaMessage, Producer } from "kafkajs";
 
 /** Header names on dead-lettered messages; the value and key are the original bytes, untouched. */
@@ -15,7 +15,8 @@ export interface DeadLetter {
   readonly topic: string;
   readonly partition: number;
   readonly message: KafkaMessage;
-  readonly error: Pick<EventDecodeError, "code" | "field" | "message">;
+  /** The decoder's refusal; its code, a catalogue code, is the dead-letter reason. */
+  readonly error: { readonly code: ErrorCode; readonly field: string; readonly message: string };
 }
 
 export async function sendToDeadLetter(producer: Producer, dlqTopic: string, letters: readonly DeadLetter[]) {

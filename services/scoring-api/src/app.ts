@@ -1,10 +1,12 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Logger } from "@riskgate/common/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { installErrorHandling } from "./http-errors.ts";
+import { contractValidator } from "./http-validation.ts";
 import type { ReviewService } from "./review/review-service.ts";
 import { type AdminRouteDeps, adminRoutes } from "./routes/admin.ts";
 import { type FeatureRouteDeps, featureRoutes } from "./routes/features.ts";
@@ -32,24 +34,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Per-request log lines cost more than a score; the metrics carry latency and outcomes.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
-  // Route schemas document the API; bodies are validated by the event decoders, the same code the
-  // Kafka consumer runs (unknown fields rejected, dates checked, card numbers refused), never
-  // coerced or stripped by Ajv.
-  app.setValidatorCompiler(() => () => true);
+  // Each route's TypeBox schema is its validator, through the event decoders the Kafka consumer
+  // runs (unknown fields rejected, dates checked, card numbers refused), never coerced or stripped.
+  app.setValidatorCompiler(contractValidator);
   // Every body is JSON; a text/plain checkout should hear "wrong media type", not "expected object".
   app.removeContentTypeParser("text/plain");
   installErrorHandling(app);
   await app.register(swagger, {
     openapi: {
+      // TypeBox writes JSON Schema 2020-12 (numeric exclusiveMinimum, null as a type), OpenAPI 3.1's dialect.
+      openapi: "3.1.0",
       info: { title: "riskgate", version: "1", description: "Real-time fraud scoring for checkouts" },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
-  healthRoutes(app, deps);
-  featureRoutes(app, deps);
-  scoreRoutes(app, deps);
-  reviewRoutes(app, deps);
-  adminRoutes(app, deps);
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  healthRoutes(api, deps);
+  featureRoutes(api, deps);
+  scoreRoutes(api, deps);
+  reviewRoutes(api, deps);
+  adminRoutes(api, deps);
   return app;
 }

@@ -1,42 +1,44 @@
-import { AppError } from "@riskgate/common/errors";
+import { AppError, type ErrorCode, statusOf } from "@riskgate/common/errors";
 import { EventDecodeError } from "@riskgate/feature-store/events";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
+  error: { code: ErrorCode; message: string; field?: string };
 }
 
-function send(reply: FastifyReply, status: number, body: ErrorBody) {
-  return reply.code(status).send(body);
+function send(reply: FastifyReply, code: ErrorCode, message: string, field?: string) {
+  const body: ErrorBody = { error: { code, message } };
+  if (field) body.error.field = field;
+  return reply.code(statusOf(code)).send(body);
 }
 
-/** One error shape for every 4xx/5xx, with a stable code and, for bad input, the field at fault. */
+/** What Fastify's own client errors (body parsing, limits) are in the catalogue, and the field at fault. */
+function fastifyClientError(fe: FastifyError): { code: ErrorCode; field: string } {
+  switch (fe.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { code: "body_too_large", field: "/" };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { code: "unsupported_media_type", field: "content-type" };
+    default:
+      return { code: "bad_request", field: "/" };
+  }
+}
+
+/** One error shape for every 4xx/5xx, with a catalogue code and, for bad input, the field at fault. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
-    if (err instanceof EventDecodeError) {
-      return send(reply, 400, { error: { code: err.code, message: err.message, field: err.field } });
-    }
-    if (err instanceof AppError && err.statusCode < 500) {
-      if (err.statusCode === 401) reply.header("www-authenticate", "Bearer");
-      const body: ErrorBody = { error: { code: err.code, message: err.message } };
-      if (err.field) body.error.field = err.field;
-      return send(reply, err.statusCode, body);
+    if (err instanceof EventDecodeError) return send(reply, err.code, err.message, err.field);
+    if (err instanceof AppError && err.statusCode !== statusOf("internal")) {
+      if (err.code === "unauthenticated") reply.header("www-authenticate", "Bearer");
+      return send(reply, err.code, err.message, err.field);
     }
     const fe = err as FastifyError;
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const code =
-        fe.code === "FST_ERR_CTP_BODY_TOO_LARGE"
-          ? "body_too_large"
-          : fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
-            ? "unsupported_media_type"
-            : "bad_request";
-      const field = fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ? "content-type" : "/";
-      return send(reply, fe.statusCode, { error: { code, message: fe.message, field } });
+      const { code, field } = fastifyClientError(fe);
+      return send(reply, code, fe.message, field);
     }
-    req.log.error({ err }, "unhandled error");
-    return send(reply, 500, { error: { code: "internal", message: "internal error" } });
+    req.log.error({ err, code: "internal" satisfies ErrorCode }, "unhandled error");
+    return send(reply, "internal", "internal error");
   });
-  app.setNotFoundHandler((req, reply) =>
-    send(reply, 404, { error: { code: "not_found", message: `no route ${req.method} ${req.url}` } }),
-  );
+  app.setNotFoundHandler((req, reply) => send(reply, "not_found", `no route ${req.method} ${req.url}`));
 }

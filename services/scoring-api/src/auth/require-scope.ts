@@ -14,12 +14,12 @@ export function requireScope(keys: readonly ApiKey[], scope: Scope) {
     const header = req.headers.authorization;
     const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
-      throw new AppError("unauthenticated", "send Authorization: Bearer <api key>", 401, "authorization");
+      throw new AppError("unauthenticated", "send Authorization: Bearer <api key>", "authorization");
     }
     const key = authenticate(keys, match[1] as string);
-    if (!key) throw new AppError("unauthenticated", "the API key is not valid", 401, "authorization");
+    if (!key) throw new AppError("unauthenticated", "the API key is not valid", "authorization");
     if (!key.scopes.has(scope)) {
-      throw new AppError("forbidden", `this API key lacks the '${scope}' scope`, 403, "authorization");
+      throw new AppError("forbidden", `this API key lacks the '${scope}' scope`, "authorization");
     }
     req.apiKey = key;
   };

@@ -16,14 +16,13 @@ export interface ReviewServiceDeps {
   now(): number;
 }
 
-const notFound = (id: string) => new AppError("case_not_found", `no review case ${id}`, 404, "id");
+const notFound = (id: string) => new AppError("case_not_found", `no review case ${id}`, "id");
 const closed = (c: ReviewCase | null) =>
   new AppError(
     "case_closed",
     c?.status === "expired"
       ? `the case expired at its SLA deadline with the default action '${c.sla_action}'`
       : "the case is already resolved",
-    409,
     "id",
   );
 
@@ -62,7 +61,6 @@ export class ReviewService {
         throw new AppError(
           "case_claimed",
           `another reviewer holds the lease until ${r.case?.lease_expires_at}`,
-          409,
           "id",
         );
     }
@@ -83,11 +81,11 @@ export class ReviewService {
       case "closed":
         throw closed(prepared.case);
       case "not_claimed":
-        throw new AppError("case_not_claimed", "claim the case before resolving it", 409, "id");
+        throw new AppError("case_not_claimed", "claim the case before resolving it", "id");
       case "lease_expired":
-        throw new AppError("lease_expired", "your lease on this case expired; claim it again", 409, "id");
+        throw new AppError("lease_expired", "your lease on this case expired; claim it again", "id");
       case "not_holder":
-        throw new AppError("not_lease_holder", "another reviewer holds the lease on this case", 403, "id");
+        throw new AppError("not_lease_holder", "another reviewer holds the lease on this case", "id");
     }
     const event = reviewOutcomeEvent(prepared.case as ReviewCase, label, now);
     try {
@@ -97,7 +95,6 @@ export class ReviewService {
       throw new AppError(
         "labels_unavailable",
         "the label could not be published; the case stays claimed by you, retry the resolve",
-        503,
       );
     }
     const committed = await d.queue.commitResolve(id, reviewer, label, note, d.now());
@@ -119,7 +116,7 @@ export class ReviewService {
         // Only when the publish outlived the extended lease and someone else claimed the case; the
         // label (same event id for any resolution of this case) is out and applies once.
         d.logger.warn({ caseId: id, reviewer, labelEventId: event.event_id }, "lease lost while publishing");
-        throw new AppError("lease_expired", "your lease on this case expired while resolving", 409, "id");
+        throw new AppError("lease_expired", "your lease on this case expired while resolving", "id");
     }
   }
 }

@@ -1,13 +1,14 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { AppError } from "@riskgate/common/errors";
-import { Type } from "@sinclair/typebox";
-import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyBaseLogger } from "fastify";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 import type { KillSwitch } from "../killswitch/kill-switch.ts";
 import { GLOBAL, modelTarget, type SwitchState, type Target } from "../killswitch/types.ts";
-import { decodeLimit, decodeSwitchChange, REASON_MAX_CHARS } from "../killswitch/validate.ts";
 import type { ModelRouter } from "../model/model-router.ts";
-import { ErrorBody } from "./schemas.ts";
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from "./schemas.ts";
+import type { TypedApp } from "./typed-app.ts";
 
 export interface AdminRouteDeps {
   readonly keys: readonly ApiKey[];
@@ -81,18 +82,24 @@ const AuditEntrySchema = Type.Object(
 const ChangeBody = Type.Object(
   {
     engaged: Type.Boolean({ description: "true: switch the model(s) off; false: back on" }),
-    reason: Type.String({ minLength: 1, maxLength: REASON_MAX_CHARS, description: "Why (audited)" }),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      pattern: "\\S",
+      description: "Why (audited; surrounding whitespace trimmed)",
+    }),
   },
   { additionalProperties: false },
 );
 
-const errors = { 401: ErrorBody, 403: ErrorBody };
-const bodyErrors = { 400: ErrorBody, ...errors, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
+const errors = errorResponses(...AUTH_ERRORS);
+const bodyErrors = errorResponses(...AUTH_ERRORS, ...BODY_ERRORS, "kill_switch_unavailable");
+const DEFAULT_AUDIT_LIMIT = 100;
 const security = [{ bearer: [] }];
 const tags = ["admin"];
 
 /** Kill-switch and model administration, scope `admin`. */
-export function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
+export function adminRoutes(app: TypedApp, deps: AdminRouteDeps): void {
   const { killSwitch: ks, router } = deps;
 
   const globalView = () => ({
@@ -117,19 +124,9 @@ export function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
     ];
   };
 
-  app.register(async (scope) => {
+  app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scope.addHook("onRequest", requireScope(deps.keys, "admin"));
-    scope.setErrorHandler((err, _req, reply) => {
-      if (err instanceof KillSwitchUnavailable) {
-        return reply.code(503).send({
-          error: {
-            code: "kill_switch_unavailable",
-            message: err.message,
-          },
-        });
-      }
-      throw err; // the app's handler renders everything else
-    });
     // `curl -d '{…}'` without a content-type header sends form encoding: read it as JSON, so the
     // one-liner an operator types during an incident works.
     scope.addContentTypeParser(
@@ -187,7 +184,7 @@ export function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
       async () => ({ global_engaged: ks.globalEngaged(), models: models() }),
     );
 
-    scope.put<{ Params: { version: string } }>(
+    scope.put(
       "/v1/admin/models/:version/kill-switch",
       {
         schema: {
@@ -199,20 +196,23 @@ export function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
           security,
           params: Type.Object({ version: Type.String() }),
           body: ChangeBody,
-          response: { 200: ModelEntrySchema, ...bodyErrors, 404: ErrorBody },
+          response: {
+            200: ModelEntrySchema,
+            ...errorResponses(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "kill_switch_unavailable"),
+          },
         },
       },
       async (req) => {
         const { version } = req.params;
         if (!models().some((m) => m.version === version)) {
-          throw new AppError("not_found", `no loaded model has version '${version}'`, 404, "version");
+          throw new AppError("not_found", `no loaded model has version '${version}'`, "version");
         }
         await change(ks, req.log, modelTarget(version), req.body, req.apiKey);
         return models().find((m) => m.version === version);
       },
     );
 
-    scope.get<{ Querystring: { limit?: string } }>(
+    scope.get(
       "/v1/admin/audit",
       {
         schema: {
@@ -220,23 +220,21 @@ export function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
           tags,
           security,
           querystring: Type.Object({
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: DEFAULT_AUDIT_LIMIT })),
           }),
           response: {
             200: Type.Object({ entries: Type.Array(AuditEntrySchema) }),
-            400: ErrorBody,
-            ...errors,
-            503: ErrorBody,
+            ...errorResponses(...AUTH_ERRORS, "schema_violation", "kill_switch_unavailable"),
           },
         },
       },
       async (req) => {
-        const limit = decodeLimit(req.query.limit, 100, 1000);
         try {
-          return { entries: await ks.audit(limit) };
+          return { entries: await ks.audit(req.query.limit ?? DEFAULT_AUDIT_LIMIT) };
         } catch (err) {
           req.log.error({ err }, "kill-switch audit read failed");
-          throw new KillSwitchUnavailable(
+          throw new AppError(
+            "kill_switch_unavailable",
             "the kill-switch store (Redis) is unreachable: retry when it is back",
           );
         }
@@ -250,24 +248,22 @@ async function change(
   ks: KillSwitch,
   log: FastifyBaseLogger,
   target: Target,
-  body: unknown,
+  body: Static<typeof ChangeBody>,
   key: ApiKey | undefined,
 ): Promise<void> {
-  const c = decodeSwitchChange(body);
   try {
-    await ks.set(target, { ...c, actor: actorOf(key) });
+    await ks.set(target, { engaged: body.engaged, reason: body.reason.trim(), actor: actorOf(key) });
   } catch (err) {
     log.error({ target, err }, "kill-switch change failed: store unreachable");
-    throw new KillSwitchUnavailable(
+    throw new AppError(
+      "kill_switch_unavailable",
       "the kill-switch store (Redis) is unreachable: nothing was changed; retry when it is back",
     );
   }
 }
 
-class KillSwitchUnavailable extends Error {}
-
 function actorOf(key: ApiKey | undefined): string {
   // requireScope ran first, so there is always a key.
-  if (!key) throw new AppError("unauthenticated", "no API key", 401, "authorization");
+  if (!key) throw new AppError("unauthenticated", "no API key", "authorization");
   return key.id;
 }

@@ -1,11 +1,13 @@
 import type { FeatureSet } from "@riskgate/feature-store/definitions";
-import { decodeCheckout, decodeEvent } from "@riskgate/feature-store/events";
+import { AnyEvent, Checkout, type DomainEvent } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { readCheckoutFeatures } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
-import type { FastifyInstance } from "fastify";
+import { Type } from "@sinclair/typebox";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from "./schemas.ts";
+import type { TypedApp } from "./typed-app.ts";
 
 export interface FeatureRouteDeps {
   readonly store: OnlineStore;
@@ -13,28 +15,84 @@ export interface FeatureRouteDeps {
   readonly keys: readonly ApiKey[];
 }
 
+const FeatureRead = Type.Object({
+  event_id: Type.String(),
+  feature_set: Type.String({ description: "Hash of the feature definitions served" }),
+  features: Type.Record(Type.String(), Type.Number(), { description: "Feature values in model input order" }),
+  missing: Type.Array(Type.String(), { description: "Features served their default: no data" }),
+  stale: Type.Array(Type.String(), { description: "Features served their default: data older than max age" }),
+});
+
+const Outcome = (outcomes: string[], description: string) =>
+  Type.Object(
+    {
+      event_id: Type.String(),
+      outcome: Type.Union(outcomes.map((o) => Type.Literal(o))),
+    },
+    { description },
+  );
+
+const security = [{ bearer: [] }];
+const tags = ["features"];
+
 /**
  * Feature read (what the model would see for a checkout) and event intake for the embedded
  * default, where no Kafka runs: the same contracts and the same `update` as the Kafka consumer.
  */
-export function featureRoutes(app: FastifyInstance, deps: FeatureRouteDeps) {
+export function featureRoutes(app: TypedApp, deps: FeatureRouteDeps) {
   // Reading features is what scoring does; writing events changes what every later score sees.
-  app.post("/v1/features", { onRequest: requireScope(deps.keys, "score") }, async (req) => {
-    const checkout = decodeCheckout(req.body);
-    const vector = await readCheckoutFeatures(deps.store, deps.features, checkout);
-    return {
-      event_id: checkout.event_id,
-      feature_set: deps.features.version,
-      features: deps.features.toRecord(vector),
-      missing: vector.missing,
-      stale: vector.stale,
-    };
-  });
+  app.post(
+    "/v1/features",
+    {
+      onRequest: requireScope(deps.keys, "score"),
+      schema: {
+        summary: "The features a checkout would be scored with",
+        tags,
+        security,
+        body: Checkout,
+        response: { 200: FeatureRead, ...errorResponses(...AUTH_ERRORS, ...BODY_ERRORS) },
+      },
+    },
+    async (req) => {
+      const checkout = req.body;
+      const vector = await readCheckoutFeatures(deps.store, deps.features, checkout);
+      return {
+        event_id: checkout.event_id,
+        feature_set: deps.features.version,
+        features: deps.features.toRecord(vector),
+        missing: [...vector.missing],
+        stale: [...vector.stale],
+      };
+    },
+  );
 
-  app.post("/v1/events", { onRequest: requireScope(deps.keys, "admin") }, async (req, reply) => {
-    const event = decodeEvent(req.body);
-    const result = await deps.store.apply(update(event));
-    const outcome = result.outcomes.includes("applied") ? "applied" : (result.outcomes[0] ?? "applied");
-    return reply.code(outcome === "applied" ? 202 : 200).send({ event_id: event.event_id, outcome });
-  });
+  app.post(
+    "/v1/events",
+    {
+      onRequest: requireScope(deps.keys, "admin"),
+      schema: {
+        summary: "Apply one event to the feature store",
+        description:
+          "Any event type of the Kafka input topics, decoded by the same contracts. 202 when applied; 200 when " +
+          "already seen (duplicate) or older than the entity's retained history (too_late).",
+        tags,
+        security,
+        body: AnyEvent,
+        response: {
+          200: Outcome(["duplicate", "too_late"], "Not applied: already seen, or too late"),
+          202: Outcome(["applied"], "Applied"),
+          ...errorResponses(...AUTH_ERRORS, ...BODY_ERRORS, "not_an_object", "unknown_event_type"),
+        },
+      },
+    },
+    async (req, reply) => {
+      // The schema documents the union; the decoder dispatched on `type` to one event's contract.
+      const event = req.body as DomainEvent;
+      const result = await deps.store.apply(update(event));
+      const outcome = result.outcomes.includes("applied") ? "applied" : (result.outcomes[0] ?? "applied");
+      return outcome === "applied"
+        ? reply.code(202).send({ event_id: event.event_id, outcome })
+        : reply.code(200).send({ event_id: event.event_id, outcome });
+    },
+  );
 }

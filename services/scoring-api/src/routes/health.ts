@@ -1,5 +1,6 @@
-import type { FastifyInstance } from "fastify";
+import { Type } from "@sinclair/typebox";
 import type { Registry } from "prom-client";
+import type { TypedApp } from "./typed-app.ts";
 
 export interface Readiness {
   /** Why the service is not ready, or an empty list when it is. */
@@ -12,17 +13,68 @@ export interface Readiness {
   degraded?(): string[];
 }
 
-export function healthRoutes(app: FastifyInstance, deps: { readiness: Readiness; registry: Registry }) {
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (_req, reply) => {
-    const problems = await deps.readiness.problems();
-    const degraded = deps.readiness.degraded?.() ?? [];
-    return reply
-      .code(problems.length === 0 ? 200 : 503)
-      .send({ ready: problems.length === 0, problems, ...(degraded.length > 0 ? { degraded } : {}) });
-  });
-  app.get("/metrics", async (_req, reply) => {
-    reply.header("content-type", deps.registry.contentType);
-    return deps.registry.metrics();
-  });
+const ReadinessBody = (description: string) =>
+  Type.Object(
+    {
+      ready: Type.Boolean(),
+      problems: Type.Array(Type.String(), { description: "Why it is not ready" }),
+      degraded: Type.Optional(
+        Type.Array(Type.String(), { description: "Dependencies it decides without right now" }),
+      ),
+    },
+    { description },
+  );
+
+const tags = ["operations"];
+
+export function healthRoutes(app: TypedApp, deps: { readiness: Readiness; registry: Registry }) {
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        summary: "Liveness: the process answers",
+        tags,
+        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+      },
+    },
+    async () => ({ status: "ok" as const }),
+  );
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        summary: "Readiness: 200 while it decides, degraded or not",
+        tags,
+        response: {
+          200: ReadinessBody("Ready, perhaps degraded"),
+          503: ReadinessBody("Not ready: problems says why"),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const problems = await deps.readiness.problems();
+      const degraded = deps.readiness.degraded?.() ?? [];
+      const body = { ready: problems.length === 0, problems, ...(degraded.length > 0 ? { degraded } : {}) };
+      return problems.length === 0 ? reply.code(200).send(body) : reply.code(503).send(body);
+    },
+  );
+  app.get(
+    "/metrics",
+    {
+      schema: {
+        summary: "Prometheus metrics",
+        tags,
+        response: {
+          200: {
+            description: "Prometheus text exposition format",
+            content: { "text/plain": { schema: Type.String() } },
+          },
+        },
+      },
+    },
+    async (_req, reply) => {
+      reply.header("content-type", deps.registry.contentType);
+      return deps.registry.metrics();
+    },
+  );
 }

@@ -1,12 +1,11 @@
-import { AppError } from "@riskgate/common/errors";
-import { validateAgainst } from "@riskgate/feature-store/events";
-import { type Static, Type } from "@sinclair/typebox";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { Type } from "@sinclair/typebox";
+import type { FastifyRequest } from "fastify";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 import { CASE_STATUSES, type CaseStatus } from "../review/review-queue.ts";
 import type { ReviewService } from "../review/review-service.ts";
-import { ErrorBody } from "./schemas.ts";
+import { AUTH_ERRORS, BODY_ERRORS, BODY_PARSE_ERRORS, errorResponses } from "./schemas.ts";
+import type { TypedApp } from "./typed-app.ts";
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Instant = Type.String({ format: "date-time" });
@@ -45,11 +44,17 @@ export const ReviewCaseSchema = Type.Object(
   { $id: "ReviewCase" },
 );
 
-const ListQuerySchema = Type.Object({
-  status: Type.Optional(CaseStatusSchema),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ description: "next_cursor of the previous page" })),
-});
+const DEFAULT_STATUS: CaseStatus = "open";
+const DEFAULT_LIMIT = 50;
+
+const ListQuerySchema = Type.Object(
+  {
+    status: Type.Optional(Type.Union(CaseStatusSchema.anyOf, { default: DEFAULT_STATUS })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_LIMIT })),
+    cursor: Type.Optional(Type.String({ maxLength: 400, description: "next_cursor of the previous page" })),
+  },
+  { additionalProperties: false },
+);
 
 const CaseListSchema = Type.Object({
   cases: Type.Array(ReviewCaseSchema),
@@ -66,52 +71,9 @@ export const ResolveBody = Type.Object(
 
 const IdParams = Type.Object({ id: Type.String() });
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
-
-function parseList(query: unknown): { status: CaseStatus; limit: number; cursor?: string } {
-  const q = (query ?? {}) as Record<string, unknown>;
-  const extra = Object.keys(q).find((k) => !["status", "limit", "cursor"].includes(k));
-  if (extra) throw new AppError("schema_violation", `unknown query parameter ${extra}`, 400, extra);
-  const status = q.status ?? "open";
-  if (typeof status !== "string" || !(CASE_STATUSES as readonly string[]).includes(status)) {
-    throw new AppError(
-      "schema_violation",
-      `status: expected one of ${CASE_STATUSES.join(", ")}`,
-      400,
-      "status",
-    );
-  }
-  const limit = q.limit === undefined ? 50 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
-    throw new AppError("schema_violation", "limit: expected an integer from 1 to 200", 400, "limit");
-  }
-  if (q.cursor !== undefined && (typeof q.cursor !== "string" || q.cursor.length > 400)) {
-    throw new AppError(
-      "schema_violation",
-      "cursor: expected the next_cursor of a previous page",
-      400,
-      "cursor",
-    );
-  }
-  return { status: status as CaseStatus, limit, ...(q.cursor ? { cursor: q.cursor as string } : {}) };
-}
-
 const reviewer = (req: FastifyRequest) => (req.apiKey as ApiKey).id;
-const caseId = (req: FastifyRequest) => (req.params as { id: string }).id;
 
-/** 503 is not a client error, so it is answered here rather than by the shared error handler. */
-async function unavailableAs503<T>(reply: FastifyReply, work: () => Promise<T>) {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof AppError && err.statusCode === 503) {
-      return reply.code(503).send({ error: { code: err.code, message: err.message } });
-    }
-    throw err;
-  }
-}
-
-export function reviewRoutes(app: FastifyInstance, deps: { review: ReviewService; keys: readonly ApiKey[] }) {
+export function reviewRoutes(app: TypedApp, deps: { review: ReviewService; keys: readonly ApiKey[] }) {
   const onRequest = requireScope(deps.keys, "review");
   const security = [{ bearer: [] }];
   const tags = ["review"];
@@ -128,10 +90,13 @@ export function reviewRoutes(app: FastifyInstance, deps: { review: ReviewService
         tags,
         security,
         querystring: ListQuerySchema,
-        response: { 200: CaseListSchema, ...errors },
+        response: { 200: CaseListSchema, ...errorResponses(...AUTH_ERRORS, "schema_violation") },
       },
     },
-    async (req) => deps.review.list(parseList(req.query)),
+    async (req) => {
+      const { status = DEFAULT_STATUS, limit = DEFAULT_LIMIT, cursor } = req.query;
+      return deps.review.list({ status, limit, ...(cursor ? { cursor } : {}) });
+    },
   );
 
   app.get(
@@ -143,10 +108,10 @@ export function reviewRoutes(app: FastifyInstance, deps: { review: ReviewService
         tags,
         security,
         params: IdParams,
-        response: { 200: ReviewCaseSchema, ...errors },
+        response: { 200: ReviewCaseSchema, ...errorResponses(...AUTH_ERRORS, "case_not_found") },
       },
     },
-    async (req) => deps.review.get(caseId(req)),
+    async (req) => deps.review.get(req.params.id),
   );
 
   app.post(
@@ -161,10 +126,19 @@ export function reviewRoutes(app: FastifyInstance, deps: { review: ReviewService
         tags,
         security,
         params: IdParams,
-        response: { 200: ReviewCaseSchema, ...errors },
+        response: {
+          200: ReviewCaseSchema,
+          ...errorResponses(
+            ...AUTH_ERRORS,
+            ...BODY_PARSE_ERRORS,
+            "case_not_found",
+            "case_claimed",
+            "case_closed",
+          ),
+        },
       },
     },
-    async (req) => deps.review.claim(caseId(req), reviewer(req)),
+    async (req) => deps.review.claim(req.params.id, reviewer(req)),
   );
 
   app.post(
@@ -180,14 +154,21 @@ export function reviewRoutes(app: FastifyInstance, deps: { review: ReviewService
         security,
         params: IdParams,
         body: ResolveBody,
-        response: { 200: ReviewCaseSchema, ...errors, 503: ErrorBody },
+        response: {
+          200: ReviewCaseSchema,
+          ...errorResponses(
+            ...AUTH_ERRORS,
+            ...BODY_ERRORS,
+            "not_lease_holder",
+            "case_not_found",
+            "case_closed",
+            "case_not_claimed",
+            "lease_expired",
+            "labels_unavailable",
+          ),
+        },
       },
     },
-    async (req, reply) => {
-      const body = validateAgainst<Static<typeof ResolveBody>>(ResolveBody, req.body ?? null);
-      return unavailableAs503(reply, () =>
-        deps.review.resolve(caseId(req), reviewer(req), body.label, body.note),
-      );
-    },
+    async (req) => deps.review.resolve(req.params.id, reviewer(req), req.body.label, req.body.note),
   );
 }

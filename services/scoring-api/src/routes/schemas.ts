@@ -1,11 +1,12 @@
-import { Type } from "@sinclair/typebox";
+import { type ClientErrorCode, ERROR_CODES } from "@riskgate/common/errors";
+import { type TObject, Type } from "@sinclair/typebox";
 
 const Action = Type.Union([Type.Literal("allow"), Type.Literal("review"), Type.Literal("block")]);
 
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: "Stable machine-readable code" }),
+      code: Type.String({ description: "Stable machine-readable code from the error catalogue" }),
       message: Type.String(),
       field: Type.Optional(
         Type.String({ description: "JSON pointer of the offending field, or the header" }),
@@ -14,6 +15,40 @@ export const ErrorBody = Type.Object(
   },
   { $id: "ErrorBody" },
 );
+
+/** Every route that checks a key answers these. */
+export const AUTH_ERRORS = ["unauthenticated", "forbidden"] as const satisfies ClientErrorCode[];
+/** Every POST or PUT has its body parsed, whether or not the route reads it. */
+export const BODY_PARSE_ERRORS = [
+  "bad_request",
+  "body_too_large",
+  "unsupported_media_type",
+] as const satisfies ClientErrorCode[];
+/** A body checked against a contract by the event decoders. */
+export const BODY_ERRORS = [
+  ...BODY_PARSE_ERRORS,
+  "schema_violation",
+  "invalid_timestamp",
+  "card_number_present",
+] as const satisfies ClientErrorCode[];
+
+/**
+ * The error responses of a route, from the catalogue codes it can answer: one ErrorBody per
+ * status, described by the codes behind it, so the document lists every status a route answers.
+ */
+export function errorResponses(...codes: readonly ClientErrorCode[]): Record<number, TObject> {
+  const byStatus = new Map<number, ClientErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = ERROR_CODES[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<number, TObject> = {};
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const description = list.map((c) => `\`${c}\`: ${ERROR_CODES[c].meaning}`).join("; ");
+    responses[status] = { ...ErrorBody, description };
+  }
+  return responses;
+}
 
 export const ScoreResponseSchema = Type.Object(
   {

@@ -1,20 +1,11 @@
-import { Checkout, decodeCheckout } from "@riskgate/feature-store/events";
-import type { FastifyInstance } from "fastify";
+import { Checkout } from "@riskgate/feature-store/events";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 import type { ScoreService } from "../scoring/score-service.ts";
-import { ErrorBody, ScoreResponseSchema } from "./schemas.ts";
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses, ScoreResponseSchema } from "./schemas.ts";
+import type { TypedApp } from "./typed-app.ts";
 
-const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  409: ErrorBody,
-  413: ErrorBody,
-  415: ErrorBody,
-};
-
-export function scoreRoutes(app: FastifyInstance, deps: { scorer: ScoreService; keys: readonly ApiKey[] }) {
+export function scoreRoutes(app: TypedApp, deps: { scorer: ScoreService; keys: readonly ApiKey[] }) {
   app.post(
     "/v1/score",
     {
@@ -27,9 +18,12 @@ export function scoreRoutes(app: FastifyInstance, deps: { scorer: ScoreService; 
           "another body is a 409.",
         security: [{ bearer: [] }],
         body: Checkout,
-        response: { 200: ScoreResponseSchema, ...errors },
+        response: {
+          200: ScoreResponseSchema,
+          ...errorResponses(...AUTH_ERRORS, ...BODY_ERRORS, "idempotency_conflict"),
+        },
       },
     },
-    async (req) => deps.scorer.score(decodeCheckout(req.body)),
+    async (req) => deps.scorer.score(req.body),
   );
 }

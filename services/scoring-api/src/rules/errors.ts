@@ -1,13 +1,6 @@
-import { AppError } from "@riskgate/common/errors";
+import { AppError, type ErrorCode } from "@riskgate/common/errors";
 
-export type RulesErrorCode =
-  | "rules_io"
-  | "rules_yaml"
-  | "rules_schema"
-  | "rules_duplicate_id"
-  | "rules_cel_syntax"
-  | "rules_cel_type"
-  | "rules_template";
+export type RulesErrorCode = Extract<ErrorCode, `rules_${string}`>;
 
 /**
  * Why a rules file was refused. `ruleId` names the offending rule when there is one, so an

@@ -155,7 +155,6 @@ export class ScoreService {
       throw new AppError(
         "idempotency_conflict",
         "/event_id: this event_id was already scored with a different body; send a new event_id for a new checkout",
-        409,
         "/event_id",
       );
     }
