@@ -18,6 +18,7 @@ describe("POST /v1/score authentication and scopes", () => {
   let n = 0;
   /** Every response body and header seen, to check no key is ever echoed. */
   const seen: string[] = [];
+  const statuses = new Set<string>();
 
   beforeAll(async () => {
     api = await startApi();
@@ -34,6 +35,7 @@ describe("POST /v1/score authentication and scopes", () => {
       payload: payload as object,
     });
     seen.push(res.body, JSON.stringify(res.headers));
+    statuses.add(String(res.statusCode));
     return res;
   }
 
@@ -110,6 +112,13 @@ describe("POST /v1/score authentication and scopes", () => {
     const res = await score(bearer(TOKENS.score), bad);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.field).toBe("/coupon");
+  });
+
+  it("answered only statuses the OpenAPI document lists for POST /v1/score", async () => {
+    const doc = (await api.app.inject({ method: "GET", url: "/docs/json" })).json();
+    const documented = Object.keys(doc.paths["/v1/score"].post.responses);
+    expect([...statuses]).toEqual(expect.arrayContaining(["200", "400", "401", "403"]));
+    expect([...statuses].filter((s) => !documented.includes(s))).toEqual([]);
   });
 
   it("never echoes a key, right or wrong, in any response", () => {

@@ -65,6 +65,14 @@ describe("POST /v1/score rejects malformed bodies (Redis-backed API)", () => {
     expect(statuses.filter((s) => s.status < 400 || s.status >= 500)).toEqual([]);
   });
 
+  it("answered only statuses the OpenAPI document lists for POST /v1/score", async () => {
+    const doc = (await api.app.inject({ method: "GET", url: "/docs/json" })).json();
+    const documented = Object.keys(doc.paths["/v1/score"].post.responses);
+    const observed = [...new Set(statuses.map((s) => String(s.status)))];
+    expect(observed).toEqual(expect.arrayContaining(["400", "413", "415"]));
+    expect(observed.filter((s) => !documented.includes(s))).toEqual([]);
+  });
+
   it("wrote nothing for them: no decision, no review case, no velocity update, no decision record", async () => {
     const redis = api.redis;
     if (!redis) throw new Error("the harness was started without Redis");

@@ -1,8 +1,10 @@
-// The published OpenAPI document describes POST /v1/score as the service enforces it: the checkout
-// contract (unknown fields rejected), the error responses with their one error shape, bearer keys.
+// The published OpenAPI document is valid OpenAPI 3.1 and describes the API as the service enforces
+// it: the checkout contract (unknown fields rejected), the error responses with their one error
+// shape, bearer keys, and for every route every status that bad or unauthorised requests get.
 
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { Checkout } from "@riskgate/feature-store/events";
-import { type ApiHarness, startApi } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorBody } from "../src/routes/schemas.ts";
 
@@ -57,8 +59,11 @@ describe("OpenAPI document and docs page", () => {
     await api?.close();
   });
 
-  it("is an OpenAPI 3 document listing POST /v1/score", () => {
-    expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
+  it("is a valid OpenAPI 3.1 document listing POST /v1/score", async () => {
+    // 3.1, because TypeBox writes JSON Schema 2020-12 (a numeric exclusiveMinimum, null as a type).
+    expect(doc.openapi).toBe("3.1.0");
+    // validate() dereferences in place: give it a copy.
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTypeOf("object");
     expect((doc.info as Json).title).toBe("riskgate");
     expect(score()).toBeTypeOf("object");
     expect(score().summary).toBe("Score a checkout");
@@ -83,10 +88,10 @@ describe("OpenAPI document and docs page", () => {
     expect(shape(schema)).toEqual(shape(JSON.parse(JSON.stringify(Checkout))));
   });
 
-  it("documents 200 and the 400/401/403/409/413 errors, each with the ErrorBody shape", () => {
+  it("documents 200 and the 400/401/403/409/413/415 errors, each with the ErrorBody shape", () => {
     const responses = score().responses as Record<string, Json>;
     expect(Object.keys(responses)).toEqual(
-      expect.arrayContaining(["200", "400", "401", "403", "409", "413"]),
+      expect.arrayContaining(["200", "400", "401", "403", "409", "413", "415"]),
     );
     const decision = jsonSchema(responses["200"] as Json);
     expect(Object.keys(decision.properties as Json)).toEqual(
@@ -101,7 +106,7 @@ describe("OpenAPI document and docs page", () => {
       ]),
     );
     const errorShape = shape(JSON.parse(JSON.stringify(ErrorBody)));
-    for (const status of ["400", "401", "403", "409", "413"]) {
+    for (const status of ["400", "401", "403", "409", "413", "415"]) {
       expect(shape(jsonSchema(responses[status] as Json)), status).toEqual(errorShape);
     }
     const field = ((jsonSchema(responses["400"] as Json).properties as Json).error as Json)
@@ -116,6 +121,69 @@ describe("OpenAPI document and docs page", () => {
     )?.[0];
     expect(bearerName).toBeDefined();
     expect(score().security).toEqual([{ [bearerName as string]: [] }]);
+  });
+
+  it("documents, for every route, every status that bad or unauthorised requests get", async () => {
+    const operations = Object.entries(doc.paths as Record<string, Record<string, Json>>).flatMap(
+      ([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(15);
+    const undocumented: string[] = [];
+    for (const { path, method, op } of operations) {
+      const documented = Object.keys(op.responses as Json);
+      const url = path.replace(/\{[^}]+\}/g, "probe_unknown");
+      const hasQuery = ((op.parameters as Json[] | undefined) ?? []).some((p) => p.in === "query");
+      const sendsBody = method === "post" || method === "put";
+      const json = { "content-type": "application/json" };
+      const variants: {
+        label: string;
+        headers?: Record<string, string>;
+        payload?: string;
+        query?: string;
+      }[] = [
+        { label: "as is" },
+        ...(hasQuery
+          ? [
+              { label: "out-of-range query", query: "?limit=0" },
+              { label: "unknown query value", query: "?limit=abc&status=sideways" },
+            ]
+          : []),
+        ...(sendsBody
+          ? [
+              { label: "empty object", headers: json, payload: "{}" },
+              { label: "null", headers: json, payload: "null" },
+              { label: "not JSON", headers: json, payload: "{nope" },
+              { label: "text/plain", headers: { "content-type": "text/plain" }, payload: "{}" },
+              {
+                label: "over the body limit",
+                headers: json,
+                payload: JSON.stringify({ x: "x".repeat(2 ** 20) }),
+              },
+            ]
+          : []),
+      ];
+      const seen = new Set<string>();
+      for (const authorization of [undefined, TOKENS.score, TOKENS.review, TOKENS.admin]) {
+        for (const v of variants) {
+          const res = await api.app.inject({
+            method: method.toUpperCase() as "GET",
+            url: `${url}${v.query ?? ""}`,
+            headers: { ...(authorization ? bearer(authorization) : {}), ...v.headers },
+            ...(v.payload === undefined ? {} : { payload: v.payload }),
+          });
+          const status = String(res.statusCode);
+          seen.add(status);
+          if (!documented.includes(status)) {
+            undocumented.push(`${method.toUpperCase()} ${path} (${v.label}) answered ${status}: ${res.body}`);
+          }
+        }
+      }
+      // The probes reached what they aim at, so an empty list below means something.
+      if (op.security) expect([...seen], `${method} ${path}`).toEqual(expect.arrayContaining(["401", "403"]));
+      if (sendsBody) expect([...seen], `${method} ${path}`).toEqual(expect.arrayContaining(["413", "415"]));
+      if (hasQuery || op.requestBody) expect([...seen], `${method} ${path}`).toContain("400");
+    }
+    expect(undocumented).toEqual([]);
   });
 
   it("serves the docs page as HTML", async () => {
