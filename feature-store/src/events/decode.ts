@@ -1,5 +1,6 @@
 import { type TSchema, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import type { ValueError } from "@sinclair/typebox/errors";
 import { AccountEvent } from "./accounts.ts";
 import { findCardNumberField } from "./card-number.ts";
 import { Checkout, CheckoutMessage } from "./checkout.ts";
@@ -76,7 +77,8 @@ export function validateAgainst<T>(schema: TSchema, value: unknown): T {
   if (!checker.Check(value)) {
     const first = checker.Errors(value).First();
     const field = first?.path || "/";
-    throw new EventDecodeError("schema_violation", field, `${field}: ${first?.message ?? "invalid"}`);
+    const message = first ? describeValueError(first) : "invalid";
+    throw new EventDecodeError("schema_violation", field, `${field}: ${message}`);
   }
   for (const pointer of TIMESTAMP_FIELDS) {
     const ts = pointerGet(value, pointer);
@@ -93,6 +95,15 @@ export function validateAgainst<T>(schema: TSchema, value: unknown): T {
     );
   }
   return value as T;
+}
+
+/** TypeBox says "Expected union value" for a choice of literals: name the choices instead. */
+export function describeValueError(error: ValueError): string {
+  const choices = (error.schema.anyOf as TSchema[] | undefined)?.map((s) => s.const);
+  if (choices && choices.length > 0 && choices.every((c) => typeof c === "string")) {
+    return `expected one of ${choices.join(", ")}`;
+  }
+  return error.message;
 }
 
 /**

@@ -10,6 +10,7 @@ export {
   decodeEvent,
   decodeEventBytes,
   decoderFor,
+  describeValueError,
   EventDecodeError,
   type EventType,
   eventTimeMs,

@@ -87,5 +87,9 @@ describe("event contracts", () => {
     expect(decodeCheckoutBody(body)).toBe(body);
     const tagged = errorOf(() => decodeCheckoutBody({ ...body, type: "checkout" }));
     expect([tagged.code, tagged.field]).toEqual(["schema_violation", "/type"]);
+    const crypto = errorOf(() =>
+      decodeCheckoutBody({ ...body, payment: { ...body.payment, type: "crypto" } }),
+    );
+    expect(crypto.message).toBe("/payment/type: expected one of card, wallet, bank");
   });
 });

@@ -1,5 +1,5 @@
 import { AppError } from "@riskgate/common/errors";
-import { decoderFor } from "@riskgate/feature-store/events";
+import { decoderFor, describeValueError } from "@riskgate/feature-store/events";
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
@@ -53,6 +53,7 @@ export const contractValidator: FastifySchemaCompiler<TSchema> = ({ schema, http
     if (checker.Check(converted)) return { value: converted };
     const first = checker.Errors(converted).First();
     const name = first?.path.split("/")[1] || httpPart;
-    return { error: new AppError("schema_violation", `${name}: ${first?.message ?? "invalid"}`, name) };
+    const message = first ? describeValueError(first) : "invalid";
+    return { error: new AppError("schema_violation", `${name}: ${message}`, name) };
   };
 };

@@ -53,6 +53,7 @@ describe("listing review cases", () => {
     expect((await list(h, "?status=sideways")).json().error).toMatchObject({
       code: "schema_violation",
       field: "status",
+      message: "status: expected one of open, claimed, resolved, expired",
     });
     expect((await list(h, "?limit=0")).json().error.field).toBe("limit");
     expect((await list(h, "", TOKENS.score)).statusCode).toBe(403);
