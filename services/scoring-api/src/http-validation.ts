@@ -5,6 +5,22 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifySchemaCompiler } from "fastify";
 
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A numeric parameter becomes that number exactly; anything else stays as sent for the check to
+ * refuse. (TypeBox's Value.Convert would truncate `limit=1.5` to 1.)
+ */
+function fromStrings(schema: TSchema, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(value ?? {})) {
+    const type = (schema.properties as Record<string, TSchema> | undefined)?.[name]?.type;
+    const numeric = typeof v === "string" && (type === "integer" || type === "number") && NUMERIC.test(v);
+    out[name] = numeric ? Number(v) : v;
+  }
+  return out;
+}
+
 /**
  * Fastify's validator for every route: the route's TypeBox schema is the check, so one schema
  * gives the handler's types, the validation and the OpenAPI document.
@@ -15,27 +31,6 @@ import type { FastifySchemaCompiler } from "fastify";
  * strings, so they are converted to the schema's types and defaulted first; a refusal names the
  * parameter, as the other non-body fields (`authorization`, `content-type`) are named.
  */
-const NUMERIC = /^-?\d+(\.\d+)?$/;
-
-/**
- * A numeric or boolean parameter becomes that number or boolean exactly; anything else stays as
- * sent for the check to refuse. (TypeBox's Value.Convert would truncate `limit=1.5` to 1.)
- */
-function fromStrings(schema: TSchema, value: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, v] of Object.entries(value ?? {})) {
-    const type = (schema.properties as Record<string, TSchema> | undefined)?.[name]?.type;
-    if (typeof v === "string" && (type === "integer" || type === "number") && NUMERIC.test(v)) {
-      out[name] = Number(v);
-    } else if (typeof v === "string" && type === "boolean" && (v === "true" || v === "false")) {
-      out[name] = v === "true";
-    } else {
-      out[name] = v;
-    }
-  }
-  return out;
-}
-
 export const contractValidator: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   if (httpPart === "body") {
     const decode = decoderFor(schema);

@@ -9,7 +9,9 @@ export const ErrorBody = Type.Object(
       code: Type.String({ description: "Stable machine-readable code from the error catalogue" }),
       message: Type.String(),
       field: Type.Optional(
-        Type.String({ description: "JSON pointer of the offending field, or the header" }),
+        Type.String({
+          description: "JSON pointer of the offending body field, or the name of the parameter or header",
+        }),
       ),
     }),
   },
