@@ -30,7 +30,11 @@ export interface BackfillResult {
 
 export const META_FILE = "meta.json";
 export const TABLE_FILE = "training.csv";
-export const ID_COLUMNS = ["event_id", "occurred_at", "user_id", "amount_eur", "label"] as const;
+/**
+ * `label_known_at`: when the checkout's first fraud label (chargeback or review outcome) arrived,
+ * empty when none arrived by the cut-off. Training reads labels "as known at" any instant from it.
+ */
+export const ID_COLUMNS = ["event_id", "occurred_at", "user_id", "amount_eur", "label", "label_known_at"] as const;
 
 /**
  * Replays the event log through the memory store with the serving code's `update` and feature
@@ -64,12 +68,14 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
       const checkout: Checkout = body;
       const vector = features.compute(checkout, t, store.readSync(features.plan(checkout, t)));
       const labelledAt = labelTimes.get(event.event_id);
-      const label = labelledAt !== undefined && labelledAt <= cutoff ? 1 : 0;
+      const known = labelledAt !== undefined && labelledAt <= cutoff;
+      const label = known ? 1 : 0;
+      const knownAt = known ? new Date(labelledAt).toISOString() : "";
       positives += label;
       rows++;
       const amount = toEur(checkout.booking.amount, checkout.booking.currency);
       await write(
-        `${event.event_id},${event.occurred_at},${checkout.user.id},${amount},${label},${vector.values.join(",")}\n`,
+        `${event.event_id},${event.occurred_at},${checkout.user.id},${amount},${label},${knownAt},${vector.values.join(",")}\n`,
       );
     }
     store.applySync(update(event));
@@ -82,6 +88,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   const meta = {
     feature_set: features.version,
     features: features.names,
+    // Served when an entity, field or stream is absent: training stores each feature's share at
+    // its default, so serving can tell a silent upstream stream from normal traffic.
+    defaults: Object.fromEntries(features.specs.map((s) => [s.name, s.default])),
     label_cutoff: labelCutoff,
     rows,
     positives,

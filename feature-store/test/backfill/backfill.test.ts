@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { account, checkoutMessage, label, payment, T0 } from "@riskgate/test-support/events";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { backfill, META_FILE, TABLE_FILE } from "../../src/backfill/backfill.ts";
+import { backfill, ID_COLUMNS, META_FILE, TABLE_FILE } from "../../src/backfill/backfill.ts";
 import { FeatureSet } from "../../src/definitions/feature-set.ts";
 import { FEATURES } from "../../src/definitions/features.ts";
 import { DAY, MINUTE } from "../../src/definitions/time.ts";
@@ -62,7 +62,7 @@ describe("backfill", () => {
       checkoutMessage("c2", T0 + 2 * MINUTE),
     ]);
     expect(result.rows).toBe(2);
-    expect(columns.slice(5)).toEqual(features.names);
+    expect(columns.slice(ID_COLUMNS.length)).toEqual(features.names);
     expect(meta.feature_set).toBe(features.version);
     expect(meta.features).toEqual(features.names);
     const [c1, c2] = rows;
@@ -82,6 +82,25 @@ describe("backfill", () => {
     expect((await run(events)).rows[0]?.label).toBe("1");
     expect((await run(events, T0 + 10 * DAY)).rows[0]?.label).toBe("0");
     expect((await run(events, T0 + 20 * DAY)).rows[0]?.label).toBe("1");
+  });
+
+  it("records when each checkout's first fraud label became known, and nothing past the cut-off", async () => {
+    const events = [
+      ...history,
+      checkoutMessage("c1", T0),
+      checkoutMessage("c2", T0 + MINUTE),
+      label("review", T0 + 3 * DAY, { checkout_event_id: "c1", type: "review_outcome", label: "legit" }),
+      label("cb-late", T0 + 30 * DAY, { checkout_event_id: "c1" }),
+      label("cb-early", T0 + 12 * DAY, { checkout_event_id: "c1" }),
+    ];
+    const { rows, meta } = await run(events);
+    expect(rows[0]?.label_known_at).toBe(new Date(T0 + 12 * DAY).toISOString());
+    expect(rows[1]?.label_known_at).toBe("");
+    expect(meta.defaults.instrument_failed_10m).toBe(0);
+    expect(Object.keys(meta.defaults)).toEqual(features.names);
+    const early = await run(events, T0 + 5 * DAY);
+    expect(early.rows[0]?.label_known_at).toBe("");
+    expect(early.rows[0]?.label).toBe("0");
   });
 
   it("never changes a row for events or labels after its checkout", async () => {
