@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from riskgate_training.thresholds import CostModel, policy_cost
+from riskgate_training.policy import Policy, policy_cost
+
 
 def _same(x: np.ndarray) -> np.ndarray:
     return x
@@ -97,17 +98,16 @@ def rules_decisions(X: np.ndarray, features: list[str]) -> tuple[np.ndarray, dic
 
 
 def evaluate_baseline(
-    X: np.ndarray, y: np.ndarray, amount: np.ndarray, features: list[str], costs: CostModel, days: float,
-    capacity_per_day: float,
+    X: np.ndarray, y: np.ndarray, amount: np.ndarray, features: list[str], pol: Policy, days: float,
 ) -> dict[str, Any]:
     """Cost of the rules on labelled rows. If the rules want more reviews than capacity we
     still count every review as done (flattering the baseline, so the comparison is conservative)."""
     decisions, info = rules_decisions(X, features)
-    cost = policy_cost(decisions, y, amount, costs, days)
+    cost = policy_cost(decisions, y, amount, pol, days)
     fraud = np.asarray(y).astype(bool)
     flagged = decisions >= 1
     info["cost"] = cost.to_dict()
     info["recall_flagged"] = float((flagged & fraud).sum() / fraud.sum()) if fraud.any() else None
     info["precision_flagged"] = float((flagged & fraud).sum() / flagged.sum()) if flagged.any() else None
-    info["exceeds_review_capacity"] = bool(cost.n_review / days > capacity_per_day)
+    info["exceeds_review_capacity"] = bool(cost.n_review / days > pol.review_capacity_per_day)
     return info

@@ -1,18 +1,19 @@
-"""Probability calibration fitted on the validation split.
+"""Probability calibration fitted on the validation split (labels as known at the training date).
 
-Only two representations exist, both trivially re-implementable in TypeScript:
+Two representations, both re-implemented in services/scoring-api/src/model/calibration.ts:
 
-* isotonic: {"method": "isotonic", "x": [...], "y": [...]}
-      p = y[0]                          if r <= x[0]
-      p = y[-1]                         if r >= x[-1]
-      p = y[i] + (r - x[i]) * (y[i+1] - y[i]) / (x[i+1] - x[i])   for x[i] <= r < x[i+1]
-  (exactly numpy.interp; x strictly increasing)
-* platt: {"method": "platt", "a": a, "b": b, "eps": eps}
+* isotonic: {"method": "isotonic", "x": [...], "y": [...], "floor": f, "cap": c}
+      p = numpy.interp(r, x, y)            (x strictly increasing, y strictly increasing)
+* platt:    {"method": "platt", "a": a, "b": b, "eps": eps, "floor": f, "cap": c}
       q = min(max(r, eps), 1 - eps);  p = 1 / (1 + exp(-(a * ln(q / (1 - q)) + b)))
+then, for both:  p = min(max(p, floor), cap)
 
-r is the ONNX model's float32 fraud probability widened to float64. The method with the
-lower ECE (cross-fitted on two halves of the validation split, so isotonic's flexibility is
-not rewarded for memorising) is chosen and then refitted on the whole validation split.
+r is the ONNX model's float32 fraud probability widened to float64. Plain isotonic regression
+leaves flat steps (exact 0.0 and 1.0 at the ends), which rank many checkouts equal and claim
+certainty; here it is "centred" (each flat step becomes one knot at its midpoint, joined by
+straight lines: strictly increasing) and every output is kept inside [floor, cap]. The method
+with the lower 2-fold cross-fitted log-loss on the validation split wins (ties: Platt) and is
+refitted on the whole split. Rows carry weights (1/propensity of the decision log).
 """
 
 from __future__ import annotations
@@ -20,24 +21,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 from sklearn.isotonic import IsotonicRegression
 
-from riskgate_training.metrics import ece
+from riskgate_training.metrics import calibration_metrics, logistic_fit
 
 PLATT_EPS = 1e-7
+FLOOR = 1e-5
+CAP = 0.995
 Calibration = dict[str, Any]
-
-
-def fit_isotonic(raw: np.ndarray, y: np.ndarray) -> Calibration:
-    """Monotone piecewise-linear map raw -> P(fraud), clipped at the ends."""
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
-    iso.fit(np.asarray(raw, dtype=np.float64), np.asarray(y, dtype=np.float64))
-    x = np.asarray(iso.X_thresholds_, dtype=np.float64)
-    yy = np.asarray(iso.y_thresholds_, dtype=np.float64)
-    if len(x) < 2 or not np.all(np.diff(x) > 0):
-        raise ValueError("isotonic fit degenerate (need >= 2 strictly increasing knots)")
-    return {"method": "isotonic", "x": x.tolist(), "y": yy.tolist()}
 
 
 def _logit(raw: np.ndarray, eps: float = PLATT_EPS) -> np.ndarray:
@@ -45,70 +36,90 @@ def _logit(raw: np.ndarray, eps: float = PLATT_EPS) -> np.ndarray:
     return np.log(q / (1.0 - q))
 
 
-def fit_platt(raw: np.ndarray, y: np.ndarray) -> Calibration:
-    """Logistic regression of the label on logit(raw) (unregularised maximum likelihood)."""
-    z = _logit(raw)
-    t = np.asarray(y, dtype=np.float64)
+def fit_platt(raw: np.ndarray, y: np.ndarray, w: np.ndarray) -> Calibration:
+    """Weighted logistic regression of the label on logit(raw)."""
+    a, b = logistic_fit(_logit(raw), y, w)
+    return {"method": "platt", "a": a, "b": b, "eps": PLATT_EPS, "floor": FLOOR, "cap": CAP}
 
-    def nll(params: np.ndarray) -> tuple[float, np.ndarray]:
-        a, b = params
-        s = a * z + b
-        # log(1 + exp(s)) - t*s, stable
-        loss = np.logaddexp(0.0, s) - t * s
-        g = 1.0 / (1.0 + np.exp(-s)) - t
-        return float(loss.sum()), np.array([float((g * z).sum()), float(g.sum())])
 
-    res = minimize(nll, x0=np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
-    a, b = (float(v) for v in res.x)
-    return {"method": "platt", "a": a, "b": b, "eps": PLATT_EPS}
+def fit_isotonic(raw: np.ndarray, y: np.ndarray, w: np.ndarray) -> Calibration:
+    """Centred isotonic regression: one knot per flat step, at the step's midpoint."""
+    r = np.asarray(raw, dtype=np.float64)
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
+    iso.fit(r, np.asarray(y, dtype=np.float64), sample_weight=w)
+    xs, ys = np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_)
+    levels, start = np.unique(ys, return_index=True)
+    knots_x, knots_y = [], []
+    for level, i in zip(levels, start):
+        on_level = xs[ys == level]
+        knots_x.append((on_level.min() + on_level.max()) / 2.0)
+        knots_y.append(float(np.clip(level, FLOOR, CAP)))
+    x, yk = np.asarray(knots_x), np.asarray(knots_y)
+    order = np.argsort(x)
+    x, yk = x[order], yk[order]
+    keep = np.concatenate([[True], (np.diff(x) > 0) & (np.diff(yk) > 0)])
+    x, yk = x[keep], yk[keep]
+    if len(x) < 2:
+        raise ValueError("isotonic fit degenerate (need >= 2 strictly increasing knots)")
+    return {"method": "isotonic", "x": x.tolist(), "y": yk.tolist(), "floor": FLOOR, "cap": CAP}
 
 
 def apply_calibration(cal: Calibration, raw: np.ndarray) -> np.ndarray:
-    """The serving formula (see module docstring); the TypeScript side must mirror this."""
+    """The serving formula (see module docstring); the TypeScript side mirrors this."""
     r = np.asarray(raw, dtype=np.float64)
     if cal["method"] == "isotonic":
-        return np.interp(r, np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64))
-    if cal["method"] == "platt":
+        p = np.interp(r, np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64))
+    elif cal["method"] == "platt":
         s = cal["a"] * _logit(r, cal.get("eps", PLATT_EPS)) + cal["b"]
-        return 1.0 / (1.0 + np.exp(-s))
-    if cal["method"] == "identity":
-        return r
-    raise ValueError(f"unknown calibration method {cal['method']!r}")
+        p = 1.0 / (1.0 + np.exp(-s))
+    else:
+        raise ValueError(f"unknown calibration method {cal['method']!r}")
+    return np.minimum(np.maximum(p, cal["floor"]), cal["cap"])
 
 
 FITTERS = {"isotonic": fit_isotonic, "platt": fit_platt}
 
 
-def choose_calibration(raw: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Calibration, dict[str, Any]]:
-    """Pick isotonic or Platt by cross-fitted ECE on the validation split, refit on all of it.
+def _log_loss(y: np.ndarray, p: np.ndarray, w: np.ndarray) -> float:
+    return float(-np.sum(w * (y * np.log(p) + (1 - y) * np.log(1 - p))) / np.sum(w))
 
-    Returns the calibration and a report {method: {"cv_ece": ..}, "raw_ece": ..} for the manifest.
-    """
+
+def choose_calibration(raw: np.ndarray, y: np.ndarray, w: np.ndarray | None = None,
+                       seed: int = 0) -> tuple[Calibration, dict[str, Any]]:
+    """Pick isotonic or Platt by 2-fold cross-fitted log-loss, refit on the whole split."""
     raw = np.asarray(raw, dtype=np.float64)
     y = np.asarray(y, dtype=np.int64)
-    rng = np.random.default_rng(seed)
-    fold = rng.integers(0, 2, size=len(raw))
-    report: dict[str, Any] = {"raw_ece_valid": ece(y, raw), "selection": "2-fold cross-fitted ECE on the validation split"}
+    w = np.ones(len(raw)) if w is None else np.asarray(w, dtype=np.float64)
+    fold = np.random.default_rng(seed).integers(0, 2, size=len(raw))
     scores: dict[str, float] = {}
     for name, fit in FITTERS.items():
-        eces = []
+        losses = []
         for k in (0, 1):
             tr, te = fold != k, fold == k
             if y[tr].sum() == 0 or y[tr].sum() == tr.sum():
                 continue
             try:
-                cal = fit(raw[tr], y[tr])
+                cal = fit(raw[tr], y[tr], w[tr])
             except ValueError:
                 continue
-            eces.append(ece(y[te], apply_calibration(cal, raw[te])))
-        if eces:
-            scores[name] = float(np.mean(eces))
+            losses.append(_log_loss(y[te], apply_calibration(cal, raw[te]), w[te]))
+        if losses:
+            scores[name] = float(np.mean(losses))
     if not scores:
         raise ValueError("could not fit any calibration on the validation split (needs both classes)")
-    report["cv_ece"] = scores
-    # ties (within 1e-6) go to Platt: two numbers are easier to reason about than a curve
-    best = min(scores, key=lambda m: (round(scores[m], 6), 0 if m == "platt" else 1))
-    cal = FITTERS[best](raw, y)
-    report["chosen"] = best
-    report["calibrated_ece_valid"] = ece(y, apply_calibration(cal, raw))
+    best = min(scores, key=lambda m: (round(scores[m], 7), 0 if m == "platt" else 1))
+    cal = FITTERS[best](raw, y, w)
+    report = {"selection": "2-fold cross-fitted log-loss on the validation split (ties: platt)",
+              "cv_log_loss": scores, "chosen": best,
+              "valid": calibration_metrics(y, apply_calibration(cal, raw))}
     return cal, report
+
+
+def recalibration_check(cal: Calibration, raw: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """The shipped calibration on the latest matured window: does it still hold? Recalibrate
+    (refit on a later matured window) when mean p is off by > 10 % of the rate or the slope
+    leaves [0.85, 1.15]."""
+    m = calibration_metrics(y, apply_calibration(cal, raw))
+    ratio, slope = m["mean_p_over_rate"], m["slope"]
+    drifted = ratio is None or slope is None or abs(ratio - 1.0) > 0.10 or not 0.85 <= slope <= 1.15
+    return {**m, "recalibrate": bool(drifted)}

@@ -13,22 +13,25 @@ def _num(v: float | None, fmt: str = ".4f") -> str:
     return "n/a" if v is None else format(v, fmt)
 
 
-def metrics_lines(m: dict[str, Any], review: float, block: float) -> list[str]:
+def metrics_lines(m: dict[str, Any]) -> list[str]:
     ec = m["expected_cost"]
     model, base, allow = ec["model"], ec["rules_baseline"], ec["allow_all"]
-    red = ec["reduction_vs_baseline"]
+    c = m["calibration"]
     rb = m["rules_baseline"]
     return [
-        f"  rows {m['rows']:,} over {m['days']:.1f} days, fraud {m['fraud_rows']:,} ({_pct(m['fraud_rate'])}), "
-        f"mean calibrated p {m['mean_calibrated']:.4f}",
-        f"  PR-AUC {_num(m['pr_auc'])}  ROC-AUC {_num(m['roc_auc'])}  ECE {m['ece']:.4f} (raw {m['ece_raw']:.4f}, 15 bins)",
-        f"  thresholds: review >= {review:.6f}, block >= {block:.6f}",
+        f"  rows {m['rows']:,} over {m['days']:.1f} days, fraud {m['fraud_rows']:,} ({_pct(c['fraud_rate'])})",
+        f"  PR-AUC {_num(m['pr_auc'])}  ROC-AUC {_num(m['roc_auc'])}",
+        f"  calibration: mean p {c['mean_p']:.5f} vs rate {c['fraud_rate']:.5f} (ratio {_num(c['mean_p_over_rate'], '.3f')}), "
+        f"slope {_num(c['slope'], '.3f')}, intercept {_num(c['intercept'], '.3f')}, "
+        f"ECE {c['ece_quantile']:.5f} ({c['ece_bins']} quantile bins), Brier {c['brier']:.5f}, "
+        f"log-loss {c['log_loss']:.5f} -> target {'MET' if m['meets_calibration_target'] else 'MISSED'}",
         f"  block:   recall {_pct(m['recall_block'])}  precision {_pct(m['precision_block'])}  {m['blocks_per_day']:.1f}/day",
-        f"  flagged: recall {_pct(m['recall_flagged'])}  precision {_pct(m['precision_flagged'])}  "
-        f"reviews {m['reviews_per_day']:.1f}/day (capacity {m['review_capacity_per_day']:.0f})",
+        f"  review:  recall {_pct(m['recall_review'])}  precision {_pct(m['precision_review'])}  "
+        f"{m['reviews_per_day']:.1f}/day, p95 day {m['reviews_p95_day']:.0f} (capacity "
+        f"{m['review_capacity_per_day']:.0f}), overflow days {m['overflow_days']}",
         f"  expected cost EUR/1000 checkouts: model {model['per_1000_checkouts_eur']:.2f}  "
         f"rules {base['per_1000_checkouts_eur']:.2f}  allow-all {allow['per_1000_checkouts_eur']:.2f}  "
-        f"-> model cuts {_pct(red)} vs rules",
+        f"-> model/rules {_num(ec['model_over_baseline'], '.3f')}",
         f"  rules baseline: flagged recall {_pct(rb['recall_flagged'])}, precision {_pct(rb['precision_flagged'])}, "
         f"{base['reviews_per_day']:.1f} reviews/day"
         + (" (over capacity!)" if rb["exceeds_review_capacity"] else "")
@@ -37,36 +40,43 @@ def metrics_lines(m: dict[str, Any], review: float, block: float) -> list[str]:
 
 
 def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
-    m = manifest["metrics"]["test"]
-    th = manifest["thresholds"]
-    td = manifest["training_data"]
-    sp = manifest["split"]
+    td, sp, lb, pol = manifest["training_data"], manifest["split"], manifest["labels"], manifest["policy"]
     f32 = manifest["float32"]
-    acc = manifest["acceptance"]
     cal = manifest["calibration"]
+    rc = manifest["recalibration_check"]
     lines = [
         f"== model card: {manifest['name']} {manifest['version']} ==",
         f"  artifacts: {artifact_dir}",
         f"  data: {td['rows']:,} rows, sha256 {td['sha256'][:12]}, label cutoff {td['label_cutoff']}, "
         f"feature set {manifest['feature_set']}, {len(manifest['features'])} features",
-        f"  split: train < {sp['valid_start']} <= valid < {sp['test_start']} <= test <= {sp['test_end']}",
-        f"  calibration: {cal['method']} (cross-fitted ECE on valid: "
-        + ", ".join(f"{k} {v:.4f}" for k, v in manifest["calibration_selection"]["cv_ece"].items()) + ")",
-        f"  costs: chargeback fee {manifest['costs']['chargeback_fee_eur']} EUR, margin {manifest['costs']['margin_rate']}, "
-        f"review {manifest['costs']['review_cost_eur']} EUR, capacity {manifest['review_capacity_per_day']:.0f}/day",
-        "  test split:",
-        *metrics_lines(m, th["review"], th["block"]),
+        f"  labels: delay p50 {lb['delay_days']['quantiles']['p50']:.1f} d, p95 {lb['delay_days']['quantiles']['p95']:.1f} d, "
+        f"max {lb['delay_days']['max']:.1f} d -> maturity {lb['maturity_days']} d (p{round(lb['maturity_quantile'] * 100)}), "
+        f"gap {lb['gap_days']} d; fit on labels known at {lb['known_as_of']['train']}, test on labels known at "
+        f"{lb['known_as_of']['test']}{'' if lb['test_matured'] else ' (NOT matured: the log ends too early)'}",
+        f"  split: train < {sp['valid_start']} <= valid < {sp['valid_end']} | gap | {sp['test_start']} <= test <= "
+        f"{sp['test_end']}",
+        f"  calibration: {cal['method']} in [{cal['floor']}, {cal['cap']}] (cross-fitted log-loss on valid: "
+        + ", ".join(f"{k} {v:.5f}" for k, v in manifest["calibration_selection"]["cv_log_loss"].items()) + ")",
+        "  recalibration check on the latest matured week: "
+        + (rc["skipped"] if "skipped" in rc else
+           f"mean p/rate {_num(rc['mean_p_over_rate'], '.3f')}, slope {_num(rc['slope'], '.3f')} -> "
+           + ("recalibrate" if rc["recalibrate"] else "holds")),
+        f"  policy: decline cost {pol['decline_cost_eur']:.2f} EUR (median amount {pol['median_amount_eur']:.2f}, "
+        f"FN = {pol['fn_over_fp_at_median']:g} x FP), review {pol['review_cost_eur']} EUR when expected loss >= "
+        f"{pol['review_min_expected_loss_eur']:.2f} EUR, capacity {pol['review_capacity_per_day']:.0f}/day",
+        "  test split (matured labels):",
+        *metrics_lines(manifest["metrics"]["test"]),
         f"  ONNX vs LightGBM (float32): max |diff| {f32['max_abs_diff']:.2e}, rows > {f32['tolerance']:g}: "
         f"{f32['rows_over_tolerance']} of {f32['rows']}, rows with leaf flips {f32['rows_with_leaf_flips_float32']}",
-        "  acceptance: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in acc.items()),
+        "  acceptance: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in manifest["acceptance"].items()),
     ]
     return "\n".join(lines)
 
 
 def evaluate_card(manifest: dict[str, Any], table_path: str, m: dict[str, Any], acc: dict[str, Any]) -> str:
-    th = manifest["thresholds"]
     return "\n".join([
-        f"== evaluate: {manifest['name']} {manifest['version']} on {table_path} ==",
-        *metrics_lines(m, th["review"], th["block"]),
+        f"== evaluate: {manifest['name']} {manifest['version']} on {table_path} (labels as of {m['labels_as_of']}"
+        f"{'' if m['labels_matured'] else ', NOT matured'}) ==",
+        *metrics_lines(m),
         "  acceptance: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in acc.items()),
     ])

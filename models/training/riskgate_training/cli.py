@@ -21,13 +21,16 @@ DEFAULT_OUT = REPO_ROOT / "models" / "artifacts"
 TRAIN_OPTIONS: dict[str, tuple[type, Any, str]] = {
     "name": (str, "riskgate-fraud", "artifact name (directory under --out)"),
     "version": (str, None, "version (default: <UTC yyyymmdd>-<first 8 hex of the CSV sha256>)"),
-    "train_frac": (float, 0.6, "fraction of the time span for training"),
-    "valid_frac": (float, 0.2, "fraction of the time span for validation (calibration + thresholds)"),
-    "test_frac": (float, 0.2, "fraction of the time span for the test metrics"),
+    "test_days": (int, 14, "days of traffic after the training date scored as the test split"),
+    "valid_days": (int, 14, "days for calibration + policy, ending gap-days before the test split"),
+    "min_train_days": (int, 14, "refuse to train on fewer days"),
+    "maturity_quantile": (float, 0.95, "label maturity = this quantile of the measured label delays"),
+    "gap_days": (int, None, "days between validation and test (default: the measured maturity)"),
+    "decisions": (str, None, "decision log JSONL to join (reweight 1/propensity, drop blocked)"),
     "chargeback_fee": (float, 25.0, "EUR paid per missed fraud on top of the booking amount"),
-    "margin_rate": (float, 0.05, "margin lost when a good booking is blocked, as a fraction of amount"),
     "review_cost": (float, 4.0, "EUR per manual review"),
-    "review_capacity": (float, 1000.0, "max reviews per day"),
+    "fn_over_fp": (float, 20.0, "a missed fraud at the median amount costs this many declined customers"),
+    "review_capacity": (float, 1000.0, "max reviews per day (the p95 day must fit)"),
     "n_estimators": (int, 200, "boosting rounds"),
     "learning_rate": (float, 0.05, "LightGBM learning rate"),
     "num_leaves": (int, 31, "leaves per tree (<= 63)"),
@@ -48,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="riskgate-training", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    t = sub.add_parser("train", help="train, calibrate, choose thresholds, export ONNX + manifest")
+    t = sub.add_parser("train", help="train, calibrate, fit the cost policy, export ONNX + manifest")
     t.add_argument("--in", dest="table", required=True, help="training table directory (training.csv + meta.json)")
     t.add_argument("--out", default=str(DEFAULT_OUT), help=f"artifacts root (default {DEFAULT_OUT})")
     t.add_argument("--config", help="JSON file with any of the option keys below")
@@ -61,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--in", dest="table", required=True, help="table directory (training.csv + meta.json)")
     e.add_argument("--from", dest="start", help="only rows with occurred_at >= this ISO time")
     e.add_argument("--to", dest="end", help="only rows with occurred_at < this ISO time")
+    e.add_argument("--labels-as-of", help="read labels as known at this ISO time (default: maturity after --to)")
     e.add_argument("--json", dest="json_out", help="also write the metrics as JSON to this file")
     e.add_argument("--ignore-feature-set", action="store_true", help="evaluate even if the feature_set hashes differ")
     return p
@@ -85,9 +89,8 @@ def resolve_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _train(args: argparse.Namespace) -> int:
     from riskgate_training.model import ModelParams
-    from riskgate_training.pipeline import TrainConfig, train
-    from riskgate_training.split import SplitFractions
-    from riskgate_training.thresholds import CostModel
+    from riskgate_training.pipeline import CostSeed, TrainConfig, train
+    from riskgate_training.split import SplitDays
 
     o = resolve_options(args)
     param_keys = {f.name for f in fields(ModelParams)}
@@ -97,8 +100,11 @@ def _train(args: argparse.Namespace) -> int:
         name=o["name"],
         version=o["version"],
         force=args.force,
-        fractions=SplitFractions(o["train_frac"], o["valid_frac"], o["test_frac"]),
-        costs=CostModel(o["chargeback_fee"], o["margin_rate"], o["review_cost"]),
+        days=SplitDays(o["test_days"], o["valid_days"], o["min_train_days"]),
+        maturity_quantile=o["maturity_quantile"],
+        gap_days=o["gap_days"],
+        decisions=None if o["decisions"] is None else Path(o["decisions"]),
+        costs=CostSeed(o["chargeback_fee"], o["review_cost"], o["fn_over_fp"]),
         review_capacity_per_day=o["review_capacity"],
         params=ModelParams(**{k: v for k, v in o.items() if k in param_keys}),
         parity_rows=o["parity_rows"],
@@ -114,7 +120,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from riskgate_training.pipeline import evaluate
 
     metrics, card = evaluate(Path(args.model), Path(args.table), start=args.start, end=args.end,
-                             ignore_feature_set=args.ignore_feature_set)
+                             labels_as_of_iso=args.labels_as_of, ignore_feature_set=args.ignore_feature_set)
     print(card)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(metrics, indent=2) + "\n")

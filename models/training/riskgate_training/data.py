@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-BASE_COLUMNS: tuple[str, ...] = ("event_id", "occurred_at", "user_id", "amount_eur", "label")
+BASE_COLUMNS: tuple[str, ...] = ("event_id", "occurred_at", "user_id", "amount_eur", "label", "label_known_at")
 CSV_NAME = "training.csv"
 META_NAME = "meta.json"
 
@@ -51,6 +51,11 @@ class TrainingTable:
     @property
     def occurred_at(self) -> pd.Series:
         return self.frame["occurred_at"]
+
+    @property
+    def known_at(self) -> pd.Series:
+        """When each row's fraud label arrived (NaT: no fraud label by the table's cut-off)."""
+        return self.frame["label_known_at"]
 
     @property
     def event_ids(self) -> np.ndarray:
@@ -113,7 +118,7 @@ def load_table(table_dir: str | Path) -> TrainingTable:
     if extra:
         raise TableError(f"{csv_path}: columns not listed in meta.json features: {extra}")
 
-    dtypes: dict[str, Any] = {"event_id": str, "user_id": str, "occurred_at": str}
+    dtypes: dict[str, Any] = {"event_id": str, "user_id": str, "occurred_at": str, "label_known_at": str}
     frame = pd.read_csv(csv_path, dtype=dtypes, keep_default_na=True)
     if len(frame) == 0:
         raise TableError(f"{csv_path}: no rows")
@@ -124,6 +129,10 @@ def load_table(table_dir: str | Path) -> TrainingTable:
         frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True, format="ISO8601")
     except (ValueError, TypeError) as e:
         raise TableError(f"{csv_path}: column 'occurred_at' is not ISO-8601: {e}") from e
+    try:
+        frame["label_known_at"] = pd.to_datetime(frame["label_known_at"], utc=True, format="ISO8601")
+    except (ValueError, TypeError) as e:
+        raise TableError(f"{csv_path}: column 'label_known_at' is not ISO-8601 or empty: {e}") from e
 
     for col in ("amount_eur", "label", *features):
         values = pd.to_numeric(frame[col], errors="coerce")
@@ -143,6 +152,8 @@ def load_table(table_dir: str | Path) -> TrainingTable:
     if (frame["amount_eur"] < 0).any():
         raise TableError(f"{csv_path}: negative amount_eur")
 
+    if ((frame["label"] == 1.0) != frame["label_known_at"].notna()).any():
+        raise TableError(f"{csv_path}: 'label_known_at' must be set exactly on rows with label 1")
     frame["label"] = frame["label"].astype(np.int64)
     frame = frame.sort_values(["occurred_at", "event_id"], kind="mergesort").reset_index(drop=True)
     return TrainingTable(path=table_dir, frame=frame, features=features, meta=meta, csv_sha256=sha256_file(csv_path))

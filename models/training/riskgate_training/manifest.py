@@ -13,16 +13,20 @@ MANIFEST_NAME = "manifest.json"
 MODEL_FILE = "model.onnx"
 PARITY_FILE = "parity.jsonl"
 LIGHTGBM_FILE = "lightgbm_model.txt"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "schema_version", "name", "version", "created_at", "features", "feature_set", "onnx", "calibration",
-    "thresholds", "costs", "review_capacity_per_day", "split", "training_data", "libraries", "metrics",
+    "policy", "labels", "monitoring", "review_capacity_per_day", "split", "training_data", "libraries", "metrics",
     "float32", "parity",
 )
+POLICY_FIELDS: tuple[str, ...] = (
+    "kind", "currency", "chargeback_fee_eur", "review_cost_eur", "decline_cost_eur", "median_amount_eur",
+    "fn_over_fp_at_median", "review_min_expected_loss_eur", "review_capacity_per_day", "rule",
+)
 REQUIRED_METRICS: tuple[str, ...] = (
-    "pr_auc", "roc_auc", "ece", "recall_block", "precision_block", "recall_flagged", "precision_flagged",
-    "reviews_per_day", "expected_cost",
+    "pr_auc", "roc_auc", "calibration", "recall_block", "precision_block", "recall_flagged", "precision_flagged",
+    "reviews_per_day", "reviews_p95_day", "expected_cost",
 )
 LIBRARIES = ("lightgbm", "scikit-learn", "onnxmltools", "onnx", "onnxruntime", "numpy", "pandas", "scipy", "skl2onnx")
 
@@ -45,9 +49,13 @@ def validate_manifest(manifest: dict[str, Any]) -> list[str]:
     for f in ("file", "input_name", "output_name", "fraud_index"):
         if f not in manifest.get("onnx", {}):
             missing.append(f"onnx.{f}")
-    for f in ("review", "block"):
-        if f not in manifest.get("thresholds", {}):
-            missing.append(f"thresholds.{f}")
+    missing += [f"policy.{f}" for f in POLICY_FIELDS if f not in manifest.get("policy", {})]
+    for f in ("cutoff", "maturity_days", "gap_days", "known_as_of"):
+        if f not in manifest.get("labels", {}):
+            missing.append(f"labels.{f}")
+    for f in ("features", "score"):
+        if f not in manifest.get("monitoring", {}):
+            missing.append(f"monitoring.{f}")
     for f in ("sha256", "rows", "label_cutoff"):
         if f not in manifest.get("training_data", {}):
             missing.append(f"training_data.{f}")

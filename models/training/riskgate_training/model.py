@@ -61,10 +61,11 @@ class ModelParams:
         return asdict(self)
 
 
-def train_booster(X: np.ndarray, y: np.ndarray, features: list[str], params: ModelParams) -> lgb.Booster:
+def train_booster(X: np.ndarray, y: np.ndarray, features: list[str], params: ModelParams,
+                  weight: np.ndarray | None = None) -> lgb.Booster:
     """Fit the binary classifier on the train split (fixed number of rounds: the validation
-    split is reserved for calibration and thresholds)."""
-    ds = lgb.Dataset(X, label=y, feature_name=features, free_raw_data=True)
+    split is reserved for calibration and the policy). `weight`: 1/propensity per row."""
+    ds = lgb.Dataset(X, label=y, weight=weight, feature_name=features, free_raw_data=True)
     return lgb.train(params.lgb_params(), ds, num_boost_round=params.n_estimators)
 
 

@@ -13,18 +13,31 @@ import numpy as np
 import pandas as pd
 
 from riskgate_training import plots
-from riskgate_training.calibration import apply_calibration, choose_calibration
+from riskgate_training.calibration import apply_calibration, choose_calibration, recalibration_check
 from riskgate_training.card import evaluate_card, train_card
 from riskgate_training.data import load_table, span_days
+from riskgate_training.decisions import read_decision_log, reweight
 from riskgate_training.evaluation import acceptance, evaluate_scores
 from riskgate_training.export import (FRAUD_INDEX, INPUT_NAME, PROBA_OUTPUT, check_agreement, float32_report,
                                       onnx_fraud_proba, session, to_onnx)
+from riskgate_training.labels import delay_days, delay_summary, labels_as_of, maturity_days
 from riskgate_training.manifest import (LIGHTGBM_FILE, MODEL_FILE, PARITY_FILE, SCHEMA_VERSION, library_versions,
                                         read_manifest, write_manifest)
 from riskgate_training.model import ModelParams, lgb_contrib, lgb_raw, train_booster
+from riskgate_training.monitoring import monitoring_block
 from riskgate_training.parity import sample_rows, write_parity
-from riskgate_training.split import SplitFractions, time_split
-from riskgate_training.thresholds import CostModel, choose_thresholds
+from riskgate_training.policy import Policy, day_index, fit_review_min, model_actions, policy_cost, seed_policy
+from riskgate_training.policy import reviews_per_day, with_capacity
+from riskgate_training.split import DAY, SplitDays, iso, time_split
+
+RECALIBRATION_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class CostSeed:
+    chargeback_fee_eur: float = 25.0
+    review_cost_eur: float = 4.0
+    fn_over_fp_at_median: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -34,8 +47,11 @@ class TrainConfig:
     name: str = "riskgate-fraud"
     version: str | None = None
     force: bool = False
-    fractions: SplitFractions = field(default_factory=SplitFractions)
-    costs: CostModel = field(default_factory=CostModel)
+    days: SplitDays = field(default_factory=SplitDays)
+    maturity_quantile: float = 0.95
+    gap_days: int | None = None  # default: the measured maturity window
+    decisions: Path | None = None
+    costs: CostSeed = field(default_factory=CostSeed)
     review_capacity_per_day: float = 1000.0
     params: ModelParams = field(default_factory=ModelParams)
     parity_rows: int = 3000
@@ -56,45 +72,88 @@ def _iso(t: dt.datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _policy_curve(p: np.ndarray, amount: np.ndarray, y: np.ndarray, day: np.ndarray, pol: Policy,
+                  days: float) -> dict[str, list[float]]:
+    curve: dict[str, list[float]] = {"review_min": [], "cost_per_1000": [], "p95_reviews": []}
+    for t in np.geomspace(pol.review_cost_eur, max(pol.review_cost_eur * 200, 1.0), 40):
+        cand = Policy(**{**pol.__dict__, "review_min_expected_loss_eur": float(t)})
+        acts = model_actions(p, amount, cand)
+        capped, _ = with_capacity(acts, p, amount, day, cand)
+        curve["review_min"].append(float(t))
+        curve["cost_per_1000"].append(policy_cost(capped, y, amount, cand, days).to_dict()["per_1000_checkouts_eur"])
+        curve["p95_reviews"].append(float(np.quantile(reviews_per_day(acts, day), 0.95)))
+    return curve
+
+
 def train(cfg: TrainConfig) -> TrainResult:
-    """Train, calibrate, choose thresholds, export, verify, and write one artifact version."""
+    """Train, calibrate, fit the policy, export, verify, and write one artifact version."""
     created = _now()
     table = load_table(cfg.table_dir)
+    if "defaults" not in table.meta:
+        raise ValueError(f"{cfg.table_dir}/meta.json has no 'defaults' (re-run the backfill)")
     version = cfg.version or f"{created:%Y%m%d}-{table.csv_sha256[:8]}"
     final_dir = cfg.out_dir / cfg.name / version
     if final_dir.exists() and not cfg.force:
         raise FileExistsError(f"{final_dir} exists (same day, same data); pass --force to replace it or --version")
 
-    split = time_split(table.occurred_at, cfg.fractions)
-    X, y, amount = table.X, table.y, table.amount
-    for part, idx in (("train", split.train_idx), ("valid", split.valid_idx), ("test", split.test_idx)):
-        if y[idx].sum() == 0:
-            raise ValueError(f"the {part} split has no fraud rows; cannot train/calibrate/evaluate")
-    tr, va, te = split.train_idx, split.valid_idx, split.test_idx
+    delays = delay_days(table.occurred_at, table.known_at)
+    maturity = maturity_days(delays, cfg.maturity_quantile)
+    gap = maturity if cfg.gap_days is None else cfg.gap_days
+    split = time_split(table.occurred_at, cfg.days, gap)
+    trained_at = split.test_start
+    cutoff = pd.Timestamp(table.meta["label_cutoff"])
+    cutoff = cutoff.tz_localize("UTC") if cutoff.tz is None else cutoff.tz_convert("UTC")
+    test_as_of = min(split.end + maturity * DAY, cutoff)
+    y_fit = labels_as_of(table.known_at, trained_at)
+    y_test = labels_as_of(table.known_at, test_as_of)
 
-    booster = train_booster(X[tr], y[tr], table.features, cfg.params)
+    weights = np.ones(len(table.frame))
+    keep = np.ones(len(table.frame), dtype=bool)
+    selection: dict[str, Any] = {"decision_log": None}
+    if cfg.decisions is not None:
+        rw = reweight(table.event_ids, read_decision_log(cfg.decisions))
+        weights, keep = rw.weight, rw.keep
+        selection = {"decision_log": str(cfg.decisions), **rw.report}
+    tr = split.train_idx[keep[split.train_idx]]
+    va = split.valid_idx[keep[split.valid_idx]]
+    te = split.test_idx
+    for part, idx, yy in (("train", tr, y_fit), ("valid", va, y_fit), ("test", te, y_test)):
+        if yy[idx].sum() == 0:
+            raise ValueError(f"the {part} split has no fraud labels known by its as-of date")
+
+    X, amount = table.X, table.amount
+    day = day_index(table.occurred_at)
+    booster = train_booster(X[tr], y_fit[tr], table.features, cfg.params, weights[tr])
     onnx_model = to_onnx(booster, len(table.features))
     onnx_bytes = onnx_model.SerializeToString()
     sess = session(onnx_bytes)
 
+    onnx_tr = onnx_fraud_proba(sess, X[tr])
     onnx_va = onnx_fraud_proba(sess, X[va])
     onnx_te = onnx_fraud_proba(sess, X[te])
     lgb_te = lgb_raw(booster, X[te])
     check_agreement(lgb_te, onnx_te)
     f32 = float32_report(booster, X[te], lgb_te, onnx_te)
 
-    cal, cal_report = choose_calibration(onnx_va.astype(np.float64), y[va], seed=cfg.params.seed)
-    cal_va = apply_calibration(cal, onnx_va)
-    cal_te = apply_calibration(cal, onnx_te)
-    days_va, days_te = split.days("valid"), split.days("test")
-    choice = choose_thresholds(cal_va, y[va], amount[va], cfg.costs, cfg.review_capacity_per_day, days_va)
+    cal, cal_report = choose_calibration(onnx_va.astype(np.float64), y_fit[va], weights[va], seed=cfg.params.seed)
+    cal_va, cal_te = apply_calibration(cal, onnx_va), apply_calibration(cal, onnx_te)
+    latest = (table.occurred_at.iloc[va] >= split.valid_end - RECALIBRATION_WINDOW_DAYS * DAY).to_numpy()
+    if (~latest).any() and y_fit[va][~latest].sum() and y_fit[va][latest].sum():
+        earlier, _ = choose_calibration(onnx_va[~latest].astype(np.float64), y_fit[va][~latest],
+                                        weights[va][~latest], seed=cfg.params.seed)
+        recal = {"window_days": RECALIBRATION_WINDOW_DAYS, "fitted_on": "valid before the window",
+                 **recalibration_check(earlier, onnx_va[latest], y_fit[va][latest])}
+    else:
+        recal = {"window_days": RECALIBRATION_WINDOW_DAYS, "skipped": "no fraud label on one side of the window"}
 
-    common = dict(features=table.features, review=choice.review, block=choice.block, costs=cfg.costs,
-                  capacity_per_day=cfg.review_capacity_per_day)
-    test_metrics = evaluate_scores(raw=onnx_te.astype(np.float64), calibrated=cal_te, y=y[te], amount=amount[te],
-                                   X=X[te], days=days_te, **common)
-    valid_metrics = evaluate_scores(raw=onnx_va.astype(np.float64), calibrated=cal_va, y=y[va], amount=amount[va],
-                                    X=X[va], days=days_va, **common)
+    seed = seed_policy(amount[tr], chargeback_fee=cfg.costs.chargeback_fee_eur, review_cost=cfg.costs.review_cost_eur,
+                       fn_over_fp=cfg.costs.fn_over_fp_at_median, capacity=cfg.review_capacity_per_day)
+    pol, pol_fit = fit_review_min(cal_va, amount[va], day[va], seed)
+    days_va, days_te = split.days("valid"), split.days("test")
+    test_metrics = evaluate_scores(raw=onnx_te.astype(np.float64), calibrated=cal_te, y=y_test[te], amount=amount[te],
+                                   X=X[te], day=day[te], features=table.features, pol=pol, days=days_te)
+    valid_metrics = evaluate_scores(raw=onnx_va.astype(np.float64), calibrated=cal_va, y=y_fit[va], amount=amount[va],
+                                    X=X[va], day=day[va], features=table.features, pol=pol, days=days_va)
 
     out_parent = cfg.out_dir / cfg.name
     out_parent.mkdir(parents=True, exist_ok=True)
@@ -103,20 +162,22 @@ def train(cfg: TrainConfig) -> TrainResult:
         (tmp / MODEL_FILE).write_bytes(onnx_bytes)
         booster.save_model(str(tmp / LIGHTGBM_FILE))
 
-        pidx = sample_rows(y[te], cfg.parity_rows, seed=cfg.params.seed)
+        pidx = sample_rows(y_test[te], cfg.parity_rows, seed=cfg.params.seed)
         rows = te[pidx]
         n_parity = write_parity(tmp / PARITY_FILE, table.event_ids[rows], X[rows], lgb_te[pidx], onnx_te[pidx],
                                 cal_te[pidx], lgb_contrib(booster, X[rows]))
 
-        base_va_cost = valid_metrics["expected_cost"]["rules_baseline"]["total_eur"]
-        bl = test_metrics["rules_baseline"]
+        m = test_metrics
+        bl = m["rules_baseline"]
         base_point = (bl["recall_flagged"], bl["precision_flagged"]) if bl["precision_flagged"] is not None else None
+        points = {k: (m[f"recall_{k}"], m[f"precision_{k}"]) for k in ("block", "flagged")
+                  if m[f"precision_{k}"] is not None}
         plot_files = [
-            plots.precision_recall(tmp, y[te], cal_te, choice.review, choice.block, base_point),
-            plots.calibration(tmp, y[te], onnx_te.astype(np.float64), cal_te),
-            plots.score_histogram(tmp, y[te], cal_te, choice.review, choice.block),
-            plots.cost_vs_threshold(tmp, choice.curve, choice.review, choice.block, choice.cost.total_eur,
-                                    base_va_cost, len(va)),
+            plots.precision_recall(tmp, y_test[te], cal_te, points, base_point),
+            plots.calibration(tmp, y_test[te], onnx_te.astype(np.float64), cal_te),
+            plots.score_histogram(tmp, y_test[te], cal_te),
+            plots.cost_vs_review_min(tmp, _policy_curve(cal_va, amount[va], y_fit[va], day[va], pol, days_va),
+                                     pol.review_min_expected_loss_eur, pol.review_capacity_per_day),
         ]
 
         manifest: dict[str, Any] = {
@@ -138,24 +199,31 @@ def train(cfg: TrainConfig) -> TrainResult:
             },
             "calibration": cal,
             "calibration_selection": cal_report,
-            "thresholds": {
-                "review": choice.review,
-                "block": choice.block,
-                "applies_to": "calibrated probability",
-                "rule": "block if p >= block; review if review <= p < block; else allow",
-                "chosen_on": "valid",
-                "valid_expected_cost": choice.cost.to_dict(),
-                "candidates_searched": choice.candidates,
-            },
-            "costs": cfg.costs.to_dict(),
+            "recalibration_check": recal,
+            "policy": {**pol.to_manifest(), "fit": pol_fit},
             "review_capacity_per_day": cfg.review_capacity_per_day,
+            "labels": {
+                "cutoff": iso(cutoff),
+                "maturity_days": maturity,
+                "maturity_quantile": cfg.maturity_quantile,
+                "gap_days": gap,
+                "delay_days": delay_summary(delays),
+                "known_as_of": {"train": iso(trained_at), "valid": iso(trained_at), "test": iso(test_as_of)},
+                "test_matured": bool(split.end + maturity * DAY <= cutoff),
+                "rule": "label = 1 if a fraud label (chargeback or review) arrived by known_as_of; train and valid "
+                        "use labels as known at the training date (test_start), >= gap_days after the last row "
+                        "fitted; test uses labels matured maturity_days after its end",
+                "selection": selection,
+            },
             "split": {
                 **split.boundaries(),
-                "fractions": {"train": cfg.fractions.train, "valid": cfg.fractions.valid, "test": cfg.fractions.test},
-                "rows": {"train": int(len(tr)), "valid": int(len(va)), "test": int(len(te))},
-                "fraud_rows": {"train": int(y[tr].sum()), "valid": int(y[va].sum()), "test": int(y[te].sum())},
                 "days": {"train": split.days("train"), "valid": days_va, "test": days_te},
+                "rows": {"train": int(len(tr)), "valid": int(len(va)), "test": int(len(te))},
+                "fraud_rows": {"train": int(y_fit[tr].sum()), "valid": int(y_fit[va].sum()),
+                               "test": int(y_test[te].sum())},
             },
+            "monitoring": monitoring_block(X[tr], table.features, table.meta["defaults"],
+                                           apply_calibration(cal, onnx_tr)),
             "training_data": {
                 "path": str(table.path),
                 "sha256": table.csv_sha256,
@@ -168,7 +236,7 @@ def train(cfg: TrainConfig) -> TrainResult:
             "libraries": library_versions(),
             "metrics": {"test": test_metrics, "valid": valid_metrics},
             "float32": f32,
-            "parity": {"file": PARITY_FILE, "rows": n_parity, "fraud_rows": int(y[te][pidx].sum()),
+            "parity": {"file": PARITY_FILE, "rows": n_parity, "fraud_rows": int(y_test[te][pidx].sum()),
                        "tolerance_calibrated": 1e-5},
             "plots": {k: p.name for k, p in zip(plots.PLOT_FILES, plot_files)},
             "lightgbm_model": LIGHTGBM_FILE,
@@ -191,9 +259,15 @@ def _utc(value: str) -> pd.Timestamp:
     return t.tz_localize("UTC") if t.tz is None else t.tz_convert("UTC")
 
 
+def policy_from_manifest(block: dict[str, Any]) -> Policy:
+    return Policy(**{k: block[k] for k in Policy.__dataclass_fields__})
+
+
 def evaluate(model_dir: Path, table_dir: Path, *, start: str | None = None, end: str | None = None,
-             ignore_feature_set: bool = False) -> tuple[dict[str, Any], str]:
-    """Score any table with a trained artifact (ONNX + manifest calibration and thresholds)."""
+             labels_as_of_iso: str | None = None, ignore_feature_set: bool = False) -> tuple[dict[str, Any], str]:
+    """Score any table with a trained artifact (ONNX + manifest calibration and policy). Labels are
+    read as known `maturity_days` after the last row scored (capped at the table's cut-off)
+    unless --labels-as-of says otherwise."""
     manifest = read_manifest(model_dir)
     table = load_table(table_dir)
     if table.meta["feature_set"] != manifest["feature_set"] and not ignore_feature_set:
@@ -211,18 +285,22 @@ def evaluate(model_dir: Path, table_dir: Path, *, start: str | None = None, end:
         raise ValueError("no rows in the requested time range")
     features = list(manifest["features"])
     X = frame[features].to_numpy(dtype=np.float64)
-    y = frame["label"].to_numpy(dtype=np.int64)
+    cutoff = _utc(table.meta["label_cutoff"])
+    last = frame["occurred_at"].max()
+    as_of = _utc(labels_as_of_iso) if labels_as_of_iso else min(last + manifest["labels"]["maturity_days"] * DAY,
+                                                                cutoff)
+    y = labels_as_of(frame["label_known_at"], as_of)
     amount = frame["amount_eur"].to_numpy(dtype=np.float64)
     sess = session((Path(model_dir) / manifest["onnx"]["file"]).read_bytes())
     raw = onnx_fraud_proba(sess, X, manifest["onnx"]["input_name"])
     cal = apply_calibration(manifest["calibration"], raw)
-    c = manifest["costs"]
-    costs = CostModel(c["chargeback_fee_eur"], c["margin_rate"], c["review_cost_eur"])
-    days = span_days(frame["occurred_at"].min(), frame["occurred_at"].max())
-    metrics = evaluate_scores(raw=raw.astype(np.float64), calibrated=cal, y=y, amount=amount, X=X, features=features,
-                              review=manifest["thresholds"]["review"], block=manifest["thresholds"]["block"],
-                              costs=costs, capacity_per_day=manifest["review_capacity_per_day"], days=days)
+    days = span_days(frame["occurred_at"].min(), last)
+    metrics = evaluate_scores(raw=raw.astype(np.float64), calibrated=cal, y=y, amount=amount, X=X,
+                              day=day_index(frame["occurred_at"]), features=features,
+                              pol=policy_from_manifest(manifest["policy"]), days=days)
     acc = acceptance(metrics)
     metrics["acceptance"] = acc
+    metrics["labels_as_of"] = iso(as_of)
+    metrics["labels_matured"] = bool(last + manifest["labels"]["maturity_days"] * DAY <= as_of)
     metrics["table"] = {"path": str(table_dir), "sha256": table.csv_sha256, "feature_set": table.meta["feature_set"]}
     return metrics, evaluate_card(manifest, str(table_dir), metrics, acc)

@@ -1,8 +1,12 @@
-"""Time-based train / validation / test split.
+"""Time split with a label-maturity gap before the test split.
 
-Fraud patterns drift and labels mature with delay, so a random split would leak the future
-into training and overstate quality. We cut the table's time span into consecutive pieces:
-train on the earliest part, fit calibration + thresholds on the next, measure on the last.
+    train: t < valid_start | valid: valid_start <= t < valid_end | gap | test: test_start <= t <= end
+
+The training date T is `test_start`: the model is fitted (trees on train, calibration and policy
+on valid) with labels as known at T, and `gap_days` (>= the label maturity window) keep the last
+fitted row old enough that its label has arrived by T. Rows inside the gap are not used: their
+labels are not mature at T. The test split is the traffic after T, scored on labels matured
+`maturity_days` after its end. Boundaries are whole UTC days.
 """
 
 from __future__ import annotations
@@ -14,71 +18,81 @@ import pandas as pd
 
 from riskgate_training.data import span_days
 
+DAY = pd.Timedelta(days=1)
+
 
 @dataclass(frozen=True)
-class SplitFractions:
-    """Fractions of the table's *time span* (not of rows) for train / validation / test."""
-
-    train: float = 0.6
-    valid: float = 0.2
-    test: float = 0.2
+class SplitDays:
+    test: int = 14
+    valid: int = 14
+    min_train: int = 14
 
     def __post_init__(self) -> None:
-        parts = (self.train, self.valid, self.test)
-        if any(p <= 0 for p in parts) or abs(sum(parts) - 1.0) > 1e-6:
-            raise ValueError(f"split fractions must be positive and sum to 1, got {parts}")
+        if min(self.test, self.valid, self.min_train) < 1:
+            raise ValueError(f"split days must be >= 1, got {self}")
 
 
 @dataclass(frozen=True)
 class TimeSplit:
-    """Row indices per split plus the boundaries (train < valid_start <= valid < test_start <= test)."""
-
     start: pd.Timestamp
     valid_start: pd.Timestamp
+    valid_end: pd.Timestamp
     test_start: pd.Timestamp
     end: pd.Timestamp
     train_idx: np.ndarray
     valid_idx: np.ndarray
     test_idx: np.ndarray
+    gap_rows: int
+
+    @property
+    def gap_days(self) -> float:
+        return (self.test_start - self.valid_end) / DAY
 
     def days(self, part: str) -> float:
-        """Days covered by a split (to convert counts to per-day review volume)."""
         bounds = {
             "train": (self.start, self.valid_start),
-            "valid": (self.valid_start, self.test_start),
+            "valid": (self.valid_start, self.valid_end),
             "test": (self.test_start, self.end),
         }[part]
         return span_days(*bounds)
 
-    def boundaries(self) -> dict[str, str]:
+    def boundaries(self) -> dict[str, str | float | int]:
         return {
-            "train_start": _iso(self.start),
-            "valid_start": _iso(self.valid_start),
-            "test_start": _iso(self.test_start),
-            "test_end": _iso(self.end),
-            "rule": "train: t < valid_start; valid: valid_start <= t < test_start; test: t >= test_start",
+            "train_start": iso(self.start),
+            "valid_start": iso(self.valid_start),
+            "valid_end": iso(self.valid_end),
+            "test_start": iso(self.test_start),
+            "test_end": iso(self.end),
+            "gap_days": self.gap_days,
+            "gap_rows_unused": self.gap_rows,
+            "rule": "train: t < valid_start; valid: valid_start <= t < valid_end; "
+                    "gap (unused): valid_end <= t < test_start; test: t >= test_start",
         }
 
 
-def _iso(t: pd.Timestamp) -> str:
+def iso(t: pd.Timestamp) -> str:
     return t.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def time_split(occurred_at: pd.Series, fractions: SplitFractions = SplitFractions()) -> TimeSplit:
-    """Split rows by time. Boundaries snap to UTC midnight when the table spans >= 14 days
-    (whole days are easier to reason about and reproduce), otherwise they are exact."""
+def time_split(occurred_at: pd.Series, days: SplitDays, gap_days: int) -> TimeSplit:
+    """Cut from the end: test, then the gap, then validation; train is everything before."""
     t = pd.to_datetime(occurred_at, utc=True)
     start, end = t.min(), t.max()
-    span = end - start
-    valid_start = start + span * fractions.train
-    test_start = start + span * (fractions.train + fractions.valid)
-    if span >= pd.Timedelta(days=14):
-        valid_start = valid_start.round("D")
-        test_start = test_start.round("D")
+    end_day = end.floor("D") + DAY
+    test_start = end_day - days.test * DAY
+    valid_end = test_start - gap_days * DAY
+    valid_start = valid_end - days.valid * DAY
+    need = days.min_train + days.valid + gap_days + days.test
+    if valid_start - start < days.min_train * DAY:
+        raise ValueError(
+            f"the table spans {span_days(start, end):.1f} days but train >= {days.min_train} + valid {days.valid} "
+            f"+ maturity gap {gap_days} + test {days.test} = {need} days are needed: simulate a longer world "
+            "(or pass shorter --test-days/--valid-days, or --gap-days knowing labels will be immature)")
     train_idx = np.flatnonzero((t < valid_start).to_numpy())
-    valid_idx = np.flatnonzero(((t >= valid_start) & (t < test_start)).to_numpy())
+    valid_idx = np.flatnonzero(((t >= valid_start) & (t < valid_end)).to_numpy())
     test_idx = np.flatnonzero((t >= test_start).to_numpy())
+    gap_rows = int(((t >= valid_end) & (t < test_start)).sum())
     for name, idx in (("train", train_idx), ("valid", valid_idx), ("test", test_idx)):
         if len(idx) == 0:
-            raise ValueError(f"time split left the {name} split empty (span {span}, fractions {fractions})")
-    return TimeSplit(start, valid_start, test_start, end, train_idx, valid_idx, test_idx)
+            raise ValueError(f"time split left the {name} split empty")
+    return TimeSplit(start, valid_start, valid_end, test_start, end, train_idx, valid_idx, test_idx, gap_rows)

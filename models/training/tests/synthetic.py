@@ -90,12 +90,16 @@ def make_table(out_dir: Path, *, days: int = 56, per_day: int = 1500, n_features
         f[name] = np.round(rng.normal(0, 1, n), 4) if j % 2 else rng.poisson(1.0, n).astype(float)
         names.append(name)
 
+    # labels arrive late, as chargebacks do (scaled down to fit a short table): 2-12 days, mode 5
+    delay = pd.to_timedelta(rng.triangular(2.0, 5.0, 12.0, n) * 86400, unit="s")
+    known_at = (occurred + delay).strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
     frame = pd.DataFrame({
         "event_id": [f"evt_{i:08d}" for i in range(n)],
         "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z",
         "user_id": [f"u_{u}" for u in rng.integers(0, max(1000, n // 5), n)],
         "amount_eur": amount,
         "label": fraud.astype(int),
+        "label_known_at": np.where(fraud, known_at, ""),
         **{name: f[name] for name in names},
     })
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -103,6 +107,7 @@ def make_table(out_dir: Path, *, days: int = 56, per_day: int = 1500, n_features
     meta = {
         "feature_set": hashlib.sha256(json.dumps(names).encode()).hexdigest()[:16],
         "features": names,
+        "defaults": {name: 0.0 for name in names},
         "label_cutoff": (t0 + pd.Timedelta(days=days + 30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "rows": n,
         "created_at": "2026-04-01T00:00:00Z",

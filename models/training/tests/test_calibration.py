@@ -4,94 +4,107 @@ import math
 import numpy as np
 import pytest
 
-from riskgate_training.calibration import apply_calibration, choose_calibration, fit_isotonic, fit_platt
-from riskgate_training.metrics import ece
+from riskgate_training.calibration import (CAP, FLOOR, apply_calibration, choose_calibration, fit_isotonic, fit_platt,
+                                           recalibration_check)
+from riskgate_training.metrics import calibration_metrics, meets_calibration_target, quantile_ece
 
 
-def test_ece_hand_computed() -> None:
+def test_quantile_ece_hand_computed() -> None:
     y = np.array([0, 0, 1, 1])
-    p = np.array([0.1, 0.1, 0.9, 0.5])
-    # bins (width 1/15): 0.1 -> bin 1, 0.9 -> bin 13, 0.5 -> bin 7
-    # (2/4)*|0 - 0.1| + (1/4)*|1 - 0.9| + (1/4)*|1 - 0.5| = 0.05 + 0.025 + 0.125
-    assert ece(y, p) == pytest.approx(0.2, abs=1e-12)
+    p = np.array([0.1, 0.1, 0.5, 0.9])
+    # 2 equal-count bins: {0.1, 0.1} and {0.5, 0.9}: (2/4)*|0 - 0.1| + (2/4)*|1 - 0.7| = 0.05 + 0.15
+    assert quantile_ece(y, p, n_bins=2) == pytest.approx(0.2, abs=1e-12)
 
 
-def test_ece_edges() -> None:
-    assert ece(np.array([1, 1]), np.array([1.0, 1.0])) == pytest.approx(0.0)  # p == 1 goes to the last bin
-    assert ece(np.array([0, 1]), np.array([0.5, 0.5])) == pytest.approx(0.0)
-    assert ece(np.array([0, 0]), np.array([0.99, 0.99])) == pytest.approx(0.99)
+def test_quantile_ece_does_not_pass_a_model_that_always_says_zero() -> None:
+    rng = np.random.default_rng(0)
+    p_true = 1 / (1 + np.exp(-rng.normal(-6, 2, 200_000)))
+    y = (rng.random(len(p_true)) < p_true).astype(int)
+    useless = np.full(len(y), 1e-6)
+    assert quantile_ece(y, p_true) < 0.2 * quantile_ece(y, useless) + 1e-4
+    assert quantile_ece(y, useless) == pytest.approx(y.mean(), rel=0.01)
 
 
-def _miscalibrated(n: int = 40000, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def test_slope_and_intercept_of_a_calibrated_and_an_overconfident_model() -> None:
+    rng = np.random.default_rng(1)
+    z = rng.normal(-5, 1.5, 200_000)
+    y = (rng.random(len(z)) < 1 / (1 + np.exp(-z))).astype(int)
+    good = calibration_metrics(y, 1 / (1 + np.exp(-z)))
+    assert good["slope"] == pytest.approx(1.0, abs=0.05) and abs(good["intercept"]) < 0.3
+    assert meets_calibration_target(good)
+    over = calibration_metrics(y, 1 / (1 + np.exp(-2 * (z + 5) + 5)))  # twice as sharp
+    assert over["slope"] == pytest.approx(0.5, abs=0.05) and not meets_calibration_target(over)
+    assert over["brier"] > good["brier"] and over["log_loss"] > good["log_loss"]
+
+
+def _miscalibrated(n: int = 40000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     true_p = 1 / (1 + np.exp(-rng.normal(-4.0, 1.5, n)))
     y = (rng.random(n) < true_p).astype(int)
-    raw = np.sqrt(true_p)  # overconfident, like a model trained with heavy positive weights
-    return raw, y, true_p
+    return np.sqrt(true_p), y  # overconfident, like a model trained with heavy positive weights
 
 
 @pytest.mark.parametrize("fit", [fit_isotonic, fit_platt])
-def test_calibration_reduces_ece_out_of_sample(fit) -> None:
-    raw, y, _ = _miscalibrated()
+def test_calibration_fixes_mean_and_slope_out_of_sample(fit) -> None:
+    raw, y = _miscalibrated()
     half = len(raw) // 2
-    cal = fit(raw[:half], y[:half])
-    before = ece(y[half:], raw[half:])
-    after = ece(y[half:], apply_calibration(cal, raw[half:]))
-    assert before > 0.05
-    assert after < before / 5
-    assert after < 0.01
+    cal = fit(raw[:half], y[:half], np.ones(half))
+    before = calibration_metrics(y[half:], raw[half:])
+    after = calibration_metrics(y[half:], apply_calibration(cal, raw[half:]))
+    assert before["mean_p_over_rate"] > 2
+    assert after["mean_p_over_rate"] == pytest.approx(1.0, abs=0.1)
+    assert after["slope"] == pytest.approx(1.0, abs=0.15)
+    assert after["ece_quantile"] < 0.2 * before["ece_quantile"]
 
 
-def test_isotonic_representation_is_np_interp_clipped() -> None:
-    cal = {"method": "isotonic", "x": [0.1, 0.2, 0.6], "y": [0.0, 0.5, 0.7]}
-    raw = np.array([0.0, 0.1, 0.15, 0.2, 0.4, 0.6, 0.9])
-    expected = [0.0, 0.0, 0.25, 0.5, 0.6, 0.7, 0.7]
-    assert apply_calibration(cal, raw) == pytest.approx(expected, abs=1e-15)
-
-
-def test_platt_formula() -> None:
-    cal = {"method": "platt", "a": 2.0, "b": -1.0, "eps": 1e-7}
-    r = 0.2
-    expected = 1 / (1 + math.exp(-(2.0 * math.log(r / (1 - r)) - 1.0)))
-    assert apply_calibration(cal, np.array([r]))[0] == pytest.approx(expected, rel=1e-15)
-    # clipping keeps 0 and 1 finite
-    out = apply_calibration(cal, np.array([0.0, 1.0]))
-    assert np.all(np.isfinite(out)) and 0 < out[0] < 1e-10 and out[1] > 1 - 1e-10
-
-
-def test_fit_platt_recovers_known_parameters() -> None:
-    rng = np.random.default_rng(1)
-    z = rng.normal(-3, 2, 200000)
-    raw = 1 / (1 + np.exp(-z))
-    y = (rng.random(len(z)) < 1 / (1 + np.exp(-(0.5 * z + 0.7)))).astype(int)
-    cal = fit_platt(raw, y)
-    assert cal["a"] == pytest.approx(0.5, abs=0.03) and cal["b"] == pytest.approx(0.7, abs=0.06)
-
-
-def test_choose_calibration_is_json_and_improves_ece() -> None:
-    raw, y, _ = _miscalibrated(seed=2)
-    cal, report = choose_calibration(raw, y)
-    assert cal["method"] in {"isotonic", "platt"}
-    assert json.loads(json.dumps(cal)) == cal
-    assert report["calibrated_ece_valid"] < report["raw_ece_valid"]
-    assert set(report["cv_ece"]) == {"isotonic", "platt"}
-    assert report["cv_ece"][report["chosen"]] <= min(report["cv_ece"].values()) + 1e-6
+@pytest.mark.parametrize("fit", [fit_isotonic, fit_platt])
+def test_no_exact_zero_or_one_and_strictly_increasing(fit) -> None:
+    raw, y = _miscalibrated(seed=2)
+    cal = fit(raw, y, np.ones(len(raw)))
+    out = apply_calibration(cal, np.array([0.0, 1e-9, 0.5, 1.0]))
+    assert out.min() >= FLOOR and out.max() <= CAP
+    assert 0.0 < out.min() and out.max() < 1.0
     if cal["method"] == "isotonic":
-        assert np.all(np.diff(cal["x"]) > 0)
+        assert np.all(np.diff(cal["x"]) > 0) and np.all(np.diff(cal["y"]) > 0)
+        # centred isotonic: between two knots the map is strictly increasing, no plateaus
+        grid = np.linspace(cal["x"][0], cal["x"][-1], 1000)
+        assert np.all(np.diff(apply_calibration(cal, grid)) >= 0)
+        assert len(np.unique(apply_calibration(cal, grid))) > 900
 
 
-def test_pipeline_calibration_fixes_a_weighted_model(table_dir, tmp_path) -> None:
-    """Positive weighting inflates raw probabilities; the validation-fitted calibration must
-    bring the test-split ECE back down (and below the raw ECE)."""
-    from riskgate_training.model import ModelParams
-    from riskgate_training.pipeline import TrainConfig, train
+def test_isotonic_and_platt_formulas() -> None:
+    iso = {"method": "isotonic", "x": [0.1, 0.2, 0.4], "y": [0.001, 0.5, 0.7], "floor": 0.01, "cap": 0.6}
+    assert apply_calibration(iso, np.array([0.05, 0.15, 0.3, 0.9])).tolist() == pytest.approx(
+        [0.01, 0.2505, 0.6, 0.6])
+    platt = {"method": "platt", "a": 1.3, "b": -0.4, "eps": 1e-7, "floor": 1e-5, "cap": 0.995}
+    r = 0.02
+    expect = 1 / (1 + math.exp(-(1.3 * math.log(r / (1 - r)) - 0.4)))
+    assert apply_calibration(platt, np.array([r]))[0] == pytest.approx(expect, rel=1e-12)
+    assert apply_calibration(platt, np.array([1.0]))[0] == 0.995
 
-    params = ModelParams(n_estimators=60, learning_rate=0.1, min_child_samples=40, scale_pos_weight=30.0)
-    r = train(TrainConfig(table_dir=table_dir, out_dir=tmp_path, params=params, parity_rows=100))
-    t = r.manifest["metrics"]["test"]
-    print(t["ece_raw"], t["ece"], r.manifest["calibration"]["method"], t["mean_raw"], t["mean_calibrated"], t["fraud_rate"])
-    assert t["ece"] < t["ece_raw"]
-    # the weighted model over-predicts on average; calibrated scores match the fraud rate
-    assert t["mean_raw"] > 1.5 * t["fraud_rate"]
-    assert abs(t["mean_calibrated"] - t["fraud_rate"]) < 0.25 * (t["mean_raw"] - t["fraud_rate"])
-    assert t["ece"] <= 0.02
+
+def test_weights_count_as_repeated_rows() -> None:
+    raw, y = _miscalibrated(n=6000, seed=3)
+    w = np.where(np.arange(len(raw)) % 3 == 0, 2.0, 1.0)
+    rep = np.repeat(np.arange(len(raw)), w.astype(int))
+    a = fit_platt(raw, y, w)
+    b = fit_platt(raw[rep], y[rep], np.ones(len(rep)))
+    assert a["a"] == pytest.approx(b["a"], rel=1e-4) and a["b"] == pytest.approx(b["b"], rel=1e-4)
+
+
+def test_choose_calibration_is_json_and_reports_valid_metrics() -> None:
+    raw, y = _miscalibrated()
+    cal, report = choose_calibration(raw, y, seed=1)
+    json.dumps(cal)
+    json.dumps(report)
+    assert report["chosen"] == cal["method"] and set(report["cv_log_loss"]) == {"isotonic", "platt"}
+    assert report["valid"]["mean_p_over_rate"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_recalibration_check_flags_a_shifted_window() -> None:
+    raw, y = _miscalibrated(seed=4)
+    cal = fit_platt(raw, y, np.ones(len(raw)))
+    assert not recalibration_check(cal, raw, y)["recalibrate"]
+    rng = np.random.default_rng(5)
+    y_more = np.maximum(y, (rng.random(len(y)) < 0.02).astype(int))  # the fraud rate rose
+    assert recalibration_check(cal, raw, y_more)["recalibrate"]

@@ -9,7 +9,7 @@ import pytest
 from riskgate_training.cli import main
 
 TRAINING_DIR = Path(__file__).resolve().parents[1]
-FAST = ["--n-estimators", "60", "--learning-rate", "0.1", "--min-child-samples", "40", "--parity-rows", "500"]
+FAST = ["--test-days", "10", "--valid-days", "12", "--n-estimators", "60", "--learning-rate", "0.1", "--min-child-samples", "40", "--parity-rows", "500"]
 
 
 def test_train_cli_end_to_end(table_dir, tmp_path, capsys) -> None:
@@ -24,9 +24,9 @@ def test_train_cli_end_to_end(table_dir, tmp_path, capsys) -> None:
     d = out / "from-config" / "v-test"
     m = json.loads((d / "manifest.json").read_text())
     assert m["review_capacity_per_day"] == 25  # flag beats config
-    assert m["costs"]["chargeback_fee_eur"] == 30.0  # config beats default
+    assert m["policy"]["chargeback_fee_eur"] == 30.0  # config beats default
     assert m["model_params"]["n_estimators"] == 60
-    assert m["thresholds"]["valid_expected_cost"]["reviews_per_day"] <= 25
+    assert m["policy"]["fit"]["p95_reviews_per_day"] <= 25
     assert sum(1 for _ in (d / "parity.jsonl").open()) == 500
 
     # same version again: refused without --force, replaced with it
@@ -53,8 +53,10 @@ def test_evaluate_reproduces_test_metrics(trained, table_dir, tmp_path, capsys) 
     assert "evaluate:" in capsys.readouterr().out
     ev = json.loads(out_json.read_text())
     t = m["metrics"]["test"]
-    for key in ("pr_auc", "roc_auc", "ece", "recall_block", "precision_flagged", "rows", "fraud_rows"):
+    assert ev["labels_as_of"] == m["labels"]["known_as_of"]["test"] and ev["labels_matured"]
+    for key in ("pr_auc", "roc_auc", "recall_block", "precision_flagged", "rows", "fraud_rows", "reviews_p95_day"):
         assert ev[key] == pytest.approx(t[key], rel=1e-9), key
+    assert ev["calibration"] == pytest.approx(t["calibration"], rel=1e-9)
     assert ev["expected_cost"]["model"]["total_eur"] == pytest.approx(t["expected_cost"]["model"]["total_eur"])
     assert ev["expected_cost"]["rules_baseline"]["total_eur"] == pytest.approx(
         t["expected_cost"]["rules_baseline"]["total_eur"])
