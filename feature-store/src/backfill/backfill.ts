@@ -34,7 +34,14 @@ export const TABLE_FILE = "training.csv";
  * `label_known_at`: when the checkout's first fraud label (chargeback or review outcome) arrived,
  * empty when none arrived by the cut-off. Training reads labels "as known at" any instant from it.
  */
-export const ID_COLUMNS = ["event_id", "occurred_at", "user_id", "amount_eur", "label", "label_known_at"] as const;
+export const ID_COLUMNS = [
+  "event_id",
+  "occurred_at",
+  "user_id",
+  "amount_eur",
+  "label",
+  "label_known_at",
+] as const;
 
 /**
  * Replays the event log through the memory store with the serving code's `update` and feature

@@ -4,13 +4,25 @@ import { AppError } from "@riskgate/common/errors";
 import { type Static, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 
+// floor/cap: every calibrated p is kept inside them (manifest v2; absent in v1 manifests).
+const Bounds = {
+  floor: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  cap: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+};
 const Calibration = Type.Union([
   Type.Object({
     method: Type.Literal("isotonic"),
     x: Type.Array(Type.Number(), { minItems: 2 }),
     y: Type.Array(Type.Number(), { minItems: 2 }),
+    ...Bounds,
   }),
-  Type.Object({ method: Type.Literal("platt"), a: Type.Number(), b: Type.Number(), eps: Type.Number() }),
+  Type.Object({
+    method: Type.Literal("platt"),
+    a: Type.Number(),
+    b: Type.Number(),
+    eps: Type.Number(),
+    ...Bounds,
+  }),
 ]);
 export type Calibration = Static<typeof Calibration>;
 

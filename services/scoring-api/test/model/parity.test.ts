@@ -84,6 +84,23 @@ describe("calibration", () => {
     expect(calibrate({ ...c, a: 2 }, 0.5)).toBeCloseTo(0.5, 12);
     expect(calibrate(c, 0)).toBeCloseTo(1e-7, 12);
   });
+
+  it("keeps every calibrated probability inside the manifest's floor and cap", () => {
+    const platt = { method: "platt" as const, a: 1, b: 0, eps: 1e-7, floor: 1e-5, cap: 0.995 };
+    expect(calibrate(platt, 0)).toBe(1e-5);
+    expect(calibrate(platt, 1)).toBe(0.995);
+    expect(calibrate(platt, 0.3)).toBeCloseTo(0.3, 12);
+    const iso = {
+      method: "isotonic" as const,
+      x: [0.1, 0.2, 0.4],
+      y: [0.001, 0.5, 0.7],
+      floor: 0.01,
+      cap: 0.6,
+    };
+    expect(calibrate(iso, 0.05)).toBe(0.01);
+    expect(calibrate(iso, 0.15)).toBeCloseTo(0.2505, 12);
+    expect(calibrate(iso, 0.3)).toBe(0.6);
+  });
 });
 
 describe("skew guard", () => {
