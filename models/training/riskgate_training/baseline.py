@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from riskgate_training.policy import Policy, policy_cost
+from riskgate_training.cost_policy import Policy, policy_cost
 
 
 def _same(x: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 
 from riskgate_training.baseline import evaluate_baseline
 from riskgate_training.metrics import action_metrics, calibration_metrics, meets_calibration_target, ranking_metrics
-from riskgate_training.policy import ALLOW, Policy, model_actions, policy_cost, reviews_per_day, with_capacity
+from riskgate_training.cost_policy import ALLOW, Policy, model_actions, policy_cost, reviews_per_day, with_capacity
 
 
 def evaluate_scores(

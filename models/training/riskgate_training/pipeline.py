@@ -26,8 +26,8 @@ from riskgate_training.manifest import (LIGHTGBM_FILE, MODEL_FILE, PARITY_FILE, 
 from riskgate_training.model import ModelParams, lgb_contrib, lgb_raw, train_booster
 from riskgate_training.monitoring import monitoring_block
 from riskgate_training.parity import sample_rows, write_parity
-from riskgate_training.policy import Policy, day_index, fit_review_min, model_actions, policy_cost, seed_policy
-from riskgate_training.policy import reviews_per_day, with_capacity
+from riskgate_training.cost_policy import (Policy, day_index, fit_review_min, model_actions, policy_cost,
+                                           reviews_per_day, seed_policy, with_capacity)
 from riskgate_training.split import DAY, SplitDays, iso, time_split
 
 RECALIBRATION_WINDOW_DAYS = 7

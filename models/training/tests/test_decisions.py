@@ -5,8 +5,7 @@ import pytest
 
 from riskgate_training.data import TableError
 from riskgate_training.decisions import read_decision_log, reweight
-from riskgate_training.policy import Policy
-from riskgate_training.calibration import fit_platt
+from riskgate_training.calibration import apply_calibration, fit_platt
 
 
 def _write(tmp_path, records):
@@ -55,5 +54,5 @@ def test_reweighting_undoes_exploration_sampling_on_synthetic_traffic() -> None:
     # and a calibration fitted with the weights is calibrated for all traffic
     raw = np.where(risky, 0.02, 0.002)[observed]
     cal = fit_platt(raw, fraud[observed].astype(int), rw.weight)
-    assert cal["a"] * 0 + 1 / (1 + np.exp(-(cal["a"] * np.log(0.002 / 0.998) + cal["b"]))) == pytest.approx(0.002, rel=0.2)
-    assert Policy  # the policy consumes calibrated p; nothing else to reweight
+    safe, risky_p = apply_calibration(cal, np.array([0.002, 0.02]))
+    assert safe == pytest.approx(0.002, rel=0.2) and risky_p == pytest.approx(0.02, rel=0.2)

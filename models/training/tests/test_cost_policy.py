@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riskgate_training.policy import (ALLOW, BLOCK, REVIEW, Policy, day_index, fit_review_min, model_actions,
+from riskgate_training.cost_policy import (ALLOW, BLOCK, REVIEW, Policy, day_index, fit_review_min, model_actions,
                                       policy_cost, reviews_per_day, seed_policy, with_capacity)
 
 POL = Policy(chargeback_fee_eur=25.0, review_cost_eur=4.0, decline_cost_eur=10.0, median_amount_eur=175.0,
