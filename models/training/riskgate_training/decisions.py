@@ -7,9 +7,13 @@ The decision log is JSONL of decisions-topic records; this reader needs `event_i
 * a blocked checkout never becomes a "legit" label: its payment never happened, so its outcome
   is unknown. Blocked rows are dropped (all of them, fraud-labelled or not: keeping only the
   fraud-labelled ones would bias the other way);
-* every other row with a record gets weight 1 / propensity, so the share of traffic that
-  exploration reviewed stands for the would-be allows it was sampled from;
-* rows without a record keep weight 1 (traffic the log does not cover, e.g. before it began).
+* exploration draws, for each would-be allow, review (propensity = share) or allow
+  (propensity = 1 - share); both arms have outcomes (review outcome; chargeback or none), so each
+  arm weighted 1 / propensity stands for all would-be allows. Both are kept, scaled so that
+  together they weigh as many rows as they are (self-normalised: plain 1 / propensity would
+  count the would-be allows twice). The explored reviews, with ground-truth outcomes, so carry
+  half of that stratum's weight however small the share;
+* rows decided without exploration (propensity 1) and rows without a record keep weight 1.
 """
 
 from __future__ import annotations
@@ -73,9 +77,13 @@ def reweight(event_ids: np.ndarray, log: dict[str, tuple[str, float, bool]]) -> 
             continue
         weight[i] = 1.0 / propensity
         explored += exploration
+    drawn = keep & (weight > 1.0)
+    if drawn.any():
+        weight[drawn] *= drawn.sum() / weight[drawn].sum()
     report = {
         "rows": n, "rows_with_decision": matched, "blocked_dropped": blocked, "explored": explored,
         "weight_max": float(weight[keep].max()) if keep.any() else None,
-        "rule": "blocked: dropped (outcome unknown); others: weight 1/propensity; no record: weight 1",
+        "rule": "blocked: dropped (outcome unknown); rows of the exploration draw: 1/propensity, self-normalised "
+                "to their count; others: weight 1",
     }
     return Reweighting(keep, weight, report)
