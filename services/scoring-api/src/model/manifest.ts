@@ -4,7 +4,7 @@ import { AppError } from "@riskgate/common/errors";
 import { type Static, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 
-// floor/cap: every calibrated p is kept inside them (manifest v2; absent in v1 manifests).
+// floor/cap: every calibrated p is kept inside them (absent in the manifest converted from schema 1).
 const Bounds = {
   floor: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   cap: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
