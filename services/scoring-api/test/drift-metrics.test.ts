@@ -27,7 +27,9 @@ const MONITORING = {
 
 async function api(monitoring: unknown, now: () => number): Promise<ApiHarness> {
   const copy = await modelCopy("drift-test", (m) => {
+    // undefined: a manifest without training distributions, whatever the champion carries
     if (monitoring) m.monitoring = monitoring;
+    else delete m.monitoring;
   });
   cleanups.push(copy.remove);
   const h = await startApi({ redis: true, env: { MODEL_DIR: copy.dir, ...PATIENT }, now });

@@ -156,10 +156,10 @@ describe("canary and shadow models", () => {
   });
 
   it("scores shadow models after the response and never lets them change it", async () => {
-    // A shadow that would review everything (reviews cost nothing, any expected loss is worth one):
-    // if it ever decided, the answers below would differ.
+    // A shadow that would block everything (declines cost next to nothing): if it ever decided, the
+    // answers below would differ, whether the champion allows or reviews these checkouts.
     const shadow = await modelCopy("shadow-test", (m) => {
-      Object.assign(m.policy as object, { review_cost_eur: 0, review_min_expected_loss_eur: 0 });
+      Object.assign(m.policy as object, { decline_cost_eur: 1e-9 });
     });
     cleanups.push(shadow.remove);
     const plain = await api();
