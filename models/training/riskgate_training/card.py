@@ -1,8 +1,10 @@
-"""The short model card printed to the terminal after train/evaluate."""
+"""The short model card printed after train/evaluate (and kept next to the model as model_card.txt)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+CARD_FILE = "model_card.txt"
 
 
 def _pct(v: float | None) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from riskgate_training import plots
 from riskgate_training.calibration import apply_calibration, choose_calibration, recalibration_check
-from riskgate_training.card import evaluate_card, train_card
+from riskgate_training.card import CARD_FILE, evaluate_card, train_card
 from riskgate_training.data import load_table, span_days
 from riskgate_training.decisions import read_decision_log, reweight
 from riskgate_training.evaluation import acceptance, evaluate_scores
@@ -243,6 +243,7 @@ def train(cfg: TrainConfig) -> TrainResult:
         }
         manifest["acceptance"] = acceptance(test_metrics)
         write_manifest(tmp, manifest)
+        (tmp / CARD_FILE).write_text(train_card(manifest, str(final_dir)) + "\n")
 
         if final_dir.exists():
             shutil.rmtree(final_dir)

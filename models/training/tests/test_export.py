@@ -19,7 +19,8 @@ from riskgate_training.parity import read_parity
 def test_artifact_files(trained) -> None:
     d = trained.artifact_dir
     names = {p.name for p in d.iterdir()}
-    assert {"model.onnx", "manifest.json", "parity.jsonl", "lightgbm_model.txt"} <= names
+    assert {"model.onnx", "manifest.json", "parity.jsonl", "lightgbm_model.txt", "model_card.txt"} <= names
+    assert (d / "model_card.txt").read_text().strip() == trained.card
     for png in trained.manifest["plots"].values():
         assert (d / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(trained.manifest["plots"]) == 4
