@@ -1,5 +1,12 @@
 """Allows `python -m riskgate_training ...` (what models/training/run.sh calls)."""
 
+import sys
+
+if sys.argv[1:2] == ["backtest"]:
+    from riskgate_training.backtest import main as backtest
+
+    raise SystemExit(backtest(sys.argv[2:]))
+
 from riskgate_training.cli import main
 
 raise SystemExit(main())

@@ -20,7 +20,8 @@ const USAGE = `usage: npm run replay-decisions -w @riskgate/scoring-api -- \\
 systems.json: {"systems": [{"name": "rules"},
                            {"name": "model", "scores": "scores.csv", "thresholds": {"review": 0.1, "block": 0.8}}]}
   scores.csv: event_id,score (calibrated probability); paths relative to systems.json.
-out: system,event_id,occurred_at,pipeline,decision,score,overflow (pipeline: before the review budget).`;
+out: system,event_id,occurred_at,rule,pipeline,decision,score,overflow
+  rule: the acting rules' action (empty: none); pipeline: the decision before the review budget.`;
 
 /** The production rules, wherever this script is run from. */
 const DEFAULT_RULES = fileURLToPath(new URL("../rules/default.yaml", import.meta.url));
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, "drain");
   };
-  await write("system,event_id,occurred_at,pipeline,decision,score,overflow\n");
+  await write("system,event_id,occurred_at,rule,pipeline,decision,score,overflow\n");
   const settings = {
     features,
     rules,
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
   for (const system of systems) {
     for await (const d of replayDecisions(settings, system, checkouts)) {
       await write(
-        `${d.system},${d.eventId},${d.occurredAt},${d.pipeline},${d.decision},${d.score ?? ""},${d.overflow ? 1 : 0}\n`,
+        `${d.system},${d.eventId},${d.occurredAt},${d.rule ?? ""},${d.pipeline},${d.decision},${d.score ?? ""},${d.overflow ? 1 : 0}\n`,
       );
     }
   }

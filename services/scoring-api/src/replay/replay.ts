@@ -27,6 +27,8 @@ export interface ReplayedDecision {
   readonly system: string;
   readonly eventId: string;
   readonly occurredAt: string;
+  /** The acting rules' action, if any rule acted (the backtest needs it to set equal review volumes). */
+  readonly rule: Action | undefined;
   /** What the pipeline (rules + model + policy) decided, before the review budget. */
   readonly pipeline: Action;
   /** What the checkout got: a review past the day's budget becomes the overflow action. */
@@ -46,6 +48,15 @@ export async function* replayDecisions(
   checkouts: readonly Checkout[],
 ): AsyncGenerator<ReplayedDecision> {
   assertComplete(settings, system, checkouts);
+  let ruleAction: Action | undefined;
+  const rules: RulesPort = {
+    version: settings.rules.version,
+    evaluate: (input) => {
+      const outcome = settings.rules.evaluate(input);
+      ruleAction = outcome.action;
+      return outcome;
+    },
+  };
   const deps: PipelineDeps = {
     features: settings.features,
     readFeatures: async (c) => ({
@@ -53,7 +64,7 @@ export async function* replayDecisions(
       missing: [],
       stale: [],
     }),
-    rules: settings.rules,
+    rules,
     modelEnabled: () => true,
     // Reasons do not change a decision; explaining recorded scores has no trees to explain with.
     reasonsFromModel: 0,
@@ -77,6 +88,7 @@ export async function* replayDecisions(
       system: system.name,
       eventId: checkout.event_id,
       occurredAt: checkout.occurred_at,
+      rule: ruleAction,
       pipeline: result.decision,
       decision,
       score: result.score,

@@ -83,9 +83,9 @@ beforeAll(async () => {
   ]);
   replayed = new Map();
   const [header, ...lines] = (await readFile(out, "utf8")).trim().split("\n");
-  expect(header).toBe("system,event_id,occurred_at,pipeline,decision,score,overflow");
+  expect(header).toBe("system,event_id,occurred_at,rule,pipeline,decision,score,overflow");
   for (const line of lines) {
-    const [system, id, , , decision, , overflow] = line.split(",") as string[];
+    const [system, id, , , , decision, , overflow] = line.split(",") as string[];
     if (!replayed.has(system as string)) replayed.set(system as string, new Map());
     replayed
       .get(system as string)

@@ -1,0 +1,153 @@
+"""Backtest outputs: backtest.json (every number), backtest.md (the tables) and three plots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+LABELS = {
+    "rules": "production rules alone",
+    "model_equal": "model + rules, equal review volume",
+    "scorecard_equal": "LR scorecard + rules, equal review volume",
+    "model_capacity": "model + rules, capacity point",
+    "scorecard_capacity": "LR scorecard + rules, capacity point",
+}
+PLOTS = ("backtest_cost.png", "backtest_ratio.png", "backtest_reviews.png")
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{100 * v:.1f} %"
+
+
+def _window_table(r: dict[str, Any]) -> list[str]:
+    lines = ["| system | EUR / 1,000 [90 % CI] | × rules [90 % CI] | review recall / precision | "
+             "block recall / precision | reviews/day mean / p95 | overflow days | operating point |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, s in r["systems"].items():
+        lo, hi = s["cost_per_1000_ci90"]
+        rlo, rhi = s["ratio_to_rules_ci90"]
+        op = "–" if s["thresholds"] is None else f"review p ≥ {s['thresholds']['review']:.4g}, block p ≥ " \
+                                                  f"{s['thresholds']['block']:.4g}"
+        lines.append(
+            f"| {LABELS[name]} | {s['cost_per_1000']:.1f} [{lo:.1f}, {hi:.1f}] | {s['ratio_to_rules']:.3f} "
+            f"[{rlo:.3f}, {rhi:.3f}] | {_pct(s['recall_review'])} / {_pct(s['precision_review'])} | "
+            f"{_pct(s['recall_block'])} / {_pct(s['precision_block'])} | {s['reviews_per_day_mean']:.1f} / "
+            f"{s['reviews_per_day_p95']:.1f} | {s['overflow_days']} of {s['days']} | {op} |")
+    return lines
+
+
+def _plots(out: Path, results: list[dict[str, Any]]) -> None:
+    names = list(LABELS)
+    keys = [f"{r['seed']}\n{r['window']['cutoff'][:10]}" for r in results]
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(results)), 4))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        xs = [k + (i - len(names) / 2 + 0.5) * width for k in range(len(results))]
+        mid = [r["systems"][name]["cost_per_1000"] for r in results]
+        err = [[m - r["systems"][name]["cost_per_1000_ci90"][0] for m, r in zip(mid, results)],
+               [r["systems"][name]["cost_per_1000_ci90"][1] - m for m, r in zip(mid, results)]]
+        ax.bar(xs, mid, width, yerr=err, capsize=2, label=LABELS[name])
+    ax.set_xticks(range(len(results)), keys)
+    ax.set_ylabel("expected cost, EUR per 1,000 checkouts")
+    ax.set_title("cost per window (seed, cut-off), 90 % bootstrap-by-day intervals")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / PLOTS[0], dpi=110)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(results)), 4))
+    for i, name in enumerate(names[1:]):
+        xs = [k + (i - 1.5) * 0.18 for k in range(len(results))]
+        mid = [r["systems"][name]["ratio_to_rules"] for r in results]
+        err = [[m - r["systems"][name]["ratio_to_rules_ci90"][0] for m, r in zip(mid, results)],
+               [r["systems"][name]["ratio_to_rules_ci90"][1] - m for m, r in zip(mid, results)]]
+        ax.errorbar(xs, mid, yerr=err, fmt="o", capsize=3, label=LABELS[name])
+    ax.axhline(0.5, color="green", ls="--", lw=1, label="target 0.5 ×")
+    ax.axhline(0.6, color="red", ls=":", lw=1, label="upper bound 0.6 ×")
+    ax.axhline(1.0, color="grey", lw=0.8)
+    ax.set_xticks(range(len(results)), keys)
+    ax.set_ylabel("expected cost / production rules alone")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / PLOTS[1], dpi=110)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    offset = 0
+    for r in results:
+        n = len(r["days"])
+        for i, name in enumerate(names):
+            ax.plot(range(offset, offset + n), r["systems"][name]["reviews_per_day"], color=f"C{i}",
+                    label=LABELS[name] if offset == 0 else None)
+        offset += n + 1
+    cap = results[0]["capacity"] if results else None
+    if cap:
+        ax.axhline(cap, color="red", ls=":", lw=1, label="daily capacity")
+    ax.set_yscale("symlog")
+    ax.set_xlabel("test days, window after window")
+    ax.set_ylabel("reviews per day")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / PLOTS[2], dpi=110)
+    plt.close(fig)
+
+
+def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, Any], timings: dict[str, float],
+                 model_dir: Path, ok: bool, target_met: Callable[[dict[str, Any]], bool]) -> str:
+    """Writes the report files and returns the terminal summary."""
+    out.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        r["capacity"] = options["review_capacity"]
+        r["target_met"] = target_met(r)
+    verdict = "MET" if ok else "MISSED"
+    doc = {"target": {"system": "model_equal", "ratio_at_most": 0.5, "ci90_upper_below": 0.6, "verdict": verdict},
+           "options": options, "model_dir": str(model_dir), "timings_seconds": timings, "windows": results}
+    (out / "backtest.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
+    _plots(out, results)
+
+    md = ["# Backtest", "",
+          f"Target (issue 13): model + rules at equal review volume costs ≤ 0.5 × the production rules alone, "
+          f"with the upper end of the 90 % interval below 0.6 ×, on every window and seed: **{verdict}**.", "",
+          "Rolling origin: each cut-off fits on labels known at the cut-off, calibrates and sets the capacity point "
+          f"on the {options['valid_days']} validation days that end {options['gap_days']} days before it, and is "
+          f"priced on the next {options['test_days']} days with labels matured {options['maturity_days']} days "
+          "after the window. Every decision comes from the serving code "
+          "(services/scoring-api/bin/replay-decisions.ts: CEL rules, pipeline, policy, per-day review budget of "
+          f"{options['review_capacity']}). Intervals: 90 %, {options['bootstrap']} bootstrap resamples of days "
+          "(paired across systems for the ratio).", "",
+          "Costs per checkout: missed fraud = amount + chargeback fee; review = review cost; declined good "
+          "customer = decline cost, seeded as (median amount + fee) / 20.", ""]
+    for r in results:
+        w, c = r["window"], r["costs"]
+        md += [f"## seed {r['seed']}, cut-off {w['cutoff'][:10]} "
+               f"({'target met' if r['target_met'] else 'target missed'})", "",
+               f"Fit {w['fit_start'][:10]} – {w['valid_start'][:10]} ({r['fit_frauds_known']} frauds known), "
+               f"validation to {w['valid_end'][:10]} ({r['valid_frauds_known']} known), test {w['test_start'][:10]} "
+               f"– {w['test_end'][:10]}: {r['test_checkouts']:,} checkouts, {r['test_frauds']} matured frauds. "
+               f"Costs: fee {c['chargeback_fee_eur']:.2f}, review {c['review_cost_eur']:.2f}, decline "
+               f"{c['decline_cost_eur']:.2f} EUR (median amount {c['median_amount_eur']:.2f}). Equal volume: "
+               f"{r['target_reviews']} reviews in the window (the rules alone).", ""]
+        md += _window_table(r) + [""]
+    md += ["## Time", "", "| step | seconds |", "| --- | --- |"]
+    md += [f"| {k} | {v:.1f} |" for k, v in timings.items()]
+    md += ["", "Plots: " + ", ".join(f"[{p}]({p})" for p in PLOTS), ""]
+    (out / "backtest.md").write_text("\n".join(md))
+
+    lines = [f"backtest: target {verdict} (model + rules at equal review volume vs production rules alone)"]
+    for r in results:
+        s = r["systems"]
+        e = s["model_equal"]
+        lines.append(
+            f"  seed {r['seed']} cut-off {r['window']['cutoff'][:10]}: rules {s['rules']['cost_per_1000']:.1f}, "
+            f"model+rules {e['cost_per_1000']:.1f}, scorecard+rules {s['scorecard_equal']['cost_per_1000']:.1f} "
+            f"EUR/1000; ratio {e['ratio_to_rules']:.3f} [{e['ratio_to_rules_ci90'][0]:.3f}, "
+            f"{e['ratio_to_rules_ci90'][1]:.3f}]; capacity point p95 reviews/day "
+            f"{s['model_capacity']['reviews_per_day_p95']:.0f}, overflow days {s['model_capacity']['overflow_days']}")
+    lines.append(f"  report: {out / 'backtest.md'}  ({timings.get('total', 0):.0f}s)")
+    return "\n".join(lines)
