@@ -133,6 +133,9 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
                f"Costs: fee {c['chargeback_fee_eur']:.2f}, review {c['review_cost_eur']:.2f}, decline "
                f"{c['decline_cost_eur']:.2f} EUR (median amount {c['median_amount_eur']:.2f}). Equal volume: "
                f"{r['target_reviews']} reviews in the window (the rules alone).", ""]
+        if r["target_reviews"] == 0:
+            md += ["The rules alone reviewed nothing in this window: at equal review volume the models add no "
+                   "review band and act through blocks only.", ""]
         md += _window_table(r) + [""]
     md += ["## Time", "", "| step | seconds |", "| --- | --- |"]
     md += [f"| {k} | {v:.1f} |" for k, v in timings.items()]

@@ -1,0 +1,106 @@
+"""Rolling-origin windows, labels as of a date, and the backtest's operating points."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from riskgate_training.backtest_costs import PolicyCosts
+from riskgate_training.backtest_policy import block_threshold, capacity_point, equal_volume_point
+from riskgate_training.backtest_windows import fraud_label_times, labels_as_of, rolling_windows
+
+T0 = pd.Timestamp("2026-01-05T00:00:00Z")
+D = pd.Timedelta(days=1)
+
+
+def test_windows_roll_back_to_back_to_the_end_of_the_data() -> None:
+    ws = rolling_windows(T0 + pd.Timedelta(hours=3), T0 + 89 * D + pd.Timedelta(hours=20), n_windows=3, test_days=10,
+                         gap_days=35, valid_days=7, maturity_days=60)
+    assert [w.cutoff for w in ws] == [T0 + 60 * D, T0 + 70 * D, T0 + 80 * D]
+    assert ws[-1].test_end == T0 + 90 * D
+    for w in ws:
+        assert w.fit_start == T0
+        assert w.valid_end == w.cutoff - 35 * D and w.valid_start == w.valid_end - 7 * D
+        assert w.matured_at == w.test_end + 60 * D
+    assert all(a.test_end == b.cutoff for a, b in zip(ws, ws[1:]))
+
+
+def test_window_parts_never_overlap_and_keep_the_gap_empty() -> None:
+    (w,) = rolling_windows(T0, T0 + 40 * D, n_windows=1, test_days=5, gap_days=10, valid_days=5, maturity_days=30)
+    t = pd.Series(pd.date_range(T0, T0 + 40 * D, freq="1h", tz="UTC", inclusive="left"))
+    m = w.masks(t)
+    assert not (m["fit"] & m["valid"]).any() and not (m["valid"] & m["test"]).any()
+    assert t[m["valid"]].max() < w.valid_end <= w.cutoff - 10 * D
+    assert t[m["test"]].min() == w.cutoff
+    gap = (t >= w.valid_end) & (t < w.cutoff)
+    assert gap.sum() == 10 * 24 and not (gap & (m["fit"] | m["valid"] | m["test"])).any()
+
+
+def test_too_many_windows_for_the_data_is_an_error_naming_the_cutoff() -> None:
+    with pytest.raises(ValueError, match="days to fit on"):
+        rolling_windows(T0, T0 + 30 * D, n_windows=3, test_days=10, gap_days=7, valid_days=7, maturity_days=60)
+
+
+def test_labels_as_of_count_only_what_was_known(tmp_path) -> None:
+    events = [
+        {"type": "chargeback", "checkout_event_id": "a", "label": "fraud", "occurred_at": "2026-02-10T00:00:00Z"},
+        {"type": "review_outcome", "checkout_event_id": "a", "label": "fraud", "occurred_at": "2026-01-20T00:00:00Z"},
+        {"type": "review_outcome", "checkout_event_id": "b", "label": "legit", "occurred_at": "2026-01-07T00:00:00Z"},
+        {"type": "chargeback", "checkout_event_id": "c", "label": "fraud", "occurred_at": "2026-03-01T00:00:00Z"},
+    ]
+    (tmp_path / "labels.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    known = fraud_label_times(tmp_path)
+    assert known["a"] == pd.Timestamp("2026-01-20T00:00:00Z")  # the first fraud label wins
+    assert "b" not in known.index  # a legit outcome is not a fraud label
+    ids = np.array(["a", "b", "c", "d"])
+    assert labels_as_of(ids, known, pd.Timestamp("2026-01-19T23:59:59Z")).tolist() == [0, 0, 0, 0]
+    assert labels_as_of(ids, known, pd.Timestamp("2026-01-20T00:00:00Z")).tolist() == [1, 0, 0, 0]
+    assert labels_as_of(ids, known, pd.Timestamp("2026-04-01T00:00:00Z")).tolist() == [1, 0, 1, 0]
+
+
+COSTS = PolicyCosts.seeded(median_amount_eur=175.0)  # fee 25, review 4, decline 10
+
+
+def test_block_bar_is_where_blocking_the_median_checkout_stops_costing_more() -> None:
+    b = block_threshold(COSTS)
+    assert b == pytest.approx(1 - 4 / 10)  # (1 - p) * 10 <= 4, the binding side at these costs
+    assert (1 - b) * COSTS.decline_cost_eur == pytest.approx(min(b * 200.0, COSTS.review_cost_eur))
+
+
+def test_capacity_point_keeps_the_cost_bar_when_it_fits_and_raises_it_when_not() -> None:
+    rng = np.random.default_rng(0)
+    days = np.repeat([f"d{i}" for i in range(20)], 1000)
+    p = rng.beta(0.5, 30, size=len(days))
+    cost_bar = 4 / 200
+    roomy = capacity_point(p, days, COSTS, capacity_per_day=1000)
+    assert roomy.review == pytest.approx(cost_bar) and roomy.block == pytest.approx(block_threshold(COSTS))
+    tight = capacity_point(p, days, COSTS, capacity_per_day=50)
+    assert tight.review > cost_bar
+    per_day = pd.Series((p >= tight.review) & (p < tight.block)).groupby(days).sum()
+    assert np.percentile(per_day, 95) <= 50
+    looser = pd.Series((p >= tight.review * 0.98) & (p < tight.block)).groupby(days).sum()
+    assert np.percentile(looser, 95) > 50  # the bar is raised no further than needed
+
+
+def test_equal_volume_point_matches_the_rules_review_count_as_the_pipeline_combines() -> None:
+    p = np.array([0.9, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.35, 0.6])
+    rule = np.array(["", "", "", "review", "", "", "", "allow", "block"])
+    # Target 3: the review rule's checkout (p 0.3 < block 0.8) is one; two more by score among
+    # checkouts no rule decided and the model does not block (0.5, 0.4); 0.35 is allow-listed.
+    point = equal_volume_point(p, rule, target_reviews=3, block=0.8)
+    assert point.block == 0.8 and point.review == pytest.approx((0.4 + 0.2) / 2)
+    model = np.where(p >= point.block, "block", np.where(p >= point.review, "review", "allow"))
+    combined = np.where(np.isin(rule, ("allow", "block")), rule,
+                        np.where((model == "block"), "block", np.where((rule == "review") | (model == "review"),
+                                                                       "review", "allow")))
+    assert (combined == "review").sum() == 3
+
+
+def test_equal_volume_point_without_room_adds_no_review_band() -> None:
+    p = np.array([0.9, 0.5, 0.2])
+    rule = np.array(["review", "review", ""])
+    # The model blocks the 0.9 review; the other review rule already meets a target of 1.
+    assert equal_volume_point(p, rule, target_reviews=1, block=0.8).review == 0.8
+    assert equal_volume_point(p, rule, target_reviews=0, block=0.8).review == 0.8
+    assert equal_volume_point(p, rule, target_reviews=10, block=0.8).review == 0.0
