@@ -1,9 +1,10 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { ID_COLUMNS } from "@riskgate/feature-store/backfill";
 import { type Checkout, decodeEvent } from "@riskgate/feature-store/events";
 
-/** The leading columns of a backfilled training table (feature-store backfill); features follow. */
-const TABLE_ID_COLUMNS = 5;
+/** The leading columns of a backfilled training table; the features follow them. */
+const TABLE_ID_COLUMNS = ID_COLUMNS.length;
 
 export class ReplayInputError extends Error {
   readonly code = "replay_input";
