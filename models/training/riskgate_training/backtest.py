@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -98,11 +99,28 @@ def champion_dir() -> Path:
     return (pointer.parent / json.loads(pointer.read_text())["dir"]).resolve()
 
 
-def run_window(seed: Any, window: Window, world: Path, table: Any, known_at: pd.Series, args: argparse.Namespace,
+@dataclass(frozen=True)
+class Rows:
+    """One world's backfilled table as arrays, built once for all of its windows."""
+
+    table_csv: Path
+    features: list[str]
+    occurred_at: pd.Series
+    ids: np.ndarray
+    X: np.ndarray
+    amount: np.ndarray
+
+    @staticmethod
+    def load(table_dir: Path) -> "Rows":
+        t = load_table(table_dir)
+        return Rows(table_dir / "training.csv", t.features, t.occurred_at, t.event_ids, t.X, t.amount)
+
+
+def run_window(seed: Any, window: Window, world: Path, rows: Rows, known_at: pd.Series, args: argparse.Namespace,
                work: Path) -> dict[str, Any]:
-    t = table.occurred_at
+    t = rows.occurred_at
     masks = window.masks(t)
-    ids, X, amount = table.event_ids, table.X, table.amount
+    ids, X, amount = rows.ids, rows.X, rows.amount
     fit, valid, test = masks["fit"], masks["valid"], masks["test"]
     y_fit = labels_as_of(ids[fit], known_at, window.cutoff)
     y_valid = labels_as_of(ids[valid], known_at, window.cutoff)
@@ -114,13 +132,13 @@ def run_window(seed: Any, window: Window, world: Path, table: Any, known_at: pd.
                                args.fn_over_fp)
     params = ModelParams()
     scorers = {
-        "model": fit_model(X[fit], y_fit, X[valid], y_valid, table.features, params),
+        "model": fit_model(X[fit], y_fit, X[valid], y_valid, rows.features, params),
         "scorecard": fit_scorecard(X[fit], y_fit, X[valid], y_valid, params.seed),
     }
     day_valid = day_of(t[valid])
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
     cap = {k: capacity_point(s.score(X[valid]), day_valid, costs, args.review_capacity) for k, s in scorers.items()}
-    common = dict(checkouts=world / "checkouts.jsonl", table_csv=Path(table.path) / "training.csv",
+    common = dict(checkouts=world / "checkouts.jsonl", table_csv=rows.table_csv,
                   event_ids=ids[test], start=window.cutoff, end=window.test_end,
                   capacity_per_day=args.review_capacity)
     first = replay(work / "capacity", systems=[SystemSpec(BASELINE)] + [
@@ -178,15 +196,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = []
         with tempfile.TemporaryDirectory(prefix="riskgate-backtest-") as tmp:
             for seed, world, table_dir in worlds:
-                table = load_table(table_dir)
+                rows = Rows.load(table_dir)
                 known_at = fraud_label_times(world)
-                t = table.occurred_at
+                t = rows.occurred_at
                 windows = rolling_windows(t.min(), t.max(), n_windows=args.windows, test_days=args.test_days,
                                           gap_days=args.gap_days, valid_days=args.valid_days,
                                           maturity_days=args.maturity_days)
                 for w in windows:
                     t0 = time.monotonic()
-                    results.append(run_window(seed, w, world, table, known_at, args, Path(tmp) / f"{seed}-{w.name}"))
+                    results.append(run_window(seed, w, world, rows, known_at, args, Path(tmp) / f"{seed}-{w.name}"))
                     timings[f"window seed {seed} {w.name}"] = time.monotonic() - t0
                     r = results[-1]["systems"]
                     print(f"  seed {seed} cut-off {w.name}: rules {r['rules']['cost_per_1000']:.1f} EUR/1000, "
