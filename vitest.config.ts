@@ -21,6 +21,7 @@ const INTEGRATION = [
   "services/scoring-api/test/killswitch/model-versions.test.ts",
   "services/scoring-api/test/killswitch/propagation.test.ts",
   "services/scoring-api/test/killswitch/replicas.test.ts",
+  "services/scoring-api/test/replay/replay-decisions.test.ts",
   "services/scoring-api/test/resilience/redis-outage.test.ts",
   "services/scoring-api/test/review/**/*.test.ts",
   "services/scoring-api/test/score.test.ts",
