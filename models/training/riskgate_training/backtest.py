@@ -137,16 +137,17 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, known_at: pd.
     }
     day_valid = day_of(t[valid])
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
-    cap = {k: capacity_point(s.score(X[valid]), day_valid, costs, args.review_capacity) for k, s in scorers.items()}
+    cap = {k: capacity_point(s.score(X[valid]), amount[valid], day_valid, costs, args.review_capacity)
+           for k, s in scorers.items()}
     common = dict(checkouts=world / "checkouts.jsonl", table_csv=rows.table_csv,
                   event_ids=ids[test], start=window.cutoff, end=window.test_end,
                   capacity_per_day=args.review_capacity)
     first = replay(work / "capacity", systems=[SystemSpec(BASELINE)] + [
-        SystemSpec(f"{k}_capacity", p_test[k], cap[k]) for k in scorers], **common)
+        SystemSpec(f"{k}_capacity", p_test[k], cap[k].policy(costs)) for k in scorers], **common)
     rules = first[first["system"] == BASELINE].set_index("event_id").reindex(ids[test])
     target = int((rules["decision"] == "review").sum())
-    equal = {k: equal_volume_point(p_test[k], rules["rule"].to_numpy(), target, cap[k].block) for k in scorers}
-    second = replay(work / "equal", systems=[SystemSpec(f"{k}_equal", p_test[k], equal[k]) for k in scorers],
+    equal = {k: equal_volume_point(p_test[k], amount[test], rules["rule"].to_numpy(), target, costs) for k in scorers}
+    second = replay(work / "equal", systems=[SystemSpec(f"{k}_equal", p_test[k], equal[k].policy(costs)) for k in scorers],
                     **common)
     decisions = pd.concat([first, second], ignore_index=True)
     truth = pd.DataFrame({"fraud": y_test, "amount": amount[test]}, index=pd.Index(ids[test], name="event_id"))
@@ -162,7 +163,8 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, known_at: pd.
         s["cost_per_1000_ci90"] = bootstrap_cost(days[name], weights)
         s["ratio_to_rules"], s["ratio_to_rules_ci90"] = bootstrap_ratio(days[name], days[BASELINE], weights)
         kind, point = name.split("_")[0], name.rsplit("_", 1)[-1]
-        s["thresholds"] = None if name == BASELINE else (equal if point == "equal" else cap)[kind].to_dict()
+        s["review_min_expected_loss_eur"] = (None if name == BASELINE else
+                                             (equal if point == "equal" else cap)[kind].review_min_expected_loss_eur)
         s["reviews_per_day"] = days[name]["reviews"].astype(int).tolist()
         systems[name] = s
     return {"seed": seed, "window": window.to_dict(), "costs": costs.to_dict(), "target_reviews": target,

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from riskgate_training.backtest_policy import Thresholds
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 REPLAY_SCRIPT = REPO_ROOT / "services" / "scoring-api" / "bin" / "replay-decisions.ts"
@@ -26,11 +25,11 @@ NODE = REPO_ROOT / "node_modules" / ".bin" / "node"
 class SystemSpec:
     name: str
     scores: np.ndarray | None = None
-    thresholds: Thresholds | None = None
+    policy: dict[str, float] | None = None
 
 
 def replay(work: Path, *, checkouts: Path, table_csv: Path, event_ids: np.ndarray, systems: list[SystemSpec],
-           start: pd.Timestamp, end: pd.Timestamp, capacity_per_day: int, overflow: str = "allow",
+           start: pd.Timestamp, end: pd.Timestamp, capacity_per_day: int, overflow: str = "expected_loss",
            rules: Path | None = None) -> pd.DataFrame:
     """Replays the checkouts in [start, end) for every system; returns the decisions frame
     (system, event_id, occurred_at, rule, pipeline, decision, score, overflow)."""
@@ -44,7 +43,7 @@ def replay(work: Path, *, checkouts: Path, table_csv: Path, event_ids: np.ndarra
             path = work / f"scores-{s.name}.csv"
             pd.DataFrame({"event_id": event_ids, "score": s.scores}).to_csv(path, index=False, float_format="%.17g")
             entry["scores"] = path.name
-            entry["thresholds"] = (s.thresholds or Thresholds(1.0, 1.0)).to_dict()
+            entry["policy"] = s.policy
         spec.append(entry)
     (work / "systems.json").write_text(json.dumps({"systems": spec}, indent=2) + "\n")
     out = work / "decisions.csv"

@@ -32,8 +32,8 @@ def _window_table(r: dict[str, Any]) -> list[str]:
     for name, s in r["systems"].items():
         lo, hi = s["cost_per_1000_ci90"]
         rlo, rhi = s["ratio_to_rules_ci90"]
-        op = "–" if s["thresholds"] is None else f"review p ≥ {s['thresholds']['review']:.4g}, block p ≥ " \
-                                                  f"{s['thresholds']['block']:.4g}"
+        bar = s["review_min_expected_loss_eur"]
+        op = "–" if bar is None else ("no review band" if bar >= 1e12 else f"review if p·(A+fee) ≥ €{bar:.2f}")
         lines.append(
             f"| {LABELS[name]} | {s['cost_per_1000']:.1f} [{lo:.1f}, {hi:.1f}] | {s['ratio_to_rules']:.3f} "
             f"[{rlo:.3f}, {rhi:.3f}] | {_pct(s['recall_review'])} / {_pct(s['precision_review'])} | "

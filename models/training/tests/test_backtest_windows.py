@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from riskgate_training.backtest_costs import PolicyCosts
-from riskgate_training.backtest_policy import block_threshold, capacity_point, equal_volume_point
+from riskgate_training.backtest_policy import NO_REVIEW_BAND, capacity_point, equal_volume_point, losses
 from riskgate_training.backtest_windows import fraud_label_times, labels_as_of, rolling_windows
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
@@ -62,45 +62,50 @@ def test_labels_as_of_count_only_what_was_known(tmp_path) -> None:
 COSTS = PolicyCosts.seeded(median_amount_eur=175.0)  # fee 25, review 4, decline 10
 
 
-def test_block_bar_is_where_blocking_the_median_checkout_stops_costing_more() -> None:
-    b = block_threshold(COSTS)
-    assert b == pytest.approx(1 - 4 / 10)  # (1 - p) * 10 <= 4, the binding side at these costs
-    assert (1 - b) * COSTS.decline_cost_eur == pytest.approx(min(b * 200.0, COSTS.review_cost_eur))
+def test_losses_follow_the_manifest_rule() -> None:
+    allow, block, blocked = losses(np.array([0.7, 0.5, 0.01]), np.array([175.0, 175.0, 175.0]), COSTS)
+    assert allow.tolist() == pytest.approx([140.0, 100.0, 2.0])
+    assert block.tolist() == pytest.approx([3.0, 5.0, 9.9])
+    # (1 - p) * 10 <= min(p * 200, 4): p = 0.7 blocks, p = 0.5 does not (5 > 4), p = 0.01 does not
+    assert blocked.tolist() == [True, False, False]
 
 
-def test_capacity_point_keeps_the_cost_bar_when_it_fits_and_raises_it_when_not() -> None:
+def test_capacity_point_keeps_the_review_cost_when_it_fits_and_raises_it_when_not() -> None:
     rng = np.random.default_rng(0)
     days = np.repeat([f"d{i}" for i in range(20)], 1000)
     p = rng.beta(0.5, 30, size=len(days))
-    cost_bar = 4 / 200
-    roomy = capacity_point(p, days, COSTS, capacity_per_day=1000)
-    assert roomy.review == pytest.approx(cost_bar) and roomy.block == pytest.approx(block_threshold(COSTS))
-    tight = capacity_point(p, days, COSTS, capacity_per_day=50)
-    assert tight.review > cost_bar
-    per_day = pd.Series((p >= tight.review) & (p < tight.block)).groupby(days).sum()
+    amount = rng.lognormal(5.3, 0.6, size=len(days))
+    assert capacity_point(p, amount, days, COSTS, 1000).review_min_expected_loss_eur == COSTS.review_cost_eur
+    tight = capacity_point(p, amount, days, COSTS, 50).review_min_expected_loss_eur
+    assert tight > COSTS.review_cost_eur
+    allow, _, blocked = losses(p, amount, COSTS)
+    per_day = pd.Series(~blocked & (allow >= tight)).groupby(days).sum()
     assert np.percentile(per_day, 95) <= 50
-    looser = pd.Series((p >= tight.review * 0.98) & (p < tight.block)).groupby(days).sum()
+    looser = pd.Series(~blocked & (allow >= tight * 0.98)).groupby(days).sum()
     assert np.percentile(looser, 95) > 50  # the bar is raised no further than needed
 
 
 def test_equal_volume_point_matches_the_rules_review_count_as_the_pipeline_combines() -> None:
+    amount = np.full(9, 175.0)
     p = np.array([0.9, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.35, 0.6])
     rule = np.array(["", "", "", "review", "", "", "", "allow", "block"])
-    # Target 3: the review rule's checkout (p 0.3 < block 0.8) is one; two more by score among
-    # checkouts no rule decided and the model does not block (0.5, 0.4); 0.35 is allow-listed.
-    point = equal_volume_point(p, rule, target_reviews=3, block=0.8)
-    assert point.block == 0.8 and point.review == pytest.approx((0.4 + 0.2) / 2)
-    model = np.where(p >= point.block, "block", np.where(p >= point.review, "review", "allow"))
+    # Target 3: the review rule's checkout is one; two more by loss among checkouts no rule decided
+    # and the model does not block (p 0.9 blocks): 0.5 and 0.4 (losses 100, 80); 0.35 is allow-listed.
+    bar = equal_volume_point(p, amount, rule, 3, COSTS).review_min_expected_loss_eur
+    assert bar == pytest.approx((80.0 + 40.0) / 2)
+    allow, _, blocked = losses(p, amount, COSTS)
+    model = np.where(blocked, "block", np.where(allow >= bar, "review", "allow"))
     combined = np.where(np.isin(rule, ("allow", "block")), rule,
-                        np.where((model == "block"), "block", np.where((rule == "review") | (model == "review"),
-                                                                       "review", "allow")))
+                        np.where(model == "block", "block",
+                                 np.where((rule == "review") | (model == "review"), "review", "allow")))
     assert (combined == "review").sum() == 3
 
 
 def test_equal_volume_point_without_room_adds_no_review_band() -> None:
-    p = np.array([0.9, 0.5, 0.2])
+    amount = np.full(3, 175.0)
+    p = np.array([0.9, 0.3, 0.2])
     rule = np.array(["review", "review", ""])
     # The model blocks the 0.9 review; the other review rule already meets a target of 1.
-    assert equal_volume_point(p, rule, target_reviews=1, block=0.8).review == 0.8
-    assert equal_volume_point(p, rule, target_reviews=0, block=0.8).review == 0.8
-    assert equal_volume_point(p, rule, target_reviews=10, block=0.8).review == 0.0
+    assert equal_volume_point(p, amount, rule, 1, COSTS).review_min_expected_loss_eur == NO_REVIEW_BAND
+    assert equal_volume_point(p, amount, rule, 0, COSTS).review_min_expected_loss_eur == NO_REVIEW_BAND
+    assert equal_volume_point(p, amount, rule, 10, COSTS).review_min_expected_loss_eur == 0.0

@@ -8,6 +8,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
+import type { PolicyCosts } from "../src/decision/types.ts";
 import { ReplayInputError, readCheckouts, readFeatureRows, readScores } from "../src/replay/inputs.ts";
 import { type ReplaySystem, replayDecisions } from "../src/replay/replay.ts";
 import { loadRules, RuleEngine } from "../src/rules/index.ts";
@@ -15,10 +16,11 @@ import { loadRules, RuleEngine } from "../src/rules/index.ts";
 const USAGE = `usage: npm run replay-decisions -w @riskgate/scoring-api -- \\
     --checkouts <world>/checkouts.jsonl --features <table>/training.csv --systems systems.json --out decisions.csv
     [--from ISO] [--to ISO] [--rules <rules.yaml> (default: the production rules, rules/default.yaml)]
-    [--review-capacity 1000] [--overflow allow|block]
+    [--review-capacity 1000] [--overflow expected_loss|allow|block]
 
 systems.json: {"systems": [{"name": "rules"},
-                           {"name": "model", "scores": "scores.csv", "thresholds": {"review": 0.1, "block": 0.8}}]}
+                           {"name": "model", "scores": "scores.csv", "policy": {"chargebackFeeEur": 25, "reviewCostEur": 4,
+                            "declineCostEur": 11.25, "reviewMinExpectedLossEur": 4}}]}
   scores.csv: event_id,score (calibrated probability); paths relative to systems.json.
 out: system,event_id,occurred_at,rule,pipeline,decision,score,overflow
   rule: the acting rules' action (empty: none); pipeline: the decision before the review budget.`;
@@ -31,7 +33,7 @@ const path = (p: string) => resolve(process.env.INIT_CWD ?? process.cwd(), p);
 interface SystemSpec {
   name: string;
   scores?: string;
-  thresholds?: { review: number; block: number };
+  policy?: PolicyCosts;
 }
 
 async function main(): Promise<number> {
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
       to: { type: "string" },
       rules: { type: "string" },
       "review-capacity": { type: "string", default: "1000" },
-      overflow: { type: "string", default: "allow" },
+      overflow: { type: "string", default: "expected_loss" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -62,7 +64,9 @@ async function main(): Promise<number> {
   if (!Number.isInteger(capacity) || capacity < 0)
     throw new ReplayInputError("--review-capacity: integer >= 0");
   const overflow = values.overflow;
-  if (overflow !== "allow" && overflow !== "block") throw new ReplayInputError("--overflow: allow or block");
+  if (overflow !== "expected_loss" && overflow !== "allow" && overflow !== "block") {
+    throw new ReplayInputError("--overflow: expected_loss, allow or block");
+  }
 
   const features = new FeatureSet(FEATURES);
   const rules = new RuleEngine(await loadRules(values.rules ? path(values.rules) : DEFAULT_RULES));
@@ -84,7 +88,7 @@ async function main(): Promise<number> {
     rules,
     rows,
     reviewCapacityPerDay: capacity,
-    overflowAction: overflow,
+    overflow,
   } as const;
   for (const system of systems) {
     for await (const d of replayDecisions(settings, system, checkouts)) {
@@ -122,7 +126,7 @@ async function loadSystems(path: string): Promise<ReplaySystem[]> {
       return {
         name: s.name,
         scores: s.scores ? await readScores(resolve(base, s.scores)) : null,
-        ...(s.thresholds ? { thresholds: s.thresholds } : {}),
+        ...(s.policy ? { policy: s.policy } : {}),
       };
     }),
   );

@@ -1,7 +1,8 @@
 import type { FeatureSet } from "@riskgate/feature-store/definitions";
 import type { Checkout } from "@riskgate/feature-store/events";
 import { type PipelineDeps, runPipeline } from "../decision/pipeline.ts";
-import type { Action, RulesPort, ScoringModel } from "../decision/types.ts";
+import { type OverflowMode, planReview, settleReview } from "../decision/review-capacity.ts";
+import type { Action, PolicyCosts, RulesPort, ScoringModel } from "../decision/types.ts";
 import { MemoryReviewBudget } from "../review/review-budget.ts";
 import { ReplayInputError } from "./inputs.ts";
 
@@ -10,8 +11,8 @@ export interface ReplaySystem {
   readonly name: string;
   /** Calibrated probability per checkout event id; null: the rules alone (model switched off). */
   readonly scores: ReadonlyMap<string, number> | null;
-  /** The model's operating point (calibrated probability thresholds); required with scores. */
-  readonly thresholds?: ScoringModel["thresholds"];
+  /** The model's cost model (manifest v2 policy, in EUR); required with scores. */
+  readonly policy?: PolicyCosts;
 }
 
 export interface ReplaySettings {
@@ -20,7 +21,7 @@ export interface ReplaySettings {
   /** Backfilled feature values per checkout event id, in feature-set order. */
   readonly rows: ReadonlyMap<string, readonly number[]>;
   readonly reviewCapacityPerDay: number;
-  readonly overflowAction: Exclude<Action, "review">;
+  readonly overflow: OverflowMode;
 }
 
 export interface ReplayedDecision {
@@ -76,33 +77,31 @@ export async function* replayDecisions(
   for (const checkout of checkouts) {
     const score = system.scores?.get(checkout.event_id);
     const model =
-      score === undefined
-        ? null
-        : recordedModel(system.name, score, system.thresholds as ScoringModel["thresholds"]);
+      score === undefined ? null : recordedModel(system.name, score, system.policy as PolicyCosts);
     const result = await runPipeline(deps, checkout, model);
-    let decision = result.decision;
-    // As ScoreService.score does: a review past the day's budget gets the overflow action.
-    const overflow = decision === "review" && !(await budget.tryTake(new Date(checkout.occurred_at)));
-    if (overflow) decision = settings.overflowAction;
+    // The capacity step of ScoreService.score, without exploration (share 0, propensity 1).
+    const plan = planReview(result, 0, 1);
+    const granted = plan.decision === "review" && (await budget.tryTake(new Date(checkout.occurred_at)));
+    const settled = settleReview(plan, granted, settings.overflow, settings.reviewCapacityPerDay);
     yield {
       system: system.name,
       eventId: checkout.event_id,
       occurredAt: checkout.occurred_at,
       rule: ruleAction,
       pipeline: result.decision,
-      decision,
+      decision: settled.decision,
       score: result.score,
-      overflow,
+      overflow: settled.overflowed,
     };
   }
 }
 
-function recordedModel(name: string, score: number, thresholds: ScoringModel["thresholds"]): ScoringModel {
+function recordedModel(name: string, score: number, policy: PolicyCosts): ScoringModel {
   const p = { raw: score, calibrated: score };
   return {
     name,
     version: "replay",
-    thresholds,
+    policy,
     predict: async () => p,
     topReasons: () => [],
   };
@@ -110,8 +109,8 @@ function recordedModel(name: string, score: number, thresholds: ScoringModel["th
 
 /** A missing row or score would silently decide on defaults or on rules alone: refuse instead. */
 function assertComplete(settings: ReplaySettings, system: ReplaySystem, checkouts: readonly Checkout[]) {
-  if (system.scores && !system.thresholds) {
-    throw new ReplayInputError(`system ${system.name}: scores without thresholds`);
+  if (system.scores && !system.policy) {
+    throw new ReplayInputError(`system ${system.name}: scores without a policy`);
   }
   let last = Number.NEGATIVE_INFINITY;
   for (const c of checkouts) {

@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { LogEntry } from "@riskgate/feature-store/backfill";
-import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
+import { FEATURES, FeatureSet, toEur } from "@riskgate/feature-store/definitions";
 import { update } from "@riskgate/feature-store/update";
 import { bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { backfilledWorld } from "@riskgate/test-support/backfilled-world";
@@ -45,7 +45,12 @@ async function writeRules(path: string) {
 
 let world: Generated;
 let log: LogEntry[];
-let thresholds: { review: number; block: number };
+let policy: {
+  chargebackFeeEur: number;
+  reviewCostEur: number;
+  declineCostEur: number;
+  reviewMinExpectedLossEur: number;
+};
 let replayed: Map<string, Map<string, { decision: string; overflow: boolean }>>;
 
 beforeAll(async () => {
@@ -56,17 +61,31 @@ beforeAll(async () => {
   const ids = [...rows.keys()];
   const scores = (await model.predict(ids.map((id) => rows.get(id) as number[]))).map((p) => p.calibrated);
   await model.close();
-  // Operating points inside this world's scores, so all three decisions and overflow days occur.
-  const sorted = [...scores].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))] as number;
-  thresholds = { review: at(0.85), block: at(0.97) };
+  // A cost model inside this world's expected losses, so all three decisions and overflow days occur:
+  // blocks where p x (amount + fee) passes its 97th percentile, reviews past the 85th.
+  const amounts = new Map<string, number>();
+  for (const { event } of log) {
+    if (event.type === "checkout")
+      amounts.set(event.event_id, toEur(event.booking.amount, event.booking.currency));
+  }
+  const fee = 25;
+  const loss = ids
+    .map((id, i) => (scores[i] as number) * ((amounts.get(id) as number) + fee))
+    .sort((a, b) => a - b);
+  const at = (q: number) => loss[Math.floor(q * (loss.length - 1))] as number;
+  policy = {
+    chargebackFeeEur: fee,
+    declineCostEur: at(0.97),
+    reviewCostEur: Math.max(4, at(0.97)) + 1,
+    reviewMinExpectedLossEur: at(0.85),
+  };
   await writeFile(
     join(world.dir, "scores.csv"),
     `event_id,score\n${ids.map((id, i) => `${id},${scores[i]}`).join("\n")}\n`,
   );
   await writeFile(
     join(world.dir, "systems.json"),
-    JSON.stringify({ systems: [{ name: "rules" }, { name: "model", scores: "scores.csv", thresholds }] }),
+    JSON.stringify({ systems: [{ name: "rules" }, { name: "model", scores: "scores.csv", policy }] }),
   );
   await writeRules(join(world.dir, "rules.yaml"));
   const out = join(world.dir, "decisions.csv");
@@ -102,10 +121,12 @@ async function serve(modelOff: boolean): Promise<Map<string, { decision: string;
   let clock = Date.parse(log[0]?.event.occurred_at ?? "2026-01-01T00:00:00Z");
   const api = await startApi({
     env: {
-      REVIEW_THRESHOLD: String(thresholds.review),
-      BLOCK_THRESHOLD: String(thresholds.block),
+      CHARGEBACK_FEE_EUR: String(policy.chargebackFeeEur),
+      REVIEW_COST_EUR: String(policy.reviewCostEur),
+      DECLINE_COST_EUR: String(policy.declineCostEur),
+      REVIEW_MIN_EXPECTED_LOSS_EUR: String(policy.reviewMinExpectedLossEur),
       REVIEW_CAPACITY_PER_DAY: String(CAPACITY),
-      REVIEW_OVERFLOW_ACTION: "allow",
+      REVIEW_OVERFLOW_ACTION: "expected_loss",
       RULES_FILE: join(world.dir, "rules.yaml"),
     },
     now: () => clock,
