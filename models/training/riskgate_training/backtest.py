@@ -33,8 +33,9 @@ from riskgate_training.backtest_models import fit_model, fit_scorecard
 from riskgate_training.backtest_policy import capacity_point, equal_volume_point
 from riskgate_training.backtest_replay import NODE, REPO_ROOT, SystemSpec, replay
 from riskgate_training.backtest_report import write_report
-from riskgate_training.backtest_windows import Window, fraud_label_times, labels_as_of, rolling_windows
+from riskgate_training.backtest_windows import Window, rolling_windows
 from riskgate_training.data import load_table
+from riskgate_training.labels import labels_as_of
 from riskgate_training.model import ModelParams
 
 BASELINE = "rules"
@@ -109,22 +110,22 @@ class Rows:
     ids: np.ndarray
     X: np.ndarray
     amount: np.ndarray
+    known_at: pd.Series
 
     @staticmethod
     def load(table_dir: Path) -> "Rows":
         t = load_table(table_dir)
-        return Rows(table_dir / "training.csv", t.features, t.occurred_at, t.event_ids, t.X, t.amount)
+        return Rows(table_dir / "training.csv", t.features, t.occurred_at, t.event_ids, t.X, t.amount, t.known_at)
 
 
-def run_window(seed: Any, window: Window, world: Path, rows: Rows, known_at: pd.Series, args: argparse.Namespace,
-               work: Path) -> dict[str, Any]:
+def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     t = rows.occurred_at
     masks = window.masks(t)
     ids, X, amount = rows.ids, rows.X, rows.amount
     fit, valid, test = masks["fit"], masks["valid"], masks["test"]
-    y_fit = labels_as_of(ids[fit], known_at, window.cutoff)
-    y_valid = labels_as_of(ids[valid], known_at, window.cutoff)
-    y_test = labels_as_of(ids[test], known_at, window.matured_at)
+    y_fit = labels_as_of(rows.known_at[fit], window.cutoff)
+    y_valid = labels_as_of(rows.known_at[valid], window.cutoff)
+    y_test = labels_as_of(rows.known_at[test], window.matured_at)
     for part, y in (("fit", y_fit), ("valid", y_valid), ("test", y_test)):
         if y.sum() == 0:
             raise ValueError(f"seed {seed}, cut-off {window.name}: no fraud labels in the {part} days")
@@ -199,14 +200,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="riskgate-backtest-") as tmp:
             for seed, world, table_dir in worlds:
                 rows = Rows.load(table_dir)
-                known_at = fraud_label_times(world)
                 t = rows.occurred_at
                 windows = rolling_windows(t.min(), t.max(), n_windows=args.windows, test_days=args.test_days,
                                           gap_days=args.gap_days, valid_days=args.valid_days,
                                           maturity_days=args.maturity_days)
                 for w in windows:
                     t0 = time.monotonic()
-                    results.append(run_window(seed, w, world, rows, known_at, args, Path(tmp) / f"{seed}-{w.name}"))
+                    results.append(run_window(seed, w, world, rows, args, Path(tmp) / f"{seed}-{w.name}"))
                     timings[f"window seed {seed} {w.name}"] = time.monotonic() - t0
                     r = results[-1]["systems"]
                     print(f"  seed {seed} cut-off {w.name}: rules {r['rules']['cost_per_1000']:.1f} EUR/1000, "

@@ -10,17 +10,12 @@ Training and validation see labels as known at C (a chargeback that arrives afte
 yet); the gap keeps the most recent, least mature checkouts out of fitting. The test window is
 priced on matured labels: known by test end + maturity_days.
 
-Label known-at times: `fraud_label_times` reads the world's labels.jsonl (first fraud chargeback or
-review outcome per checkout), the same rule as the feature-store backfill's `fraudLabelTimes`.
-When the backfill table carries a known-at column, read it instead; the interface (event id ->
-known-at time, NaT when never labelled fraud) stays.
+Labels as of a date come from the backfill table's `label_known_at` (labels.labels_as_of).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -75,28 +70,3 @@ def rolling_windows(first: pd.Timestamp, last: pd.Timestamp, *, n_windows: int, 
         test_end = cutoff + test_days * DAY
         windows.append(Window(cutoff, start, valid_start, valid_end, test_end, test_end + maturity_days * DAY))
     return windows
-
-
-def fraud_label_times(world_dir: Path) -> pd.Series:
-    """Checkout event id -> time its first fraud label became known (chargeback or review outcome)."""
-    known: dict[str, str] = {}
-    path = Path(world_dir) / "labels.jsonl"
-    if not path.is_file():
-        raise ValueError(f"{path}: missing (the world's label events)")
-    with path.open() as f:
-        for line in f:
-            if not line.strip():
-                continue
-            e = json.loads(line)
-            if e.get("type") in ("chargeback", "review_outcome") and e.get("label") == "fraud":
-                eid, t = e["checkout_event_id"], e["occurred_at"]
-                if eid not in known or pd.Timestamp(t) < pd.Timestamp(known[eid]):
-                    known[eid] = t
-    return pd.Series(pd.to_datetime(list(known.values()), utc=True, format="ISO8601"), index=list(known.keys()),
-                     dtype="datetime64[ns, UTC]")
-
-
-def labels_as_of(event_ids: np.ndarray, known_at: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
-    """1 where a fraud label for the checkout was known at `as_of`, else 0."""
-    t = known_at.reindex(event_ids)
-    return (t.notna() & (t <= as_of)).to_numpy().astype(np.int64)

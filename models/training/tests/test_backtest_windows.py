@@ -1,14 +1,12 @@
 """Rolling-origin windows, labels as of a date, and the backtest's operating points."""
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from riskgate_training.backtest_costs import PolicyCosts
 from riskgate_training.backtest_policy import NO_REVIEW_BAND, capacity_point, equal_volume_point, losses
-from riskgate_training.backtest_windows import fraud_label_times, labels_as_of, rolling_windows
+from riskgate_training.backtest_windows import rolling_windows
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
 D = pd.Timedelta(days=1)
@@ -40,23 +38,6 @@ def test_window_parts_never_overlap_and_keep_the_gap_empty() -> None:
 def test_too_many_windows_for_the_data_is_an_error_naming_the_cutoff() -> None:
     with pytest.raises(ValueError, match="days to fit on"):
         rolling_windows(T0, T0 + 30 * D, n_windows=3, test_days=10, gap_days=7, valid_days=7, maturity_days=60)
-
-
-def test_labels_as_of_count_only_what_was_known(tmp_path) -> None:
-    events = [
-        {"type": "chargeback", "checkout_event_id": "a", "label": "fraud", "occurred_at": "2026-02-10T00:00:00Z"},
-        {"type": "review_outcome", "checkout_event_id": "a", "label": "fraud", "occurred_at": "2026-01-20T00:00:00Z"},
-        {"type": "review_outcome", "checkout_event_id": "b", "label": "legit", "occurred_at": "2026-01-07T00:00:00Z"},
-        {"type": "chargeback", "checkout_event_id": "c", "label": "fraud", "occurred_at": "2026-03-01T00:00:00Z"},
-    ]
-    (tmp_path / "labels.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
-    known = fraud_label_times(tmp_path)
-    assert known["a"] == pd.Timestamp("2026-01-20T00:00:00Z")  # the first fraud label wins
-    assert "b" not in known.index  # a legit outcome is not a fraud label
-    ids = np.array(["a", "b", "c", "d"])
-    assert labels_as_of(ids, known, pd.Timestamp("2026-01-19T23:59:59Z")).tolist() == [0, 0, 0, 0]
-    assert labels_as_of(ids, known, pd.Timestamp("2026-01-20T00:00:00Z")).tolist() == [1, 0, 0, 0]
-    assert labels_as_of(ids, known, pd.Timestamp("2026-04-01T00:00:00Z")).tolist() == [1, 0, 1, 0]
 
 
 COSTS = PolicyCosts.seeded(median_amount_eur=175.0)  # fee 25, review 4, decline 10
