@@ -1,5 +1,5 @@
 import { FRAUD_PATTERNS, KNOBS } from "./config.ts";
-import { accountTakeover, plantDevice } from "./patterns/account-takeover.ts";
+import { accountTakeover, plantDevice, recoverAccount } from "./patterns/account-takeover.ts";
 import {
   browsingLogin,
   deviceAdded,
@@ -16,7 +16,7 @@ import { legitCheckout } from "./patterns/legit.ts";
 import { stolenCardCheckout } from "./patterns/stolen-card.ts";
 import { type Rng, WeightedPicker } from "./rng.ts";
 import { DAY_MS, HOUR_MS, HOURLY_WEIGHTS, WEEKDAY_WEIGHTS } from "./time.ts";
-import type { Day, World } from "./world.ts";
+import type { Day, Recovery, World } from "./world.ts";
 
 /** One random stream per kind of behaviour, so tuning one pattern does not reshuffle the others. */
 export interface Streams {
@@ -59,12 +59,14 @@ type Kind =
   | "account_takeover"
   | "ato_plant"
   | "host_ring"
-  | "ring_form";
+  | "ring_form"
+  | "recover";
 
 interface Episode {
   readonly t: number;
   readonly order: number;
   readonly kind: Kind;
+  readonly recovery?: Recovery;
 }
 
 const HOUR_PICKER = new WeightedPicker(
@@ -115,6 +117,23 @@ export function runDay(world: World, s: Streams, day: Day): void {
   const ringBookingsPerDay = world.options.checkoutsPerDay * fraudRates.host_ring * scale;
   const upcoming = world.rings.filter((r) => r.lastDay > day.index).length;
   add("ring_form", Math.max(0, targetRings(ringBookingsPerDay) - upcoming));
+
+  const due = world.recoveries.filter((r) => r.atMs < day.endMs);
+  if (due.length > 0) {
+    world.recoveries.splice(
+      0,
+      world.recoveries.length,
+      ...world.recoveries.filter((r) => r.atMs >= day.endMs),
+    );
+    for (const recovery of due) {
+      episodes.push({
+        t: Math.max(day.startMs, recovery.atMs),
+        order: episodes.length,
+        kind: "recover",
+        recovery,
+      });
+    }
+  }
 
   episodes.sort((a, b) => a.t - b.t || a.order - b.order);
   const rings = activeRings(world, day.index);
@@ -168,30 +187,20 @@ export function runDay(world: World, s: Streams, day: Day): void {
       case "ring_form":
         formRing(world, s.ring, e.t, day.index);
         break;
+      case "recover":
+        if (e.recovery) recoverAccount(world, s.takeover, e.t, e.recovery.victim);
+        break;
     }
   }
 }
 
 /**
- * The day before the start: the listing inventory appears and the first rings form, so the first
- * simulated day already has listings to book and rings at work.
+ * The day before the start: the first rings form, so the first simulated day already has rings at
+ * work (the listing inventory was created in the world's history).
  */
 export function runPrelude(world: World, s: Streams): void {
-  const { pop, emit, options } = world;
-  const rng = s.population;
+  const { options } = world;
   const from = world.startMs - DAY_MS;
-  const inventory = Math.max(
-    20,
-    Math.round(options.checkoutsPerDay * KNOBS.population.listingsPerDailyCheckout),
-  );
-  const times: number[] = [];
-  for (let i = 0; i < inventory; i++) times.push(from + Math.floor(rng.float() * 12 * HOUR_MS));
-  times.sort((a, b) => a - b);
-  let host = pop.newHost(rng);
-  for (const t of times) {
-    if (host.listings.length > 0 && rng.chance(1 / KNOBS.population.listingsPerHost)) host = pop.newHost(rng);
-    emit.listing(t, "listing_created", pop.newListing(rng, host));
-  }
   const ringBookingsPerDay = options.checkoutsPerDay * KNOBS.fraud.rates.host_ring * options.fraudRateScale;
   for (let i = targetRings(ringBookingsPerDay); i > 0; i--) {
     formRing(world, s.ring, from + 12 * HOUR_MS + Math.floor(s.ring.float() * 4 * HOUR_MS), -1);

@@ -29,6 +29,8 @@ export interface User {
   readonly country: string;
   readonly devices: Device[];
   readonly instruments: Instrument[];
+  /** The office network the user is sometimes online from (many colleagues share it). */
+  readonly officeIp: string | undefined;
   /** Taken over by a fraudster: legit activity stops using the account. */
   compromised: boolean;
 }

@@ -4,8 +4,11 @@ import { performance } from "node:perf_hooks";
 import { FRAUD_PATTERNS, KNOBS, type SimOptions } from "./config.ts";
 import { runDay, runPrelude, streams } from "./day.ts";
 import { Emitter } from "./emit.ts";
+import { FraudKit } from "./fraud-kit.ts";
 import { Geo } from "./geo.ts";
+import { emitHistory } from "./history.ts";
 import { IdFactory } from "./ids.ts";
+import { Networks } from "./networks.ts";
 import { Population } from "./population.ts";
 import { Rng } from "./rng.ts";
 import { DAY_MS, iso } from "./time.ts";
@@ -63,7 +66,8 @@ export async function generateWorld(options: SimOptions, hooks: Hooks = {}): Pro
   const s = streams(root);
   const ids = new IdFactory();
   const geo = new Geo(root.fork("geo"));
-  const pop = new Population(ids, geo);
+  const nets = new Networks(root.fork("networks"), geo);
+  const pop = new Population(ids, geo, nets);
   const timeline = new Timeline();
   const emit = new Emitter(timeline, options.validate);
   const world: World = {
@@ -75,11 +79,29 @@ export async function generateWorld(options: SimOptions, hooks: Hooks = {}): Pro
     stats: emptyStats(),
     rings: [],
     planted: [],
+    nets,
+    kit: new FraudKit(),
+    recoveries: [],
   };
   const writer = new WorldWriter(options.out);
   const total = options.days + 1;
 
   pop.seedUsers(s.population, options.checkoutsPerDay * KNOBS.population.usersPerDailyCheckout, startMs);
+  const { rates } = KNOBS.fraud;
+  const sleeperUses =
+    (rates.card_testing * 0.25 + rates.stolen_card * 0.3 + KNOBS.fraud.cardTestingNoiseRate * 0.25) * 1.2;
+  pop.seedSleepers(
+    s.population,
+    Math.ceil(options.checkoutsPerDay * options.days * options.fraudRateScale * sleeperUses),
+    startMs,
+  );
+  const inventory = Math.max(
+    20,
+    Math.round(options.checkoutsPerDay * KNOBS.population.listingsPerDailyCheckout),
+  );
+  await emitHistory(world, timeline, root.fork("history"), inventory, (batch) => writer.write(batch));
+  pop.admit();
+  pop.refreshPremium();
   timeline.open(startMs - DAY_MS, startMs);
   runPrelude(world, s);
   pop.admit();
@@ -167,6 +189,7 @@ function summarize(
     other: {
       card_testing_bursts_without_checkout: stats.cardTestingNoiseBursts,
       planted_devices: stats.plantedDevices,
+      recovered_takeover_victims: stats.recoveredVictims,
     },
     knobs: KNOBS,
     generation: {

@@ -2,6 +2,7 @@ import { KNOBS } from "./config.ts";
 import type { Device, Host, Instrument, InstrumentType, Listing, User } from "./entities.ts";
 import { FRAUD_USER_AGENTS, type Geo, USER_AGENTS } from "./geo.ts";
 import type { IdFactory } from "./ids.ts";
+import type { Networks } from "./networks.ts";
 import type { Rng } from "./rng.ts";
 import { DAY_MS } from "./time.ts";
 
@@ -14,14 +15,18 @@ export class Population {
   readonly users: User[] = [];
   readonly listings: Listing[] = [];
   readonly hosts: Host[] = [];
+  /** Fraud accounts registered in the past and left dormant until a fraudster uses one. */
+  readonly sleepers: User[] = [];
   private readonly joining: User[] = [];
   private premium: Listing[] = [];
   readonly ids: IdFactory;
   readonly geo: Geo;
+  private readonly nets: Networks;
 
-  constructor(ids: IdFactory, geo: Geo) {
+  constructor(ids: IdFactory, geo: Geo, nets: Networks) {
     this.ids = ids;
     this.geo = geo;
+    this.nets = nets;
   }
 
   newDevice(rng: Rng, country: string, fraud = false): Device {
@@ -70,6 +75,7 @@ export class Population {
           createdAtMs,
         ),
       ],
+      officeIp: !opts.fraud && rng.chance(0.2) ? this.nets.office(rng, country) : undefined,
       compromised: false,
     };
     if (opts.join ?? !opts.fraud) this.joining.push(user);
@@ -91,6 +97,14 @@ export class Population {
         user.devices.push(family);
       }
       this.admit();
+    }
+  }
+
+  /** Dormant fraud accounts created 5–400 days before the start (used once each, newest last). */
+  seedSleepers(rng: Rng, count: number, startMs: number): void {
+    for (let i = 0; i < count; i++) {
+      const created = Math.floor(startMs - rng.uniform(5, 400) * DAY_MS);
+      this.sleepers.push(this.newUser(rng, created, { fraud: true, verified: rng.chance(0.6), join: false }));
     }
   }
 
@@ -136,7 +150,11 @@ export class Population {
     return listing;
   }
 
+  /** A bookable listing; a quarter of bookings go to the hottest 2 % (popular listings). */
   pickListing(rng: Rng): Listing {
+    const n = this.listings.length;
+    if (rng.chance(0.25))
+      return this.listings[Math.floor(rng.float() * Math.max(1, Math.floor(n / 50)))] as Listing;
     return rng.pick(this.listings);
   }
 

@@ -1,7 +1,9 @@
 import type { FraudPattern, SimOptions } from "./config.ts";
 import type { Emitter } from "./emit.ts";
 import type { Device, Host, Listing, User } from "./entities.ts";
+import type { FraudKit } from "./fraud-kit.ts";
 import type { Geo } from "./geo.ts";
+import type { Networks } from "./networks.ts";
 import type { Population } from "./population.ts";
 
 /** A collusive host ring: one host, a few listings, guest accounts sharing devices and a /24. */
@@ -57,6 +59,7 @@ export interface Stats {
   cardTestingNoiseBursts: number;
   ringsFormed: number;
   plantedDevices: number;
+  recoveredVictims: number;
 }
 
 export function emptyStats(): Stats {
@@ -69,6 +72,7 @@ export function emptyStats(): Stats {
     cardTestingNoiseBursts: 0,
     ringsFormed: 0,
     plantedDevices: 0,
+    recoveredVictims: 0,
   };
 }
 
@@ -82,6 +86,16 @@ export interface World {
   readonly stats: Stats;
   readonly rings: Ring[];
   readonly planted: PlantedDevice[];
+  readonly nets: Networks;
+  readonly kit: FraudKit;
+  /** Takeover victims who will win their account back (taken off as their day comes). */
+  readonly recoveries: Recovery[];
+}
+
+/** A takeover victim who resets the password from their own device and comes back. */
+export interface Recovery {
+  readonly victim: User;
+  readonly atMs: number;
 }
 
 /** The day being generated. */

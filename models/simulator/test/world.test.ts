@@ -166,11 +166,12 @@ describe("pattern traces", () => {
     ).toBeGreaterThan(0);
   });
 
-  it("stolen card: the card is new at the checkout and mostly used from another country", () => {
+  it("stolen card: the card never paid a legit booking before and is mostly used from another country", () => {
     const stolen = checkouts.filter((c) => patternOf(c) === "stolen_card");
     const seenBefore = (c: Json) =>
       checkouts.some(
-        (o) => o.payment.instrument_id === c.payment.instrument_id && o.occurred_at < c.occurred_at,
+        (o) =>
+          !isFraud(o) && o.payment.instrument_id === c.payment.instrument_id && o.occurred_at < c.occurred_at,
       );
     expect(stolen.filter(seenBefore)).toEqual([]);
     const mismatch = stolen.filter((c) => c.device.ip_country !== c.payment.country).length;

@@ -1,9 +1,10 @@
 import { KNOBS } from "../config.ts";
-import type { Device, Instrument } from "../entities.ts";
+import type { Device, Instrument, User } from "../entities.ts";
 import type { Rng } from "../rng.ts";
 import { DAY_MS, MINUTE_MS } from "../time.ts";
 import type { Day, PlantedDevice, World } from "../world.ts";
 import { leadDays, nights, placeBooking } from "./booking.ts";
+import { fraudIp } from "./fraudster.ts";
 
 const VICTIM_MIN_AGE_MS = 90 * DAY_MS;
 
@@ -24,8 +25,10 @@ function classicTakeover(world: World, rng: Rng, t: number): void {
   const victim = pop.pickUser(rng, VICTIM_MIN_AGE_MS, t);
   victim.compromised = true;
   const attackerCountry = rng.chance(0.7) ? geo.otherFraudIpCountry(rng, victim.country) : victim.country;
-  const device = pop.newDevice(rng, attackerCountry, true);
-  const ip = device.homeIp;
+  const device = world.kit.device(rng, 0.3) ?? pop.newDevice(rng, attackerCountry, true);
+  world.kit.keepDevice(device);
+  const where = fraudIp(world, rng, attackerCountry);
+  const ip = where.ip;
   let at = t;
   emit.account(at, "password_reset", victim, device, ip);
   at += rng.int(3, 20) * MINUTE_MS;
@@ -39,7 +42,13 @@ function classicTakeover(world: World, rng: Rng, t: number): void {
   at += rng.int(1, 5) * MINUTE_MS;
   emit.account(at, "login", victim, device, ip);
   at += rng.int(20, 360) * MINUTE_MS;
-  book(world, rng, at, victim, device, ip, attackerCountry, email, false);
+  // A fresh login just before the booking about half the time (the session from the reset is old).
+  if (rng.chance(0.5)) {
+    emit.account(at, "login", victim, device, ip);
+    at += rng.int(2, 20) * MINUTE_MS;
+  }
+  book(world, rng, at, victim, device, ip, where.country, email, false);
+  scheduleRecovery(world, rng, at, victim);
 }
 
 function adaptedTakeover(world: World, rng: Rng, t: number, planted: PlantedDevice): void {
@@ -56,6 +65,24 @@ function adaptedTakeover(world: World, rng: Rng, t: number, planted: PlantedDevi
   emit.account(at, "login", victim, planted.device, ip);
   at += rng.int(10, 180) * MINUTE_MS;
   book(world, rng, at, victim, planted.device, ip, ipCountry, undefined, true);
+  scheduleRecovery(world, rng, at, victim);
+}
+
+/** Most victims notice within days to weeks and win the account back. */
+function scheduleRecovery(world: World, rng: Rng, at: number, victim: User): void {
+  if (rng.chance(0.8)) world.recoveries.push({ victim, atMs: at + Math.floor(rng.uniform(1, 20) * DAY_MS) });
+}
+
+/**
+ * The victim comes back: a password reset and a login from their own device at home; legit
+ * bookings follow again (with the account's fraud labels and recent reset in its history).
+ */
+export function recoverAccount(world: World, rng: Rng, t: number, victim: User): void {
+  const device = victim.devices[0] as Device;
+  world.emit.account(t, "password_reset", victim, device, device.homeIp);
+  world.emit.account(t + rng.int(1, 15) * MINUTE_MS, "login", victim, device, device.homeIp);
+  victim.compromised = false;
+  world.stats.recoveredVictims++;
 }
 
 function book(

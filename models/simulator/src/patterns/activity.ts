@@ -1,5 +1,6 @@
 import type { Device, User } from "../entities.ts";
 import { currencyFor, fromEur } from "../geo.ts";
+import { everydayIp } from "../networks.ts";
 import type { Rng } from "../rng.ts";
 import { MINUTE_MS, SECOND_MS } from "../time.ts";
 import type { World } from "../world.ts";
@@ -13,8 +14,7 @@ function someDevice(rng: Rng, user: User): Device {
 export function browsingLogin(world: World, rng: Rng, t: number): void {
   const user = world.pop.pickUser(rng);
   const device = someDevice(rng, user);
-  const ip = rng.chance(0.9) ? device.homeIp : world.geo.ip(rng, user.country);
-  world.emit.account(t, "login", user, device, ip);
+  world.emit.account(t, "login", user, device, everydayIp(world.nets, world.geo, rng, user, device));
 }
 
 /** Payments outside checkouts (extra guests, damage deposits); now and then declined. */

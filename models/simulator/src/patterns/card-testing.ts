@@ -4,7 +4,7 @@ import type { Rng } from "../rng.ts";
 import { MINUTE_MS, SECOND_MS } from "../time.ts";
 import type { Day, World } from "../world.ts";
 import { leadDays, nights, placeBooking } from "./booking.ts";
-import { fraudAccount, TEST_FAILURES } from "./fraudster.ts";
+import { fraudAccount, fraudIp, TEST_FAILURES } from "./fraudster.ts";
 
 /**
  * Card testing: a burst of small charges on a freshly stolen card, mostly failed, minutes apart; when
@@ -23,12 +23,18 @@ interface Burst {
 function burst(world: World, rng: Rng, t: number, drift: boolean): Burst {
   const { user, at } = fraudAccount(world, rng, t, 0.75);
   const device = user.devices[0] as Device;
-  const cardCountry = world.geo.guestCountry.pick(rng);
-  const card = world.pop.newInstrument(rng, cardCountry, at, "card");
-  const ipCountry = rng.chance(0.7) ? world.geo.otherFraudIpCountry(rng, cardCountry) : cardCountry;
-  const ip = world.geo.ip(rng, ipCountry);
+  // A card from the operation's stock is tested again now and then (it was sold on, or re-checked).
+  const card =
+    world.kit.card(rng, 0.15) ?? world.pop.newInstrument(rng, world.geo.guestCountry.pick(rng), at, "card");
+  const cardCountry = card.country;
+  const where = fraudIp(
+    world,
+    rng,
+    rng.chance(0.7) ? world.geo.otherFraudIpCountry(rng, cardCountry) : cardCountry,
+  );
+  const { ip, country: ipCountry } = where;
   let cursor = at;
-  world.emit.account(cursor, "login", user, device, ip);
+  if (rng.chance(0.75)) world.emit.account(cursor, "login", user, device, ip);
   const tests = drift ? rng.int(2, 4) : rng.int(4, 12);
   const currency = currencyFor(cardCountry);
   for (let i = 0; i < tests; i++) {
@@ -37,6 +43,7 @@ function burst(world: World, rng: Rng, t: number, drift: boolean): Burst {
     const last = i === tests - 1;
     const failureCode = last && rng.chance(0.7) ? undefined : rng.pick(TEST_FAILURES);
     world.emit.payment(cursor, { user, instrument: card, device, amount, currency, failureCode });
+    if (last && failureCode === undefined) world.kit.keepCard(card);
   }
   return { user, device, ip, ipCountry, card, end: cursor };
 }

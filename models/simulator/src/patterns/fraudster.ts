@@ -1,11 +1,11 @@
-import type { User } from "../entities.ts";
+import type { Device, User } from "../entities.ts";
 import type { Rng } from "../rng.ts";
-import { DAY_MS, MINUTE_MS } from "../time.ts";
+import { MINUTE_MS } from "../time.ts";
 import type { World } from "../world.ts";
 
 /**
  * An account for a fraudster: a fresh signup at `t` (returns the time after it), or an older "sleeper"
- * account registered before the simulated window (so it has no signup event).
+ * account registered months earlier (its signup and a login or two are in the world's history).
  */
 export function fraudAccount(
   world: World,
@@ -13,15 +13,36 @@ export function fraudAccount(
   t: number,
   freshShare: number,
 ): { user: User; at: number } {
-  if (rng.chance(freshShare)) {
-    const user = world.pop.newUser(rng, t, { fraud: true, verified: rng.chance(0.3) });
-    const device = user.devices[0];
-    world.emit.account(t, "signup", user, device, device?.homeIp);
-    return { user, at: t + rng.int(1, 25) * MINUTE_MS };
+  const sleeper = rng.chance(freshShare) ? undefined : world.pop.sleepers.pop();
+  if (sleeper) {
+    useKitDevice(world, rng, sleeper);
+    return { user: sleeper, at: t };
   }
-  const created = world.startMs - rng.uniform(5, 90) * DAY_MS;
-  const user = world.pop.newUser(rng, Math.floor(created), { fraud: true, verified: rng.chance(0.6) });
-  return { user, at: t };
+  const user = world.pop.newUser(rng, t, { fraud: true, verified: rng.chance(0.3) });
+  const device = useKitDevice(world, rng, user);
+  world.emit.account(t, "signup", user, device, device.homeIp);
+  return { user, at: t + rng.int(1, 25) * MINUTE_MS };
+}
+
+/** The account's main device: an emulator/phone from earlier attempts a third of the time. */
+function useKitDevice(world: World, rng: Rng, user: User): Device {
+  const reused = world.kit.device(rng, 0.35);
+  if (reused) user.devices[0] = reused;
+  const device = user.devices[0] as Device;
+  world.kit.keepDevice(device);
+  return device;
+}
+
+/**
+ * Where a fraudster connects from: a proxy or host used in earlier attempts (40 %), a phone behind
+ * a carrier NAT (10 %), or a fresh address in `country`.
+ */
+export function fraudIp(world: World, rng: Rng, country: string): { ip: string; country: string } {
+  const reused = world.kit.ip(rng, 0.4);
+  if (reused) return reused;
+  const ip = rng.chance(0.1) ? world.nets.carrierNat(rng, country) : world.geo.ip(rng, country);
+  world.kit.keepIp(ip, country);
+  return { ip, country };
 }
 
 /** Small test charges as card testers make them (failure codes a processor would send). */

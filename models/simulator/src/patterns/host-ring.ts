@@ -5,6 +5,7 @@ import { ringMessage, ringMessageAdapted } from "../text.ts";
 import { MINUTE_MS } from "../time.ts";
 import type { Day, Ring, World } from "../world.ts";
 import { placeBooking } from "./booking.ts";
+import { fraudSession } from "./session.ts";
 
 /**
  * Collusive host rings: a host and a handful of guest accounts that share one or two devices and an
@@ -56,7 +57,7 @@ export function formRing(world: World, rng: Rng, t: number, dayIndex: number): R
 }
 
 export function ringBooking(world: World, rng: Rng, day: Day, t: number, ring: Ring): void {
-  const { geo, pop, emit } = world;
+  const { geo, pop } = world;
   const user = rng.pick(ring.members);
   const device = rng.pick(ring.devices);
   const ip = `${ring.ipPrefix}.${rng.int(1, 254)}`;
@@ -67,8 +68,7 @@ export function ringBooking(world: World, rng: Rng, day: Day, t: number, ring: R
   }
   let message: string | undefined;
   if (rng.chance(0.85)) message = day.drift ? ringMessageAdapted(rng) : ringMessage(rng, ring.host.country);
-  emit.account(t, "login", user, device, ip);
-  placeBooking(world, rng, t + rng.int(2, 30) * MINUTE_MS, {
+  placeBooking(world, rng, fraudSession(world, rng, t, user, device, ip), {
     user,
     device,
     ip,

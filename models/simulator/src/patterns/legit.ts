@@ -1,10 +1,12 @@
 import { KNOBS } from "../config.ts";
 import type { Device, Instrument, User } from "../entities.ts";
+import { everydayIp } from "../networks.ts";
 import type { Rng } from "../rng.ts";
 import { legitMessage } from "../text.ts";
 import { MINUTE_MS } from "../time.ts";
 import type { World } from "../world.ts";
 import { leadDays, nights, placeBooking } from "./booking.ts";
+import { legitSession } from "./session.ts";
 
 /** The device a user picks up: usually their own phone, sometimes the family tablet. */
 function usualDevice(rng: Rng, user: User): Device {
@@ -13,13 +15,9 @@ function usualDevice(rng: Rng, user: User): Device {
   return rng.chance(0.75) ? (user.devices[0] as Device) : rng.pick(user.devices);
 }
 
-/** Usually the device's home address; sometimes another address in the home country (mobile data). */
-function homeIp(world: World, rng: Rng, user: User, device: Device): string {
-  return rng.chance(0.85) ? device.homeIp : world.geo.ip(rng, user.country);
-}
-
 /**
- * A legit guest books: optional signup (new user), new device, password reset; a login; the checkout;
+ * A legit guest books: optional signup (new user), new device, password reset; a login minutes or
+ * hours before, or none (a remembered session); the checkout;
  * payment (sometimes failed and retried). Several steps carry the same signals as the frauds.
  */
 export function legitCheckout(world: World, rng: Rng, t: number): void {
@@ -51,7 +49,7 @@ export function legitCheckout(world: World, rng: Rng, t: number): void {
   }
 
   const listing = pop.pickListing(rng);
-  let ip = homeIp(world, rng, user, device);
+  let ip = everydayIp(world.nets, world.geo, rng, user, device);
   let ipCountry = user.country;
   if (rng.chance(k.travellerShare)) {
     // Booking the next stop while already on the road: hotel wifi or a local SIM.
@@ -59,7 +57,7 @@ export function legitCheckout(world: World, rng: Rng, t: number): void {
       rng.chance(0.6) && listing.country !== user.country
         ? listing.country
         : world.geo.otherGuestCountry(rng, user.country);
-    ip = world.geo.ip(rng, ipCountry);
+    ip = rng.chance(0.6) ? world.nets.hotel(rng, ipCountry) : world.geo.ip(rng, ipCountry);
     stats.lookalikes.traveller++;
   }
 
@@ -72,8 +70,7 @@ export function legitCheckout(world: World, rng: Rng, t: number): void {
     stats.lookalikes.new_instrument++;
   }
 
-  emit.account(at, "login", user, device, ip);
-  at += rng.int(1, 25) * MINUTE_MS;
+  at = legitSession(world, rng, at, user, device, ip);
 
   let message: string | undefined;
   if (rng.chance(k.messageShare)) {
