@@ -8,6 +8,7 @@ import type { Checkout } from "../events/index.ts";
 import { MemoryStore } from "../online/memory-store.ts";
 import { update } from "../update/update.ts";
 import { type LogStats, mergedEventLog } from "./event-log.ts";
+import { FeatureSourceTracker } from "./feature-sources.ts";
 import { fraudLabelTimes } from "./labels.ts";
 
 export interface BackfillOptions {
@@ -55,6 +56,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   let tooLate = 0;
   const store = new MemoryStore({ onTooLate: () => tooLate++ });
   const stats: LogStats = { invalid: new Map() };
+  const sources = new FeatureSourceTracker();
 
   await mkdir(options.outDir, { recursive: true });
   const out = createWriteStream(join(options.outDir, TABLE_FILE));
@@ -85,7 +87,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
         `${event.event_id},${event.occurred_at},${checkout.user.id},${amount},${label},${knownAt},${vector.values.join(",")}\n`,
       );
     }
-    store.applySync(update(event));
+    const mutations = update(event);
+    sources.observe(event, mutations);
+    store.applySync(mutations);
     if (events % 50_000 === 0) options.onProgress?.(events, rows);
   }
   out.end();
@@ -103,6 +107,8 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     positives,
     created_at: new Date().toISOString(),
     source: options.inDir,
+    // Which input topics feed each feature and its default: the missing-stream report reads this.
+    feature_sources: sources.sources(features.specs),
   };
   await writeFile(join(options.outDir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
   return { events, rows, positives, tooLate, invalid: Object.fromEntries(stats.invalid), labelCutoff };

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { account, checkoutMessage, label, payment, T0 } from "@riskgate/test-support/events";
+import { account, checkoutMessage, label, listing, payment, T0 } from "@riskgate/test-support/events";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { backfill, ID_COLUMNS, META_FILE, TABLE_FILE } from "../../src/backfill/backfill.ts";
@@ -71,6 +71,26 @@ describe("backfill", () => {
     expect(Number(c1?.user_checkouts_1h)).toBe(0);
     expect(Number(c2?.instrument_failed_10m)).toBe(3);
     expect(Number(c2?.user_checkouts_1h)).toBe(1);
+  });
+
+  it("records which input topics feed each feature, and its default, in meta.json", async () => {
+    const { meta } = await run([
+      ...history,
+      account("a2", T0 - DAY, { type: "login" }),
+      account("a3", T0 - DAY, { type: "password_reset" }),
+      listing("l1", T0 - 3 * DAY, { type: "listing_created" }),
+      checkoutMessage("c1", T0),
+      label("x1", T0 + DAY, { checkout_event_id: "c1" }),
+    ]);
+    const src = meta.feature_sources;
+    expect(Object.keys(src)).toEqual(features.names);
+    expect(src.ip_logins_1h).toEqual({ entity: "ip", default: 0, topics: ["accounts"] });
+    expect(src.user_hours_since_password_reset).toMatchObject({ default: 720, topics: ["accounts"] });
+    expect(src.instrument_failed_10m.topics).toEqual(["payments"]);
+    expect(src.listing_age_days.topics).toEqual(["listings"]);
+    expect(src.user_chargebacks.topics).toEqual(["labels"]);
+    expect(src.user_distinct_ips_7d.topics).toEqual(["accounts", "checkouts"]);
+    expect(src.booking_amount_eur).toEqual({ entity: "request", default: 0, topics: [] });
   });
 
   it("labels a checkout fraud only when its label was known by the cut-off", async () => {

@@ -119,12 +119,18 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from riskgate_training.pipeline import evaluate
 
+    from riskgate_training import audits
+    from riskgate_training.leak_audit import EXIT_LEAK
+
     metrics, card = evaluate(Path(args.model), Path(args.table), start=args.start, end=args.end,
                              labels_as_of_iso=args.labels_as_of, ignore_feature_set=args.ignore_feature_set)
     print(card)
+    extra, text, leak_passed = audits.run(Path(args.model), Path(args.table))
+    print(text)
+    metrics.update(extra)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(metrics, indent=2) + "\n")
-    return 0
+    return 0 if leak_passed else EXIT_LEAK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
