@@ -2,9 +2,10 @@
 
 import { FeatureIngest } from "@riskgate/feature-ingest/consumer";
 import { createIngestMetrics, type IngestMetrics } from "@riskgate/feature-ingest/ingest-metrics";
-import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
+import { FEATURES, FeatureSet, HORIZON_MS } from "@riskgate/feature-store/definitions";
 import {
   type DomainEvent,
+  eventTimeMs,
   type TopicNames,
   topicForEventType,
   topicNames,
@@ -17,7 +18,15 @@ import type { Kafka } from "kafkajs";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { checkout } from "./events.ts";
-import { createKafka, createTopics, redisUrl, uniqueGroup, uniquePrefix, uniqueTopic } from "./services.ts";
+import {
+  createKafka,
+  createTopics,
+  redisUrl,
+  uniqueGroup,
+  uniquePrefix,
+  uniqueTopic,
+  waitFor,
+} from "./services.ts";
 
 export const features = new FeatureSet(FEATURES);
 
@@ -80,6 +89,33 @@ export class IngestHarness {
     }
     for (const [topic, messages] of byTopic) await producer.send({ topic, acks: -1, messages });
     await producer.disconnect();
+  }
+
+  /**
+   * Produces events given in log order and waits until the ingest has consumed them, in slices that
+   * span at most half the feature store's horizon. Kafka keeps order only within a partition, and an
+   * event further behind its entity's newest state than the horizon is refused as too late, so a
+   * world with years of history must arrive roughly in time order, as a live stream does.
+   * Returns the consumed total (`consumedBefore` plus these events).
+   */
+  async produceInTimeOrder(
+    events: readonly DomainEvent[],
+    metrics: IngestMetrics,
+    consumedBefore: number,
+    timeoutMs: number,
+  ): Promise<number> {
+    let consumed = consumedBefore;
+    for (let i = 0; i < events.length; ) {
+      const from = eventTimeMs(events[i] as DomainEvent);
+      let j = i;
+      while (j < events.length && eventTimeMs(events[j] as DomainEvent) - from <= HORIZON_MS / 2) j++;
+      await this.produce(events.slice(i, j));
+      consumed += j - i;
+      const target = consumed;
+      await waitFor(async () => (await consumedCount(metrics)) >= target, { timeoutMs, what: "ingest" });
+      i = j;
+    }
+    return consumed;
   }
 
   async close(): Promise<void> {

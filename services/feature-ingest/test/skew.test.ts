@@ -7,8 +7,7 @@ import type { Checkout, CheckoutMessage } from "@riskgate/feature-store/events";
 import { MemoryStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { backfilledWorld } from "@riskgate/test-support/backfilled-world";
-import { consumedCount, features, IngestHarness } from "@riskgate/test-support/ingest-harness";
-import { waitFor } from "@riskgate/test-support/services";
+import { features, IngestHarness } from "@riskgate/test-support/ingest-harness";
 import type { Generated } from "@riskgate/test-support/simulated-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -63,12 +62,7 @@ describe("training/serving skew", () => {
       let nonTrivial = 0;
       for (const probe of probes) {
         const segment = log.slice(produced, probe).map((e) => e.event);
-        await harness.produce(segment);
-        produced = probe;
-        await waitFor(async () => (await consumedCount(metrics)) >= produced, {
-          timeoutMs: 60_000,
-          what: `events before ${probe}`,
-        });
+        produced = await harness.produceInTimeOrder(segment, metrics, produced, 60_000);
         const event = (log[probe] as LogEntry).event as CheckoutMessage;
         const vector = await readCheckoutFeatures(harness.store, features, body(event));
         const expected = trainingRows.get(event.event_id) as number[];

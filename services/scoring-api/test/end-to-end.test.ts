@@ -5,8 +5,7 @@ import type { LogEntry } from "@riskgate/feature-store/backfill";
 import type { DomainEvent } from "@riskgate/feature-store/events";
 import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { backfilledWorld } from "@riskgate/test-support/backfilled-world";
-import { consumedCount, features, IngestHarness } from "@riskgate/test-support/ingest-harness";
-import { waitFor } from "@riskgate/test-support/services";
+import { features, IngestHarness } from "@riskgate/test-support/ingest-harness";
 import type { Generated } from "@riskgate/test-support/simulated-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { championDir } from "../src/model/champion.ts";
@@ -54,14 +53,8 @@ describe("serving equals offline scoring of the training rows", () => {
           continue;
         }
         if (pending.length > 0) {
-          await ingest.produce(pending);
-          produced += pending.length;
+          produced = await ingest.produceInTimeOrder(pending, metrics, produced, 30_000);
           pending = [];
-          const target = produced;
-          await waitFor(async () => (await consumedCount(metrics)) >= target, {
-            timeoutMs: 30_000,
-            what: "ingest",
-          });
         }
         const { type: _type, ...body } = event;
         const res = await api.app.inject({
