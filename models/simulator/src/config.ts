@@ -23,12 +23,14 @@ export function defaultDriftDays(days: number): number {
 }
 
 export function resolveOptions(partial: Partial<SimOptions> & { out: string }): SimOptions {
-  const days = partial.days ?? 60;
+  // 100 days: training needs 14 train + 14 valid + a 51-day label-maturity gap + 14 test days
+  // (models/training/README.md); 3,000 checkouts a day keeps the default world near 2 M events.
+  const days = partial.days ?? 100;
   const options: SimOptions = {
     seed: partial.seed ?? 1,
     days,
     out: partial.out,
-    checkoutsPerDay: partial.checkoutsPerDay ?? 6000,
+    checkoutsPerDay: partial.checkoutsPerDay ?? 3000,
     start: new Date(parseInstant(partial.start ?? DEFAULT_START)).toISOString(),
     fraudRateScale: partial.fraudRateScale ?? 1,
     driftDays: partial.driftDays ?? defaultDriftDays(days),

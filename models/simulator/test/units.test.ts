@@ -114,8 +114,8 @@ describe("messages", () => {
 describe("options and progress", () => {
   it("validates options", () => {
     expect(resolveOptions({ out: "x" })).toMatchObject({
-      days: 60,
-      checkoutsPerDay: 6000,
+      days: 100,
+      checkoutsPerDay: 3000,
       driftDays: 14,
       seed: 1,
     });
