@@ -1,0 +1,126 @@
+// Issue 13's behaviour targets over HTTP on the embedded default (memory store, the shipped
+// champion, the default rules): events go in through POST /v1/events as a producer would send them.
+import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const NOW = Date.parse("2026-11-29T18:00:00Z");
+const at = (minutesBefore: number) => new Date(NOW - minutesBefore * 60_000).toISOString();
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi({ now: () => NOW });
+});
+afterAll(async () => {
+  await api.close();
+});
+
+async function send(event: Record<string, unknown>) {
+  const res = await api.app.inject({
+    method: "POST",
+    url: "/v1/events",
+    headers: bearer(TOKENS.all),
+    payload: event,
+  });
+  expect(res.statusCode, res.body).toBe(202);
+}
+
+async function score(body: Record<string, unknown>) {
+  const res = await api.app.inject({
+    method: "POST",
+    url: "/v1/score",
+    headers: bearer(TOKENS.score),
+    payload: body,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { decision: string; mode: string; reasons: { code: string }[] };
+}
+
+function checkout(id: string, user: string, fields: Record<string, unknown>) {
+  const base = {
+    event_id: id,
+    occurred_at: at(0),
+    user: { id: user, created_at: "2023-03-01T09:00:00Z", email_domain: "example.com", email_verified: true },
+    device: { id: `${user}-phone`, ip: "203.0.113.7", ip_country: "PT" },
+    payment: {
+      instrument_id: `${user}-card`,
+      type: "card",
+      bin: "424242",
+      country: "PT",
+      billing_country: "PT",
+    },
+    listing: { id: "l-lisbon", host_id: "h-lisbon", country: "PT" },
+    booking: { amount: 310, currency: "EUR", nights: 3, checkin_at: "2026-12-20T15:00:00Z" },
+    message: { text: "Looking forward to it" },
+  };
+  return { ...base, ...fields };
+}
+
+const payment = (id: string, user: string, minutesBefore: number, status: "succeeded" | "failed") => ({
+  type: "payment_attempt",
+  event_id: id,
+  occurred_at: at(minutesBefore),
+  user_id: user,
+  payment_instrument_id: `${user}-card`,
+  device_id: `${user}-phone`,
+  amount: status === "failed" ? 1 : 240,
+  currency: "EUR",
+  status,
+  ...(status === "failed" ? { failure_code: "insufficient_funds" } : {}),
+});
+
+describe("decisions a fraud team can trust (embedded default, shipped champion)", () => {
+  it("allows a returning customer with a clean history and no recent login", async () => {
+    // Six successful payments on the same card and phone over five months, oldest first (the store
+    // refuses events older than its horizon behind an entity's newest state); no login event at all.
+    for (let m = 5; m >= 0; m--) await send(payment(`ret-p${m}`, "ret", (m * 30 + 7) * 24 * 60, "succeeded"));
+    const res = await score(checkout("ret-co", "ret", {}));
+    expect(res.mode).toBe("normal");
+    expect(res.decision).toBe("allow");
+  });
+
+  it("does not allow a card-testing burst on one card, and says why", async () => {
+    for (let i = 0; i < 12; i++) await send(payment(`ct-p${i}`, "ct", 20 - i, "failed"));
+    const res = await score(
+      checkout("ct-co", "ct", {
+        user: { id: "ct", created_at: at(25), email_domain: "example.com", email_verified: false },
+        device: { id: "ct-phone", ip: "198.51.100.9", ip_country: "RO" },
+        payment: {
+          instrument_id: "ct-card",
+          type: "card",
+          bin: "424242",
+          country: "US",
+          billing_country: "US",
+        },
+        booking: { amount: 40, currency: "EUR", nights: 1, checkin_at: "2026-12-02T15:00:00Z" },
+      }),
+    );
+    expect(res.decision).not.toBe("allow");
+    expect(res.reasons.length).toBeGreaterThan(0);
+  });
+
+  it("does not allow a fresh takeover: reset, email change, new device, a large booking abroad", async () => {
+    for (let m = 5; m >= 0; m--) await send(payment(`ato-p${m}`, "ato", (m * 30 + 7) * 24 * 60, "succeeded"));
+    const account = { user_id: "ato", device_id: "ato-new-laptop", ip: "198.51.100.77" };
+    await send({ type: "password_reset", event_id: "ato-1", occurred_at: at(30), ...account });
+    await send({ type: "email_change", event_id: "ato-2", occurred_at: at(25), ...account });
+    await send({ type: "device_added", event_id: "ato-3", occurred_at: at(24), ...account });
+    const res = await score(
+      checkout("ato-co", "ato", {
+        user: {
+          id: "ato",
+          created_at: "2023-03-01T09:00:00Z",
+          email_domain: "mail-temp.example",
+          email_verified: false,
+        },
+        device: { id: "ato-new-laptop", ip: "198.51.100.77", ip_country: "NG" },
+        listing: { id: "l-dubai", host_id: "h-dubai", country: "AE" },
+        booking: { amount: 2900, currency: "EUR", nights: 4, checkin_at: "2026-12-01T15:00:00Z" },
+        message: { text: "urgent please confirm" },
+      }),
+    );
+    expect(res.decision).not.toBe("allow");
+    expect(res.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/PASSWORD_RESET|EMAIL_CHANGE|DEVICE/)]),
+    );
+  });
+});
