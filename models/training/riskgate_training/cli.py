@@ -117,7 +117,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from riskgate_training.pipeline import evaluate
+    from riskgate_training.evaluate_artifact import evaluate
 
     from riskgate_training import audits
     from riskgate_training.leak_audit import EXIT_LEAK
