@@ -74,6 +74,10 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const now = res.now ?? Date.now;
   const metrics = createApiMetrics(registry);
   const features = new FeatureSet(FEATURES);
+  // Without a listener ioredis prints every failed reconnect (one per 500 ms) to stderr, from the
+  // first one (a Redis down at start). The outage is announced once, by the Redis breaker's
+  // transition log and the kill-switch's; the reconnect attempts are debug detail.
+  redis?.on("error", (err: Error) => loggerFor("redis").debug({ err }, "redis connection error"));
 
   const loadModel = (dir: string) => LoadedModel.load(dir, features);
   const champion = await loadModel(config.modelDir ?? (await championDir(config.championPointer)));
@@ -84,6 +88,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     ...(res.createSubscriber ? { createSubscriber: res.createSubscriber } : {}),
     prefix: config.redisKeyPrefix,
     pollMs: config.killSwitchPollMs,
+    startDefault: config.killSwitchDefault,
     auditMaxEntries: config.killSwitchAuditMaxEntries,
     logger: loggerFor("kill-switch"),
     metrics,
@@ -160,6 +165,10 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
       modelEnabled,
       ...policyOverrides(config),
       reasonsFromModel: config.reasonsFromModel,
+      degradedPolicy: {
+        reviewAboveEur: config.degradedReviewAboveEur,
+        blockAboveEur: config.degradedBlockAboveEur,
+      },
       predict: resilience.predict,
       ...(res.tracing?.enabled ? { span: res.tracing.span } : {}),
       onDependencyError: (dependency, err) => {

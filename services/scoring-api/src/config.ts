@@ -69,12 +69,24 @@ export const ApiConfigSchema = Type.Object({
   /** What an overdue case's held booking gets: allow (release) or block (cancel). */
   reviewSlaDefaultAction: envOneOf("REVIEW_SLA_DEFAULT_ACTION", ["allow", "block"], "allow"),
   reasonsFromModel: envInt("REASONS_FROM_MODEL", 3, 0, 20),
+  /**
+   * Degraded decisions (stored features or the model unavailable: no score to weigh) by amount in
+   * EUR: review from this amount, block from the next; below, the rules alone decide.
+   */
+  degradedReviewAboveEur: envNumber("DEGRADED_REVIEW_ABOVE_EUR", 500, 0, 1_000_000),
+  degradedBlockAboveEur: envNumber("DEGRADED_BLOCK_ABOVE_EUR", 3_000, 0, 1_000_000),
   rulesFile: envString("RULES_FILE", "services/scoring-api/rules/default.yaml"),
   /** Parsed by auth/api-keys.ts into `apiKeys`. Empty: keys are generated at start and printed once. */
   apiKeys: envString("RISKGATE_API_KEYS", ""),
   decisionTtlDays: envInt("DECISION_TTL_DAYS", 7, 1, 365),
   /** How often each replica reads the kill-switch version (fallback to pub/sub). */
   killSwitchPollMs: envInt("KILL_SWITCH_POLL_MS", 250, 50, 900),
+  /**
+   * The global kill-switch of a replica that starts while the kill-switch store (Redis) cannot be
+   * read: engaged (rules only until the store answers; an operator's engaged switch is never lifted
+   * by an outage) or released (the model serves; the pre-2026-12 behaviour).
+   */
+  killSwitchDefault: envOneOf("KILL_SWITCH_DEFAULT", ["engaged", "released"], "engaged"),
   /** Cap (approximate, MAXLEN ~) of the kill-switch audit stream. */
   killSwitchAuditMaxEntries: envInt("KILL_SWITCH_AUDIT_MAX_ENTRIES", 100_000, 1_000, 10_000_000),
   bodyLimitBytes: envInt("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
@@ -90,6 +102,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return loadEnv(ApiConfigSchema, env, (values, problem) => {
     const keys = parseApiKeys(values.apiKeys);
     for (const p of keys.problems) problem(p);
+    if (values.degradedBlockAboveEur < values.degradedReviewAboveEur)
+      problem("DEGRADED_BLOCK_ABOVE_EUR is below DEGRADED_REVIEW_ABOVE_EUR");
     if (values.canaryPercent > 0 && !values.canaryModelDir)
       problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
     return { ...values, apiKeys: keys.keys };

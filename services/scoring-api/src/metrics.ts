@@ -51,6 +51,12 @@ export function createApiMetrics(registry: Registry) {
       labelNames: ["action"] as const,
       registers: r,
     }),
+    reviewCaseUnavailable: new Counter({
+      name: `${METRIC_PREFIX}review_case_unavailable_total`,
+      help: "Checkouts bound for review whose case could not be opened; they got the overflow action",
+      labelNames: ["action"] as const,
+      registers: r,
+    }),
     reviewCasesOpened: new Counter({
       name: `${METRIC_PREFIX}review_cases_opened_total`,
       help: "Review cases opened",

@@ -1,8 +1,9 @@
 import { type FeatureSet, type FeatureVector, toEur } from "@riskgate/feature-store/definitions";
 import type { Checkout } from "@riskgate/feature-store/events";
-import { combine, expectedLoss, lossReason, modelAction } from "./policy.ts";
+import { combine, degradedAction, degradedReason, expectedLoss, lossReason, modelAction } from "./policy.ts";
 import type {
   Action,
+  DegradedPolicy,
   ExpectedLoss,
   Mode,
   PipelineResult,
@@ -22,6 +23,8 @@ export interface PipelineDeps {
   /** Overrides of the deciding model's cost model from configuration; unset when there are none. */
   readonly policyOverrides?: Partial<PolicyCosts>;
   readonly reasonsFromModel: number;
+  /** What a checkout without a model score because of a failure (mode `degraded`) gets, by amount. */
+  readonly degradedPolicy: DegradedPolicy;
   /** Called when a dependency fails; the pipeline degrades instead of throwing. */
   onDependencyError(dependency: "features" | "model", err: unknown): void;
   /** Tracing port: runs a stage as a child span of the request's span. Unset: a plain call. */
@@ -76,6 +79,7 @@ export async function runPipeline(
   let modelAct: Action | undefined;
   let loss: ExpectedLoss | null = null;
   let used: ScoringModel | null = null;
+  const amountEur = toEur(checkout.booking.amount, checkout.booking.currency);
   if (model && mode === "normal" && !deps.modelEnabled(model)) mode = "rules_only";
   if (model && mode === "normal") {
     try {
@@ -86,7 +90,7 @@ export async function runPipeline(
       rawScore = p.raw;
       used = model;
       const costs = deps.policyOverrides ? { ...model.policy, ...deps.policyOverrides } : model.policy;
-      loss = expectedLoss(score, toEur(checkout.booking.amount, checkout.booking.currency), costs);
+      loss = expectedLoss(score, amountEur, costs);
       modelAct = modelAction(loss, costs);
     } catch (err) {
       deps.onDependencyError("model", err);
@@ -96,6 +100,8 @@ export async function runPipeline(
   } else if (!model && mode === "normal") {
     mode = "rules_only";
   }
+  // An operator's rules_only is a deliberate choice of the rules; a failure is not.
+  if (mode === "degraded") modelAct = degradedAction(amountEur, deps.degradedPolicy);
   const t3 = now();
 
   const [decision, reasons] = span("policy", (): [Action, Reason[]] => {
@@ -104,6 +110,9 @@ export async function runPipeline(
       .filter((r) => !r.shadow)
       .map((r) => ({ code: r.code, detail: r.detail }));
     if (loss && modelAct !== "allow" && decision !== "allow") reasons.push(lossReason(loss));
+    if (mode === "degraded" && modelAct && modelAct !== "allow" && decision !== "allow") {
+      reasons.push(degradedReason(amountEur, modelAct, deps.degradedPolicy));
+    }
     if (used && decision !== "allow") {
       for (const c of used.topReasons(vector.values, deps.reasonsFromModel)) {
         reasons.push({

@@ -1,4 +1,4 @@
-import type { Action, ExpectedLoss, PolicyCosts } from "./types.ts";
+import type { Action, DegradedPolicy, ExpectedLoss, PolicyCosts, Reason } from "./types.ts";
 
 export function expectedLoss(p: number, amountEur: number, costs: PolicyCosts): ExpectedLoss {
   return {
@@ -48,5 +48,23 @@ export function lossReason(loss: ExpectedLoss): { code: string; detail: string }
     detail:
       `p=${loss.p.toPrecision(3)} on ${eur(loss.amountEur)}: expected loss ${eur(loss.allow)} if allowed, ` +
       `${eur(loss.block)} if blocked`,
+  };
+}
+
+/**
+ * The action of a degraded checkout (stored features or the model unavailable): with no score to
+ * weigh, the amount at stake decides, so an outage is never an "allow everything" window.
+ */
+export function degradedAction(amountEur: number, policy: DegradedPolicy): Action {
+  if (amountEur >= policy.blockAboveEur) return "block";
+  if (amountEur >= policy.reviewAboveEur) return "review";
+  return "allow";
+}
+
+export function degradedReason(amountEur: number, action: Action, policy: DegradedPolicy): Reason {
+  const threshold = action === "block" ? policy.blockAboveEur : policy.reviewAboveEur;
+  return {
+    code: "DEGRADED_AMOUNT_POLICY",
+    detail: `no model score (degraded): ${eur(amountEur)} is at or above the ${action} amount ${eur(threshold)}`,
   };
 }

@@ -58,6 +58,19 @@ export function settleReview(
   const { exploration, propensity } = plan;
   if (plan.decision !== "review" || granted)
     return { decision: plan.decision, exploration, propensity, overflowed: false };
+  return overflowed(plan, overflow, "REVIEW_CAPACITY_SPENT", `daily review budget of ${capacity} spent`);
+}
+
+/**
+ * A review whose case could not be opened (the queue unreachable): no human would ever see it, so
+ * the answer is not a review; it takes the overflow action, as if the budget were spent.
+ */
+export function settleWithoutCase(plan: ReviewPlan, overflow: OverflowMode): Settled {
+  return overflowed(plan, overflow, "REVIEW_CASE_UNAVAILABLE", "the review case could not be opened");
+}
+
+function overflowed(plan: ReviewPlan, overflow: OverflowMode, code: string, what: string): Settled {
+  const { exploration, propensity } = plan;
   if (exploration) return { decision: "allow", exploration: false, propensity, overflowed: false };
   const decision = overflow !== "expected_loss" ? overflow : plan.loss ? overflowAction(plan.loss) : "block";
   const why =
@@ -71,9 +84,6 @@ export function settleReview(
     exploration,
     propensity,
     overflowed: true,
-    reason: {
-      code: "REVIEW_CAPACITY_SPENT",
-      detail: `daily review budget of ${capacity} spent: ${decision} (${why})`,
-    },
+    reason: { code, detail: `${what}: ${decision} (${why})` },
   };
 }

@@ -23,6 +23,12 @@ export interface ExpectedLoss {
 /** normal: features + rules + model; rules_only: model switched off; degraded: a dependency failed. */
 export type Mode = "normal" | "rules_only" | "degraded";
 
+/** DEGRADED_REVIEW_ABOVE_EUR / DEGRADED_BLOCK_ABOVE_EUR: amounts (EUR) that a degraded checkout needs a review or a block at. */
+export interface DegradedPolicy {
+  readonly reviewAboveEur: number;
+  readonly blockAboveEur: number;
+}
+
 export interface Reason {
   readonly code: string;
   readonly detail: string;

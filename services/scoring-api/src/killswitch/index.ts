@@ -17,6 +17,8 @@ export interface KillSwitchWiring {
   readonly metrics: KillSwitchMetrics;
   readonly modelVersions: readonly string[];
   readonly now: () => number;
+  /** KILL_SWITCH_DEFAULT: the global switch of a replica that cannot read the store at start. */
+  readonly startDefault: "engaged" | "released";
 }
 
 /** The kill-switch for this replica: Redis-backed (pub/sub + poll) with a client, in-process without. */
@@ -33,6 +35,7 @@ export async function startKillSwitch(w: KillSwitchWiring): Promise<KillSwitch> 
     ...common,
     store,
     pollMs: w.pollMs,
+    startDefault: w.startDefault,
     subscribe: (onNotice) =>
       subscribeToChanges(
         // Off the scoring path: a subscribe may take longer than the hot-path command timeout.

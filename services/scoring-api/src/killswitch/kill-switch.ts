@@ -34,6 +34,12 @@ export interface KillSwitchOptions {
   readonly staleAfterMs?: number;
   /** How long start() retries the first read (the Redis client may still be connecting). Default 2 s. */
   readonly startWaitMs?: number;
+  /**
+   * The global switch of a replica that cannot read the store at start (KILL_SWITCH_DEFAULT):
+   * `engaged` (the default: the model stays out until the store confirms otherwise, so a switch an
+   * operator engaged is never lifted by an outage) or `released`.
+   */
+  readonly startDefault?: "engaged" | "released";
   readonly now?: () => number;
 }
 
@@ -60,7 +66,7 @@ export class KillSwitch {
   /** Consecutive failed reads; one slow command on a busy box is not an outage. */
   private failures = 0;
   private warned = false;
-  private pending: { source: Source; force: boolean } | null = null;
+  private pending: Source | null = null;
   private draining: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -74,7 +80,7 @@ export class KillSwitch {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Reads the state (retrying for startWaitMs; then it starts disengaged and stale), then follows changes. */
+  /** Reads the state (retrying for startWaitMs; then it starts on KILL_SWITCH_DEFAULT, stale), then follows changes. */
   async start(): Promise<void> {
     const deadline = Date.now() + (this.opts.startWaitMs ?? 2_000);
     await this.refresh("start");
@@ -83,8 +89,12 @@ export class KillSwitch {
       await this.refresh("start");
     }
     if (this.lastSyncedAt === null) {
+      const engaged = (this.opts.startDefault ?? "engaged") === "engaged";
+      if (engaged) this.snap = assumedEngaged(new Date(this.now()).toISOString());
+      this.publishMetrics();
       this.opts.logger.error(
-        "kill-switch state could not be read at start: serving as disengaged (stale) until the store answers",
+        { engaged },
+        `kill-switch state could not be read at start: serving ${engaged ? "engaged (rules only)" : "disengaged"} (KILL_SWITCH_DEFAULT, stale) until the store answers`,
       );
     }
     if (this.opts.store.kind === "memory") return;
@@ -134,6 +144,10 @@ export class KillSwitch {
     target: Target,
     change: { engaged: boolean; reason: string; actor: string },
   ): Promise<SwitchState> {
+    // A store that lost its data would number this change below what replicas hold, and they would
+    // restore over it: put the known state back first.
+    const stored = await this.opts.store.readVersion();
+    if (stored < this.snap.version) await this.restoreStore(stored);
     const state = await this.opts.store.change(target, { ...change, at: new Date(this.now()).toISOString() });
     this.opts.logger.info(
       { target, engaged: state.engaged, actor: state.actor, reason: state.reason, version: state.version },
@@ -160,9 +174,10 @@ export class KillSwitch {
     try {
       const version = await this.opts.store.readVersion();
       this.recovered();
-      if (version === this.snap.version) this.lastSyncedAt = this.now();
-      // Lower than ours: the store lost its data (flushed, restored); follow it, loudly.
-      else await this.refresh("poll", version < this.snap.version);
+      // Never read yet (started on KILL_SWITCH_DEFAULT): the first answer replaces the assumption.
+      if (version === this.snap.version && this.lastSyncedAt !== null) this.lastSyncedAt = this.now();
+      else if (version < this.snap.version) await this.restoreStore(version);
+      else await this.refresh("poll");
     } catch (err) {
       this.failed(err);
     } finally {
@@ -171,9 +186,33 @@ export class KillSwitch {
     }
   }
 
+  /**
+   * The store is behind this replica (flushed, restarted without persistence, restored from an old
+   * backup): the switches this replica holds go back into it, so an engaged switch stays engaged
+   * until an operator releases it. Racing replicas are safe: the script restores only while the
+   * store is still behind.
+   */
+  private async restoreStore(storeVersion: number): Promise<void> {
+    const reason = `kill-switch store at version ${storeVersion}, below this replica's ${this.snap.version} (Redis lost its data): restored from a replica`;
+    this.opts.logger.warn(
+      { from: this.snap.version, to: storeVersion, engaged: this.engagedTargets() },
+      "kill-switch store version went backwards: restoring the state this replica holds",
+    );
+    await this.opts.store.restore(this.snap, {
+      actor: "system:replica-restore",
+      reason,
+      at: new Date(this.now()).toISOString(),
+    });
+    await this.refresh("poll");
+  }
+
+  private engagedTargets(): string[] {
+    return [...this.snap.switches].filter(([, s]) => s.engaged).map(([t]) => t);
+  }
+
   /** Re-reads the whole state; concurrent requests coalesce into one read after the current one. */
-  refresh(source: Source, force = false): Promise<void> {
-    this.pending = { source, force: force || (this.pending?.force ?? false) };
+  refresh(source: Source): Promise<void> {
+    this.pending = source;
     if (!this.draining) {
       this.draining = this.drain().finally(() => {
         this.draining = null;
@@ -184,10 +223,10 @@ export class KillSwitch {
 
   private async drain(): Promise<void> {
     while (this.pending) {
-      const { source, force } = this.pending;
+      const source = this.pending;
       this.pending = null;
       try {
-        this.apply(await this.opts.store.read(), source, force);
+        this.apply(await this.opts.store.read(), source);
         this.recovered();
         this.lastSyncedAt = this.now();
       } catch (err) {
@@ -197,15 +236,10 @@ export class KillSwitch {
     this.publishMetrics();
   }
 
-  private apply(next: Snapshot, source: Source, force: boolean): void {
+  private apply(next: Snapshot, source: Source): void {
     const prev = this.snap;
-    if (next.version < prev.version && !force) return; // an older read finishing late
-    if (next.version < prev.version) {
-      this.opts.logger.warn(
-        { from: prev.version, to: next.version },
-        "kill-switch store version went backwards (Redis data lost or restored?): following the store",
-      );
-    }
+    // An older read finishing late, or a store that lost its data: the poll restores the latter.
+    if (next.version < prev.version) return;
     const targets = new Set([...prev.switches.keys(), ...next.switches.keys()]);
     for (const t of targets) {
       const a = prev.switches.get(t);
@@ -224,11 +258,13 @@ export class KillSwitch {
         "kill switch change received",
       );
     }
-    if (source === "start" && next.switches.size > 0) {
-      const engaged = [...next.switches].filter(([, s]) => s.engaged).map(([t]) => t);
-      this.opts.logger.info({ version: next.version, engaged }, "kill-switch state loaded");
-    }
     this.snap = next;
+    if (source === "start" && next.switches.size > 0) {
+      this.opts.logger.info(
+        { version: next.version, engaged: this.engagedTargets() },
+        "kill-switch state loaded",
+      );
+    }
   }
 
   private failed(err: unknown): void {
@@ -263,4 +299,17 @@ export class KillSwitch {
       m.modelSwitchEngaged.set({ version: v }, this.versionEngaged(v) ? 1 : 0);
     }
   }
+}
+
+/** The state a replica assumes when it starts without the store and KILL_SWITCH_DEFAULT=engaged. */
+function assumedEngaged(at: string): Snapshot {
+  const state: SwitchState = {
+    engaged: true,
+    reason: "KILL_SWITCH_DEFAULT=engaged: the kill-switch store was unreachable at start",
+    actor: "system:kill-switch-default",
+    changed_at: at,
+    // Version 0: any state the store holds, even an empty one, replaces this assumption.
+    version: 0,
+  };
+  return { version: 0, switches: new Map([[GLOBAL, state]]) };
 }

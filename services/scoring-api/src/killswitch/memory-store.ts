@@ -31,7 +31,7 @@ export class MemorySwitchStore implements SwitchStore {
       version,
     };
     this.switches.set(target, state);
-    this.log.push({
+    this.append({
       id: String(version),
       version,
       target,
@@ -41,8 +41,32 @@ export class MemorySwitchStore implements SwitchStore {
       actor: c.actor,
       changed_at: c.at,
     });
-    if (this.log.length > this.auditMaxEntries) this.log.splice(0, this.log.length - this.auditMaxEntries);
     return state;
+  }
+
+  private append(entry: AuditEntry): void {
+    this.log.push(entry);
+    if (this.log.length > this.auditMaxEntries) this.log.splice(0, this.log.length - this.auditMaxEntries);
+  }
+
+  async restore(snapshot: Snapshot, note: { actor: string; reason: string; at: string }): Promise<number> {
+    if (this.version >= snapshot.version) return this.version;
+    this.version = snapshot.version + 1;
+    for (const [target, state] of snapshot.switches) {
+      if (this.switches.has(target)) continue;
+      this.switches.set(target, state);
+      this.append({
+        id: String(this.version),
+        version: this.version,
+        target,
+        engaged: state.engaged,
+        previous_engaged: false,
+        reason: note.reason,
+        actor: note.actor,
+        changed_at: note.at,
+      });
+    }
+    return this.version;
   }
 
   async audit(limit: number): Promise<AuditEntry[]> {

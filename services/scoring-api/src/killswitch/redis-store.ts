@@ -36,6 +36,29 @@ if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], tostring(v)) end
 return state
 `;
 
+// KEYS: state, audit. ARGV: snapshot version, audit maxlen, channel, actor, reason, at, then
+// target/state-JSON pairs. Returns the store version afterwards.
+const RESTORE_LUA = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+local known = tonumber(ARGV[1])
+if current >= known then return current end
+local v = known + 1
+redis.call('HSET', KEYS[1], 'version', v)
+for i = 7, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    local s = cjson.decode(ARGV[i + 1])
+    local engaged = '0'
+    if s.engaged == true then engaged = '1' end
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
+      'version', v, 'target', ARGV[i], 'engaged', engaged, 'previous_engaged', '0',
+      'reason', ARGV[5], 'actor', ARGV[4], 'changed_at', ARGV[6])
+  end
+end
+if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], tostring(v)) end
+return v
+`;
+
 type ChangeCommand = (state: string, audit: string, ...argv: string[]) => Promise<string>;
 
 export class RedisSwitchStore implements SwitchStore {
@@ -54,6 +77,7 @@ export class RedisSwitchStore implements SwitchStore {
     this.keys = killSwitchKeys(prefix);
     if (!("rgKillSwitchChange" in redis)) {
       redis.defineCommand("rgKillSwitchChange", { numberOfKeys: 2, lua: CHANGE_LUA });
+      redis.defineCommand("rgKillSwitchRestore", { numberOfKeys: 2, lua: RESTORE_LUA });
     }
   }
 
@@ -89,6 +113,24 @@ export class RedisSwitchStore implements SwitchStore {
     const s = parseState(raw);
     if (!s) throw new Error("kill-switch change script returned an unreadable state");
     return s;
+  }
+
+  async restore(snapshot: Snapshot, note: { actor: string; reason: string; at: string }): Promise<number> {
+    const run = (this.redis as unknown as { rgKillSwitchRestore: ChangeCommand }).rgKillSwitchRestore;
+    const pairs = [...snapshot.switches].flatMap(([target, state]) => [target, JSON.stringify(state)]);
+    const v = await run.call(
+      this.redis,
+      this.keys.state,
+      this.keys.audit,
+      String(snapshot.version),
+      String(this.opts.auditMaxEntries),
+      this.opts.publish === false ? "" : this.keys.channel,
+      note.actor,
+      note.reason,
+      note.at,
+      ...pairs,
+    );
+    return Number(v);
   }
 
   async audit(limit: number): Promise<AuditEntry[]> {

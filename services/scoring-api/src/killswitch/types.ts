@@ -70,4 +70,11 @@ export interface SwitchStore {
   change(target: Target, change: Change): Promise<SwitchState>;
   /** Newest first. */
   audit(limit: number): Promise<AuditEntry[]>;
+  /**
+   * Writes a replica's snapshot back into a store whose version is below it (the store lost its
+   * data): atomically, only while the store is still behind; switches the store already holds
+   * (set after the loss) are kept. The version becomes max(store, snapshot) + 1, so every replica
+   * re-reads. Each restored switch gets an audit entry. Returns the store version afterwards.
+   */
+  restore(snapshot: Snapshot, note: { actor: string; reason: string; at: string }): Promise<number>;
 }

@@ -69,6 +69,8 @@ export async function* replayDecisions(
     modelEnabled: () => true,
     // Reasons do not change a decision; explaining recorded scores has no trees to explain with.
     reasonsFromModel: 0,
+    // Never consulted: a failed read or model throws below instead of degrading.
+    degradedPolicy: { reviewAboveEur: Number.POSITIVE_INFINITY, blockAboveEur: Number.POSITIVE_INFINITY },
     onDependencyError: (dependency, err) => {
       throw new ReplayInputError(`${dependency} failed during replay: ${(err as Error).message}`);
     },

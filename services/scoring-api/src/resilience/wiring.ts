@@ -64,9 +64,6 @@ export function createResilience(deps: {
     createBreaker(dependency, settings, { metrics, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
 
   const redisBreaker = redis ? make("redis") : undefined;
-  // Without a listener ioredis prints every failed reconnect (one per 500 ms) to stderr. The outage
-  // is announced once, by the breaker's transition log; the reconnect attempts are debug detail.
-  redis?.on("error", (err: Error) => logger.debug({ err }, "redis connection error"));
   const models = new Map<ScoringModel, CircuitBreaker>([[router.champion, make("model")]]);
   if (router.canary) models.set(router.canary.model, make("model_canary"));
   const modelGuard = new ModelGuard(models, config.modelTimeoutMs, () =>

@@ -5,7 +5,12 @@ import type { OnlineStore } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { type PipelineDeps, runPipeline } from "../decision/pipeline.ts";
 import { expectedLoss, modelAction } from "../decision/policy.ts";
-import { type OverflowMode, planReview, settleReview } from "../decision/review-capacity.ts";
+import {
+  type OverflowMode,
+  planReview,
+  settleReview,
+  settleWithoutCase,
+} from "../decision/review-capacity.ts";
 import type { Action, PipelineResult, Reason } from "../decision/types.ts";
 import type { DriftMonitor } from "../drift/drift-metrics.ts";
 import type { ApiMetrics } from "../metrics.ts";
@@ -84,8 +89,7 @@ export class ScoreService {
     if (known) return this.replay(known, hash);
     const plan = planReview(result, d.explorationShare, d.explorationShare > 0 ? d.random() : 1);
     const granted = plan.decision === "review" && (await this.takeReview());
-    const settled = settleReview(plan, granted, d.overflow, d.budget.capacity);
-    const decision = settled.decision;
+    let settled = settleReview(plan, granted, d.overflow, d.budget.capacity);
     const reasons = [...result.reasons];
     if (settled.exploration) {
       reasons.push({
@@ -93,9 +97,19 @@ export class ScoreService {
         detail: `reviewed at random (share ${d.explorationShare}) to learn from checkouts the policy allows`,
       });
     }
+    if (settled.overflowed) d.metrics.reviewOverflow.inc({ action: settled.decision });
+    // A review answer always names a case that exists: it is opened before the answer is stored.
+    let reviewCaseId: string | undefined;
+    if (settled.decision === "review") {
+      reviewCaseId = caseIdFor(checkout.event_id);
+      if (!(await this.openCase(checkout, result.score, reasons, reviewCaseId))) {
+        reviewCaseId = undefined;
+        settled = settleWithoutCase(plan, d.overflow);
+        d.metrics.reviewCaseUnavailable.inc({ action: settled.decision });
+      }
+    }
     if (settled.reason) reasons.push(settled.reason);
-    if (settled.overflowed) d.metrics.reviewOverflow.inc({ action: decision });
-    const reviewCaseId = decision === "review" ? caseIdFor(checkout.event_id) : undefined;
+    const decision = settled.decision;
     const response: ScoreResponse = {
       event_id: checkout.event_id,
       decision,
@@ -117,7 +131,6 @@ export class ScoreService {
       this.recordVelocity(checkout),
     ]);
     if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
-    if (reviewCaseId) await this.openCase(checkout, result.score, reasons, reviewCaseId);
     this.observe(response, result, role, (performance.now() - started) / 1000);
     d.log.publish({
       kind: "decision",
@@ -162,8 +175,8 @@ export class ScoreService {
     return stored.response as ScoreResponse;
   }
 
-  // Each side effect below degrades on its own: a Redis hiccup costs idempotency or a case,
-  // never the answer to the checkout.
+  // Each side effect below degrades on its own: a Redis hiccup costs idempotency or turns a review
+  // into the overflow action, never the answer to the checkout.
   private async tryRead(eventId: string) {
     try {
       return await this.deps.decisions.get(eventId);
@@ -192,7 +205,13 @@ export class ScoreService {
     }
   }
 
-  private async openCase(checkout: Checkout, score: number | null, reasons: Reason[], caseId: string) {
+  /** true when the case exists (opened now or by a concurrent retry of the same event). */
+  private async openCase(
+    checkout: Checkout,
+    score: number | null,
+    reasons: Reason[],
+    caseId: string,
+  ): Promise<boolean> {
     const amountEur = toEur(checkout.booking.amount, checkout.booking.currency);
     const createdAt = this.deps.now();
     try {
@@ -209,8 +228,10 @@ export class ScoreService {
         slaDeadline: createdAt + this.deps.reviewSlaMs,
       });
       if (opened) this.deps.metrics.reviewCasesOpened.inc();
+      return true;
     } catch (err) {
       this.deps.onError("review_queue", err);
+      return false;
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectedLoss, modelAction, overflowAction } from "../../src/decision/policy.ts";
-import { planReview, settleReview } from "../../src/decision/review-capacity.ts";
+import { degradedAction, expectedLoss, modelAction, overflowAction } from "../../src/decision/policy.ts";
+import { planReview, settleReview, settleWithoutCase } from "../../src/decision/review-capacity.ts";
 import type { PolicyCosts } from "../../src/decision/types.ts";
 
 // The seed cost model: FN = 20 x FP at a 288 EUR median, so decline = (288 + 25) / 20 = 15.65.
@@ -118,5 +118,36 @@ describe("review capacity and exploration (pure steps)", () => {
       propensity: 0.5,
       overflowed: false,
     });
+  });
+});
+
+describe("fail-safe steps", () => {
+  const degraded = { reviewAboveEur: 500, blockAboveEur: 3_000 };
+
+  it.each([
+    [0, "allow"],
+    [499.99, "allow"],
+    [500, "review"],
+    [2_999.99, "review"],
+    [3_000, "block"],
+    [250_000, "block"],
+  ])("a degraded checkout of %s EUR -> %s (no allow-everything window)", (amount, action) => {
+    expect(degradedAction(amount, degraded)).toBe(action);
+  });
+
+  it("a review whose case cannot be opened takes the overflow action and says why", () => {
+    // 6.5 EUR to lose by allowing, 15.34 by blocking: the cheaper answer is allow.
+    const loss = expectedLoss(0.02, 300, COSTS);
+    const scored = planReview({ decision: "review", loss, explorable: false }, 0, 1);
+    expect(settleWithoutCase(scored, "expected_loss")).toMatchObject({
+      decision: "allow",
+      overflowed: true,
+      reason: { code: "REVIEW_CASE_UNAVAILABLE" },
+    });
+    const unscored = planReview({ decision: "review", loss: null, explorable: false }, 0, 1);
+    const s = settleWithoutCase(unscored, "expected_loss");
+    expect(s.decision).toBe("block");
+    expect(s.reason?.detail).toMatch(/could not be opened: block \(no model score to rank by\)/);
+    expect(settleWithoutCase(scored, "block").decision).toBe("block");
   });
 });

@@ -202,10 +202,10 @@ describe("kill-switch propagation", () => {
     expect((await metrics.killSwitchStale.get()).values[0]?.value).toBe(0);
   });
 
-  it("starts disengaged and stale when the store cannot be read at all, then follows it", async () => {
+  it("starts engaged (KILL_SWITCH_DEFAULT) and stale when the store cannot be read, then follows it", async () => {
     const prefix = uniquePrefix("ks-cold");
     const writer = new RedisSwitchStore(client(), prefix, { auditMaxEntries: 1_000 });
-    await writer.change(GLOBAL, change(true));
+    await writer.change(GLOBAL, change(false, "released before the replica starts"));
     const proxy = await outageProxy();
     await proxy.down();
     const conn = replicaClient(proxy.url());
@@ -217,27 +217,42 @@ describe("kill-switch propagation", () => {
     await ks.start(); // retries the first read for startWaitMs, then serves
     // It waited the start budget (less a few ms: timers and the two clocks are not exact).
     expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
-    expect(ks.globalEngaged()).toBe(false);
+    expect(ks.globalEngaged()).toBe(true);
+    expect(ks.state(GLOBAL)).toMatchObject({ actor: "system:kill-switch-default", version: 0 });
     expect(ks.status()).toMatchObject({ stale: true, last_synced_at: null });
     await proxy.up();
-    await within(2_000, () => ks.globalEngaged());
-    expect(ks.status().stale).toBe(false);
+    await within(2_000, () => !ks.globalEngaged());
+    expect(ks.status()).toMatchObject({ stale: false, store_version: 1 });
   });
 
-  it("follows the store when its version goes backwards (data lost), instead of ignoring it", async () => {
-    const prefix = uniquePrefix("ks-reset");
-    const r = client();
-    const writer = new RedisSwitchStore(r, prefix, { auditMaxEntries: 1_000 });
-    await writer.change(GLOBAL, change(true));
-    await writer.change(GLOBAL, change(true));
-    const ks = replica(new RedisSwitchStore(client(), prefix, { auditMaxEntries: 1_000 }), { pollMs: 50 });
+  it("with KILL_SWITCH_DEFAULT=released starts disengaged; an empty store then confirms it", async () => {
+    const proxy = await outageProxy();
+    await proxy.down();
+    const ks = replica(new RedisSwitchStore(replicaClient(proxy.url()), uniquePrefix("ks-cold-released")), {
+      pollMs: 50,
+      startWaitMs: 100,
+      startDefault: "released",
+    });
+    await ks.start();
+    expect(ks.globalEngaged()).toBe(false);
+    expect(ks.status().last_synced_at).toBeNull();
+    await proxy.up();
+    await within(2_000, () => ks.status().last_synced_at !== null);
+    expect(ks.globalEngaged()).toBe(false);
+  });
+
+  it("an engaged default gives way to an empty store (a new deployment), not only to a set switch", async () => {
+    const proxy = await outageProxy();
+    await proxy.down();
+    const ks = replica(new RedisSwitchStore(replicaClient(proxy.url()), uniquePrefix("ks-cold-empty")), {
+      pollMs: 50,
+      startWaitMs: 100,
+    });
     await ks.start();
     expect(ks.globalEngaged()).toBe(true);
-    await r.del(writer.keys.state);
-    await writer.change(modelTarget("v1"), change(true));
-    await within(1_000, () => !ks.globalEngaged());
-    expect(ks.versionEngaged("v1")).toBe(true);
-    expect(ks.status().store_version).toBe(1);
+    await proxy.up();
+    await within(2_000, () => !ks.globalEngaged());
+    expect(ks.status()).toMatchObject({ stale: false, store_version: 0 });
   });
 
   it("caps the audit stream approximately, never dropping the newest entries", async () => {
