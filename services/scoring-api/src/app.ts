@@ -26,11 +26,16 @@ export interface AppDeps extends FeatureRouteDeps, AdminRouteDeps {
   readonly bodyLimitBytes: number;
 }
 
+const MAX_PATH_PARAM_LENGTH = 256;
+
 /** Builds the HTTP app from ready-made dependencies; listening is main.ts's job. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
+    // A case id is `rc_` + an event id of up to 128 characters: the router's default of 100 would
+    // answer 414 on every review route for long event ids.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     // Per-request log lines cost more than a score; the metrics carry latency and outcomes.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;

@@ -69,7 +69,7 @@ export const ResolveBody = Type.Object(
   { additionalProperties: false },
 );
 
-const IdParams = Type.Object({ id: Type.String() });
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
 
 const reviewer = (req: FastifyRequest) => (req.apiKey as ApiKey).id;
 

@@ -61,6 +61,27 @@ describe("listing review cases", () => {
   });
 });
 
+describe("case ids", () => {
+  it("works for the longest valid event id on every review route (no 414)", async () => {
+    const h = await reviewApi({ redis: true }, cleanups);
+    const eventId = `long-${"x".repeat(123)}`;
+    expect(eventId).toHaveLength(128);
+    const short = reviewCheckout("long-ids", T0);
+    const id = await openCase(h, { ...short, event_id: eventId });
+    expect(id).toBe(`rc_${eventId}`);
+    const got = await h.app.inject({
+      method: "GET",
+      url: `/v1/review/cases/${id}`,
+      headers: bearer(TOKENS.review),
+    });
+    expect(got.statusCode).toBe(200);
+    expect((await claim(h, id)).statusCode).toBe(200);
+    const resolved = await resolve(h, id);
+    expect(resolved.statusCode).toBe(200);
+    expect(resolved.json()).toMatchObject({ id, status: "resolved" });
+  });
+});
+
 describe("claiming", () => {
   it("lets exactly one of ten concurrent reviewers win a case", async () => {
     const h = await reviewApi({ redis: true }, cleanups);
