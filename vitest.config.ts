@@ -13,6 +13,7 @@ const INTEGRATION = [
   "feature-store/test/online/redis-store.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/feature-ingest/test/**/*.test.ts",
+  "services/scoring-api/test/kafka-start-up.test.ts",
   "services/scoring-api/test/bad-input.test.ts",
   "services/scoring-api/test/drift-metrics.test.ts",
   "services/scoring-api/test/end-to-end.test.ts",

@@ -1,4 +1,5 @@
 import { envInt, envList, envOneOf, envString, envUrl, LOG_LEVELS, loadEnv } from "@riskgate/common/env";
+import { kafkaConnectionProblems, kafkaConnectionSchema } from "@riskgate/common/kafka-config";
 import { DEFAULT_TOPIC_PREFIX } from "@riskgate/feature-store/events";
 import { type Static, Type } from "@sinclair/typebox";
 
@@ -11,6 +12,7 @@ export const IngestConfigSchema = Type.Object({
   redisUrl: envUrl("REDIS_URL", ["redis:", "rediss:"]),
   redisKeyPrefix: envString("REDIS_KEY_PREFIX", "rg:"),
   kafkaBrokers: envList("KAFKA_BROKERS", 1),
+  ...kafkaConnectionSchema,
   topicPrefix: envString("KAFKA_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
   groupId: envString("INGEST_GROUP_ID", "riskgate-feature-ingest"),
   metricsPort: envInt("INGEST_METRICS_PORT", 9464, 0, 65_535),
@@ -24,5 +26,8 @@ export type IngestConfig = Readonly<Static<typeof IngestConfigSchema>>;
 
 /** Parsed once in main.ts; throws a ConfigError listing every problem. */
 export function loadIngestConfig(env: NodeJS.ProcessEnv): IngestConfig {
-  return loadEnv(IngestConfigSchema, env);
+  return loadEnv(IngestConfigSchema, env, (values, problem) => {
+    kafkaConnectionProblems(values, problem);
+    return values;
+  });
 }

@@ -1,6 +1,8 @@
-import { createServer } from "node:http";
+import { kafkaSecurityOptions, topicSettings } from "@riskgate/common/kafka-config";
+import { DEFAULT_BACKOFF, ensureTopicsOn, retryWithBackoff } from "@riskgate/common/kafka-topics";
 import { createLogger } from "@riskgate/common/logger";
 import { createMetricsRegistry } from "@riskgate/common/metrics";
+import { startMetricsServer } from "@riskgate/common/metrics-server";
 import { createRedisClient } from "@riskgate/common/redis-client";
 import { onShutdownSignal } from "@riskgate/common/shutdown";
 import { createTracing } from "@riskgate/common/tracing";
@@ -26,37 +28,53 @@ const kafka = new Kafka({
   clientId: "riskgate-feature-ingest",
   brokers: config.kafkaBrokers,
   logLevel: logLevel.WARN,
+  // A few seconds of kafkajs retries per attempt; beyond that the start-up backoff (and its log line)
+  // or the consumer's restart-on-crash takes over.
+  retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 4 },
+  ...kafkaSecurityOptions(config),
 });
+const topics = topicNames(config.topicPrefix);
 const ingest = new FeatureIngest({
   kafka,
   store,
-  topics: topicNames(config.topicPrefix),
+  topics,
   groupId: config.groupId,
   logger: logger.child({ component: "consumer" }),
   metrics,
   ...(tracing.enabled ? { span: tracing.span } : {}),
 });
 
-const metricsServer = createServer(async (req, res) => {
-  if (req.url === "/metrics") {
-    res.setHeader("content-type", registry.contentType);
-    res.end(await registry.metrics());
-    return;
-  }
-  res.statusCode = req.url === "/healthz" ? 200 : 404;
-  res.end();
-});
-metricsServer.listen(config.metricsPort, config.metricsHost, () =>
-  logger.info({ port: config.metricsPort, host: config.metricsHost }, "metrics listening"),
-);
+const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost);
+logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics listening");
 
-await ingest.start();
-logger.info({ topics: topicNames(config.topicPrefix).input, groupId: config.groupId }, "consuming");
-
-const code = await onShutdownSignal(logger.child({ component: "shutdown" }), [
+// A signal during start-up (broker still away) ends the waiting and shuts down what exists.
+const starting = new AbortController();
+const shutdown = onShutdownSignal(logger.child({ component: "shutdown" }), [
+  { name: "start-up", close: async () => starting.abort(new Error("shutting down")) },
   { name: "kafka consumer", close: () => ingest.stop() },
-  { name: "metrics server", close: () => new Promise((r) => metricsServer.close(() => r())) },
+  { name: "metrics server", close: () => metricsServer.close() },
   { name: "redis", close: async () => void (await redis.quit()) },
   { name: "tracing", close: () => tracing.shutdown() },
 ]);
-process.exit(code);
+
+const kafkaLog = logger.child({ component: "kafka" });
+const started = retryWithBackoff(
+  async () => {
+    const created = await ensureTopicsOn(
+      kafka,
+      [...Object.values(topics.input), topics.deadLetter],
+      topicSettings(config),
+    );
+    if (created.length > 0) kafkaLog.info({ created }, "created Kafka topics");
+    await ingest.start();
+  },
+  `Kafka at ${config.kafkaBrokers.join(",")} (broker reachable, topics ready)`,
+  kafkaLog,
+  { ...DEFAULT_BACKOFF, signal: starting.signal },
+);
+started.then(
+  () => logger.info({ topics: topics.input, groupId: config.groupId }, "consuming"),
+  () => {}, // only a shutdown during start-up rejects it
+);
+
+process.exit(await shutdown);

@@ -22,6 +22,8 @@ export interface AppDeps extends FeatureRouteDeps, AdminRouteDeps {
   readonly scorer: ScoreService;
   readonly review: ReviewService;
   readonly keys: readonly ApiKey[];
+  /** False when METRICS_PORT serves /metrics on a port of its own. Default: true. */
+  readonly metricsRoute?: boolean;
   /** Largest accepted request body; a checkout is a few hundred bytes. */
   readonly bodyLimitBytes: number;
 }
@@ -55,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  healthRoutes(api, deps);
+  healthRoutes(api, { ...deps, metricsRoute: deps.metricsRoute ?? true });
   featureRoutes(api, deps);
   scoreRoutes(api, deps);
   reviewRoutes(api, deps);

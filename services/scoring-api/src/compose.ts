@@ -39,8 +39,10 @@ export interface Resources {
   readonly redis?: Redis;
   /** Opens the kill-switch's pub/sub connection (compose closes it). Default: redis.duplicate(). */
   readonly createSubscriber?: () => Redis;
-  /** A connected producer for the decisions topic, when Kafka is configured. */
+  /** A producer for the decisions and labels topics, when Kafka is configured. */
   readonly producer?: Producer;
+  /** False while that producer is still connecting in the background (main.ts). Unset: connected. */
+  readonly kafkaConnected?: () => boolean;
   /** Wall clock; tests pin it. */
   readonly now?: () => number;
   /** Uniform in [0, 1) for the exploration draw; tests seed it. Default: Math.random. */
@@ -145,6 +147,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
         // batch), so a backlog sent as one large batch would cost more CPU exactly when the process
         // is behind; small batches keep that cost flat.
         maxBatch: 50,
+        ...(res.kafkaConnected ? { connected: res.kafkaConnected } : {}),
         onDropped: (n) => metrics.decisionsDropped.inc({ reason: "buffer_full" }, n),
         onError: (err) => {
           metrics.dependencyErrors.inc({ dependency: "kafka" });
@@ -240,10 +243,14 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     logger: loggerFor("http"),
     registry,
     bodyLimitBytes: config.bodyLimitBytes,
+    metricsRoute: config.metricsPort === undefined,
     readiness: {
       // Redis away or a breaker open leaves the service ready (it decides, degraded): reported only.
       problems: async () => [],
-      degraded: () => resilience.degraded(),
+      degraded: () => {
+        const kafkaAway = res.kafkaConnected && !res.kafkaConnected();
+        return kafkaAway ? [...resilience.degraded(), "kafka"] : resilience.degraded();
+      },
     },
   });
 

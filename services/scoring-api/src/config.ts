@@ -9,6 +9,7 @@ import {
   LOG_LEVELS,
   loadEnv,
 } from "@riskgate/common/env";
+import { kafkaConnectionProblems, kafkaConnectionSchema } from "@riskgate/common/kafka-config";
 import { DEFAULT_TOPIC_PREFIX } from "@riskgate/feature-store/events";
 import { type Static, Type } from "@sinclair/typebox";
 import { type ApiKey, parseApiKeys } from "./auth/api-keys.ts";
@@ -20,6 +21,9 @@ import { type ApiKey, parseApiKeys } from "./auth/api-keys.ts";
 export const ApiConfigSchema = Type.Object({
   port: envInt("PORT", 8080, 0, 65_535),
   host: envString("HOST", "127.0.0.1"),
+  /** Set: /metrics is served on this port only (not on PORT), for deployments that keep it private. */
+  metricsPort: Type.Optional(Type.Integer({ env: "METRICS_PORT", minimum: 0, maximum: 65_535 })),
+  metricsHost: envString("METRICS_HOST", "127.0.0.1"),
   /** Unset: the embedded in-memory feature store, decision store and review queue. */
   redisUrl: Type.Optional(envUrl("REDIS_URL", ["redis:", "rediss:"])),
   redisKeyPrefix: envString("REDIS_KEY_PREFIX", "rg:"),
@@ -36,6 +40,7 @@ export const ApiConfigSchema = Type.Object({
   breakerMinFailureSpanMs: envInt("BREAKER_MIN_FAILURE_SPAN_MS", 50, 0, 60_000),
   /** Empty: decisions are not published (no training log). */
   kafkaBrokers: envList("KAFKA_BROKERS"),
+  ...kafkaConnectionSchema,
   topicPrefix: envString("KAFKA_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
   decisionBufferMax: envInt("DECISION_BUFFER_MAX", 10_000, 1, 1_000_000),
   /** Unset: the model named by models/artifacts/champion.json. */
@@ -100,6 +105,7 @@ export type ApiConfig = Readonly<Omit<Static<typeof ApiConfigSchema>, "apiKeys">
 /** Parsed once in main.ts; throws a ConfigError listing every problem. */
 export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return loadEnv(ApiConfigSchema, env, (values, problem) => {
+    kafkaConnectionProblems(values, problem);
     const keys = parseApiKeys(values.apiKeys);
     for (const p of keys.problems) problem(p);
     if (values.degradedBlockAboveEur < values.degradedReviewAboveEur)

@@ -1,12 +1,17 @@
+import { kafkaSecurityOptions, topicSettings } from "@riskgate/common/kafka-config";
+import { ensureTopicsOn } from "@riskgate/common/kafka-topics";
 import { createLogger } from "@riskgate/common/logger";
 import { createMetricsRegistry } from "@riskgate/common/metrics";
+import { startMetricsServer } from "@riskgate/common/metrics-server";
 import { createRedisClient } from "@riskgate/common/redis-client";
 import { type Closer, onShutdownSignal } from "@riskgate/common/shutdown";
 import { createTracing } from "@riskgate/common/tracing";
+import { topicNames } from "@riskgate/feature-store/events";
 import { Kafka, logLevel } from "kafkajs";
 import { generateKeys } from "./auth/api-keys.ts";
 import { composeScoringApi } from "./compose.ts";
 import { loadApiConfig } from "./config.ts";
+import { type BackgroundProducer, connectInBackground } from "./scoring/background-producer.ts";
 
 // Composition root: the only place that reads configuration, creates connections and exits.
 const config = loadApiConfig(process.env);
@@ -46,16 +51,28 @@ else
   );
 
 let producer: ReturnType<Kafka["producer"]> | undefined;
+let kafkaLink: BackgroundProducer | undefined;
 if (config.kafkaBrokers.length > 0) {
   const kafka = new Kafka({
     clientId: "riskgate-scoring-api",
     brokers: config.kafkaBrokers,
     logLevel: logLevel.WARN,
     retry: { retries: 2, initialRetryTime: 100 },
+    ...kafkaSecurityOptions(config),
   });
-  const p = kafka.producer({ allowAutoTopicCreation: true });
-  await p.connect();
+  const p = kafka.producer({ allowAutoTopicCreation: false });
+  const topics = topicNames(config.topicPrefix);
+  // Scoring never waits for Kafka: the service serves at once and decisions wait, bounded, until
+  // the producer is connected.
+  const link = connectInBackground(
+    p,
+    () => ensureTopicsOn(kafka, [topics.decisions, topics.input.labels], topicSettings(config)),
+    `Kafka at ${config.kafkaBrokers.join(",")} (decisions are buffered meanwhile)`,
+    logger.child({ component: "kafka" }),
+  );
   producer = p;
+  kafkaLink = link;
+  closers.push({ name: "kafka connect", close: () => link.close() });
   closers.push({ name: "kafka producer", close: () => p.disconnect() });
 } else {
   logger.warn("KAFKA_BROKERS is not set: decisions are not published (no training log)");
@@ -68,9 +85,15 @@ const composed = await composeScoringApi({
   keys,
   ...(redis ? { redis } : {}),
   ...(producer ? { producer } : {}),
+  ...(kafkaLink ? { kafkaConnected: kafkaLink.connected } : {}),
   tracing,
 });
 await composed.app.listen({ port: config.port, host: config.host });
+if (config.metricsPort !== undefined) {
+  const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost);
+  closers.unshift({ name: "metrics server", close: () => metricsServer.close() });
+  logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics listening on their own port");
+}
 logger.info(
   {
     champion: `${composed.router.champion.name}/${composed.router.champion.version}`,

@@ -27,7 +27,10 @@ const ReadinessBody = (description: string) =>
 
 const tags = ["operations"];
 
-export function healthRoutes(app: TypedApp, deps: { readiness: Readiness; registry: Registry }) {
+export function healthRoutes(
+  app: TypedApp,
+  deps: { readiness: Readiness; registry: Registry; metricsRoute: boolean },
+) {
   app.get(
     "/healthz",
     {
@@ -58,6 +61,7 @@ export function healthRoutes(app: TypedApp, deps: { readiness: Readiness; regist
       return problems.length === 0 ? reply.code(200).send(body) : reply.code(503).send(body);
     },
   );
+  if (!deps.metricsRoute) return;
   app.get(
     "/metrics",
     {

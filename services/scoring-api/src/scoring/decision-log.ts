@@ -19,6 +19,8 @@ export interface KafkaDecisionLogOptions {
   readonly maxBuffered: number;
   readonly flushIntervalMs: number;
   readonly maxBatch: number;
+  /** False while the producer is still connecting in the background: records wait in the buffer. */
+  readonly connected?: () => boolean;
   onDropped(count: number): void;
   onError(err: unknown): void;
 }
@@ -58,6 +60,7 @@ export class KafkaDecisionLog implements DecisionLog {
 
   async flush(): Promise<void> {
     if (this.sending || this.buffer.length === 0) return;
+    if (this.options.connected && !this.options.connected()) return;
     this.sending = true;
     const batch = this.buffer.slice(0, this.options.maxBatch);
     try {

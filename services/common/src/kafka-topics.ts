@@ -1,0 +1,92 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { Admin, Kafka } from "kafkajs";
+import type { Logger } from "./logger.ts";
+
+export interface TopicSettings {
+  readonly partitions: number;
+  /** -1: the broker's default.replication.factor. */
+  readonly replicationFactor: number;
+}
+
+/**
+ * Creates the topics that do not exist yet (an existing topic is left as it is, whatever its
+ * partitions) and waits until every partition of every topic has a leader: a KRaft broker answers
+ * "does not host this topic-partition" for a moment after creating one. One attempt; returns the
+ * names it created.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  settings: TopicSettings,
+  leaderTimeoutMs = 15_000,
+): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: settings.partitions,
+        replicationFactor: settings.replicationFactor,
+      })),
+    });
+  }
+  const deadline = Date.now() + leaderTimeoutMs;
+  for (;;) {
+    const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    const led = meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+    if (led && meta.length === topics.length) return missing;
+    if (Date.now() > deadline) throw new Error(`topics have no leader after ${leaderTimeoutMs} ms`);
+    await delay(100);
+  }
+}
+
+/** ensureTopics with an admin client of its own, connected for this call only. */
+export async function ensureTopicsOn(kafka: Kafka, topics: readonly string[], settings: TopicSettings) {
+  // The caller's backoff paces the retries; kafkajs's own (about 10 s of them) would hide each failure.
+  const admin = kafka.admin({ retry: { retries: 1 } });
+  try {
+    await admin.connect();
+    return await ensureTopics(admin, topics, settings);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+export interface BackoffOptions {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  /** Aborting stops the waiting (shutdown during start-up): the promise rejects with the reason. */
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 10_000 };
+
+/**
+ * Runs `attempt` until it succeeds, with exponential backoff between tries, for as long as it
+ * takes: a fresh or restarting broker delays a service's start, it never stops it. Each failure
+ * logs one line naming what is awaited and when the next try is.
+ */
+export async function retryWithBackoff<T>(
+  attempt: () => Promise<T>,
+  waitingFor: string,
+  logger: Logger,
+  backoff: BackoffOptions = DEFAULT_BACKOFF,
+): Promise<T> {
+  let wait = backoff.initialMs;
+  for (let n = 1; ; n++) {
+    backoff.signal?.throwIfAborted();
+    try {
+      return await attempt();
+    } catch (err) {
+      if (backoff.signal?.aborted) throw backoff.signal.reason;
+      logger.warn(
+        { attempt: n, retryInMs: wait, err: err instanceof Error ? err.message : String(err) },
+        `waiting for ${waitingFor}; retrying`,
+      );
+    }
+    await delay(wait, undefined, backoff.signal ? { signal: backoff.signal } : {});
+    wait = Math.min(backoff.maxMs, wait * 2);
+  }
+}

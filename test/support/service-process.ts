@@ -1,0 +1,132 @@
+// A service's real main.ts in a child process (the composition root the issue is about: config,
+// start-up order, waiting for Kafka), its JSON log lines collected, and a TCP gate that makes a
+// broker unreachable and then reachable again.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, type Server, Socket } from "node:net";
+import { resolve } from "node:path";
+import { waitFor } from "./services.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+export interface LogLine {
+  readonly msg?: string;
+  readonly level?: number;
+  readonly [key: string]: unknown;
+}
+
+export class ServiceProcess {
+  readonly lines: LogLine[] = [];
+  readonly stdout: string[] = [];
+  private readonly child: ChildProcess;
+  exitCode: number | null = null;
+
+  /** `entry`: a path from the repo root, e.g. services/feature-ingest/src/main.ts. */
+  constructor(entry: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, [resolve(ROOT, entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let pending = "";
+    this.child.stdout?.on("data", (d: Buffer) => {
+      pending += d.toString();
+      const parts = pending.split("\n");
+      pending = parts.pop() ?? "";
+      for (const line of parts) {
+        this.stdout.push(line);
+        if (line.startsWith("{")) this.lines.push(JSON.parse(line) as LogLine);
+      }
+    });
+    this.child.stderr?.on("data", (d: Buffer) => this.stdout.push(d.toString()));
+    this.child.on("exit", (code) => {
+      this.exitCode = code ?? -1;
+    });
+  }
+
+  get running(): boolean {
+    return this.exitCode === null;
+  }
+
+  logged(msg: string | RegExp): LogLine[] {
+    return this.lines.filter(
+      (l) => typeof l.msg === "string" && (typeof msg === "string" ? l.msg === msg : msg.test(l.msg)),
+    );
+  }
+
+  async waitForLog(msg: string | RegExp, timeoutMs = 30_000): Promise<LogLine> {
+    await waitFor(() => this.logged(msg).length > 0 || !this.running, { timeoutMs, what: `log line ${msg}` });
+    const found = this.logged(msg)[0];
+    if (!found)
+      throw new Error(`exited with ${this.exitCode} before logging ${msg}:\n${this.stdout.join("\n")}`);
+    return found;
+  }
+
+  /** SIGTERM and wait for the exit; the exit code is returned. */
+  async stop(): Promise<number | null> {
+    if (!this.running) return this.exitCode;
+    const exited = new Promise((r) => this.child.once("exit", r));
+    this.child.kill("SIGTERM");
+    await exited;
+    return this.exitCode;
+  }
+}
+
+/**
+ * A port that refuses connections until `open()`, then forwards to `target` (host:port). A Kafka
+ * client bootstraps through it and then talks to the advertised listener directly, so closed it
+ * stands for a broker that is not there yet.
+ */
+export class TcpGate {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  readonly port: number;
+  private readonly target: { host: string; port: number };
+
+  private constructor(port: number, target: string) {
+    this.port = port;
+    const [host, port2] = target.split(":");
+    this.target = { host: host ?? "127.0.0.1", port: Number(port2) };
+  }
+
+  static async reserve(target: string): Promise<TcpGate> {
+    return new TcpGate(await freePort(), target);
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  async open(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = new Socket();
+      this.sockets.add(client);
+      this.sockets.add(upstream);
+      upstream.connect(this.target.port, this.target.host);
+      client.pipe(upstream).pipe(client);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on("error", drop).on("close", drop);
+      upstream.on("error", drop).on("close", drop);
+    });
+    this.server = server;
+    await new Promise<void>((ok) => server.listen(this.port, "127.0.0.1", () => ok()));
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    const server = this.server;
+    if (server) await new Promise((ok) => server.close(ok));
+  }
+}
+
+/** A port nothing listens on right now (the OS's choice). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = await new Promise<number>((ok) =>
+    probe.listen(0, "127.0.0.1", () => ok((probe.address() as { port: number }).port)),
+  );
+  await new Promise((ok) => probe.close(ok));
+  return port;
+}
