@@ -6,7 +6,7 @@
 #   infra/dev/prometheus.sh start|stop|status
 #
 # Env: RISKGATE_DEV_PROMETHEUS_PORT (default 9099, away from a system Prometheus on 9090),
-#      PORT (scoring-api, default 8080), INGEST_METRICS_PORT (feature-ingest, default 9464),
+#      PORT or METRICS_PORT (scoring-api, default 8080), INGEST_METRICS_PORT (feature-ingest, default 9464),
 #      RISKGATE_PROMETHEUS (binary, default /usr/bin/prometheus).
 set -euo pipefail
 RISKGATE_LOG_TAG=prometheus
@@ -14,7 +14,7 @@ RISKGATE_LOG_TAG=prometheus
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PROM_PORT=${RISKGATE_DEV_PROMETHEUS_PORT:-9099}
-API_PORT=${PORT:-8080}
+API_PORT=${METRICS_PORT:-${PORT:-8080}}
 INGEST_PORT=${INGEST_METRICS_PORT:-9464}
 PROMETHEUS=${RISKGATE_PROMETHEUS:-/usr/bin/prometheus}
 RUN_DIR="$RISKGATE_REPO/.cache/dev/prometheus"

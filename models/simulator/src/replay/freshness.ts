@@ -1,0 +1,126 @@
+import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
+import type { LatencyHistogram } from "./histogram.ts";
+
+export interface ProbeOptions {
+  readonly apiUrl: string;
+  readonly key: string;
+  /** Unique per run: the probe's own user, card and device, which no world event touches. */
+  readonly runId: string;
+  readonly everyMs: number;
+  /** Produces one event to the payments topic and resolves once the broker acknowledged it. */
+  send(event: Record<string, unknown>): Promise<void>;
+  now(): number;
+}
+
+const VISIBLE_WITHIN_MS = 10_000;
+const POLL_MS = 1;
+
+/**
+ * Event → visible to scoring, measured the way a checkout would see it: a failed payment for the
+ * probe's card goes to Kafka, then POST /v1/features is asked (every millisecond or so) for a
+ * checkout with that card until its failed-payment count includes the new one. The time from just
+ * before the produce to the answer that shows it is one sample. Probe entities are the run's own, so
+ * they never change what the world's checkouts are scored with.
+ */
+export class FreshnessProbe {
+  private readonly o: ProbeOptions;
+  private readonly histogram: LatencyHistogram;
+  private sent = 0;
+  /** Probes not visible within VISIBLE_WITHIN_MS, and probes the produce or the API failed. */
+  timeouts = 0;
+  errors = 0;
+  private running = true;
+  private loop: Promise<void> | undefined;
+
+  constructor(options: ProbeOptions, histogram: LatencyHistogram) {
+    this.o = options;
+    this.histogram = histogram;
+  }
+
+  get produced(): number {
+    return this.sent;
+  }
+
+  start(): void {
+    this.loop = (async () => {
+      while (this.running) {
+        await this.probeOnce().catch(() => this.errors++);
+        if (this.running) await delay(this.o.everyMs);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async probeOnce(): Promise<void> {
+    const n = this.sent + 1;
+    const at = new Date(this.o.now()).toISOString();
+    const started = performance.now();
+    await this.o.send({
+      type: "payment_attempt",
+      event_id: `probe-${this.o.runId}-${n}`,
+      occurred_at: at,
+      user_id: `probe-u-${this.o.runId}`,
+      payment_instrument_id: `probe-pi-${this.o.runId}`,
+      amount: 1,
+      currency: "EUR",
+      status: "failed",
+      failure_code: "probe",
+    });
+    this.sent = n;
+    while (performance.now() - started < VISIBLE_WITHIN_MS) {
+      if ((await this.failedCount(n)) >= n) {
+        this.histogram.record(performance.now() - started);
+        return;
+      }
+      await delay(POLL_MS);
+    }
+    this.timeouts++;
+  }
+
+  private async failedCount(n: number): Promise<number> {
+    const now = this.o.now();
+    const res = await fetch(`${this.o.apiUrl}/v1/features`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.o.key}`, "content-type": "application/json" },
+      body: JSON.stringify(probeCheckout(this.o.runId, n, now)),
+    });
+    if (res.status !== 200) throw new Error(`POST /v1/features answered ${res.status}`);
+    const body = (await res.json()) as { features: Record<string, number> };
+    return body.features.instrument_failed_24h ?? 0;
+  }
+}
+
+/** A checkout with the probe's card, at `now`: what POST /v1/features reads the probe through. */
+export function probeCheckout(runId: string, n: number, now: number): Record<string, unknown> {
+  return {
+    event_id: `probe-co-${runId}-${n}`,
+    occurred_at: new Date(now).toISOString(),
+    user: {
+      id: `probe-u-${runId}`,
+      created_at: "2025-01-01T00:00:00.000Z",
+      email_domain: "example.com",
+      email_verified: true,
+    },
+    device: { id: `probe-d-${runId}`, ip: "203.0.113.7", ip_country: "PT" },
+    payment: {
+      instrument_id: `probe-pi-${runId}`,
+      type: "card",
+      bin: "424242",
+      country: "PT",
+      billing_country: "PT",
+    },
+    listing: { id: `probe-l-${runId}`, host_id: `probe-h-${runId}`, country: "PT" },
+    booking: {
+      amount: 100,
+      currency: "EUR",
+      nights: 1,
+      checkin_at: new Date(now + 30 * 86_400_000).toISOString(),
+    },
+    message: { text: "freshness probe" },
+  };
+}
