@@ -77,6 +77,8 @@ start_service() {
 
 up() {
   local t0=$SECONDS
+  # Redis, the Kafka broker (JDK + Maven) and Prometheus come from Debian: install what is missing.
+  bash "$DEV/system-packages.sh"
   mkdir -p "$RUN_DIR"
   export_from redis
   export_from kafka
