@@ -115,6 +115,10 @@ SUMMARY
 }
 
 down() {
+  # `npm run stack -- down` from another terminal also ends the foreground `npm run stack`.
+  local fg="$RUN_DIR/stack.pid"
+  if pid_alive "$fg" && [[ $(<"$fg") != "$$" ]]; then kill -TERM "$(<"$fg")" 2>/dev/null || true; fi
+  rm -f "$fg"
   stop_pid "$RUN_DIR/scoring-api.pid" "scoring-api" 15
   stop_pid "$RUN_DIR/feature-ingest.pid" "feature-ingest" 15
   bash "$DEV/prometheus.sh" stop || true
@@ -142,6 +146,7 @@ case "${1:-up}" in
 up)
   trap 'echo; log "stopping the stack"; down; exit 130' INT TERM
   up
+  echo "$$" >"$RUN_DIR/stack.pid"
   # In the foreground until Ctrl-C; a service that dies is reported, the rest keeps running.
   while sleep 2; do
     for name in scoring-api feature-ingest; do
