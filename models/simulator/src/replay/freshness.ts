@@ -30,6 +30,7 @@ export class FreshnessProbe {
   /** Probes not visible within VISIBLE_WITHIN_MS, and probes the produce or the API failed. */
   timeouts = 0;
   errors = 0;
+  lastError: string | undefined;
   private running = true;
   private loop: Promise<void> | undefined;
 
@@ -45,7 +46,10 @@ export class FreshnessProbe {
   start(): void {
     this.loop = (async () => {
       while (this.running) {
-        await this.probeOnce().catch(() => this.errors++);
+        await this.probeOnce().catch((err: unknown) => {
+          this.errors++;
+          this.lastError = err instanceof Error ? err.message : String(err);
+        });
         if (this.running) await delay(this.o.everyMs);
       }
     })();

@@ -74,7 +74,7 @@ export function finalReport(s: ReplayStats, facts: RunFacts): string {
   out.push(
     "Freshness (probe event -> visible to POST /v1/features)",
     s.freshness.count > 0
-      ? `  p50 / p99          ${ms(s.freshness.quantile(0.5))} / ${ms(s.freshness.quantile(0.99))}   (${s.freshness.count} probes${s.freshnessTimeouts > 0 ? `, ${s.freshnessTimeouts} not seen within 10 s` : ""}${s.freshnessErrors > 0 ? `, ${s.freshnessErrors} failed` : ""})`
+      ? `  p50 / p99          ${ms(s.freshness.quantile(0.5))} / ${ms(s.freshness.quantile(0.99))}   (${s.freshness.count} probes${s.freshnessTimeouts > 0 ? `, ${s.freshnessTimeouts} not seen within 10 s` : ""}${s.freshnessErrors > 0 ? `, ${s.freshnessErrors} failed, last: ${s.freshnessLastError}` : ""})`
       : `  no probe seen${s.freshnessErrors > 0 ? ` (${s.freshnessErrors} failed: produce or POST /v1/features)` : ""}`,
     "",
     "Delivery",

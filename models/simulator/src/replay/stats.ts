@@ -20,6 +20,7 @@ export class ReplayStats {
   freshnessTimeouts = 0;
   /** Probes that failed outright (the produce, or POST /v1/features answering other than 200). */
   freshnessErrors = 0;
+  freshnessLastError: string | undefined;
   /** Score requests that got no decision, by HTTP status (0: no answer). */
   readonly failures = new Map<number, number>();
   produced = 0;
