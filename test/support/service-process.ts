@@ -106,6 +106,8 @@ export class TcpGate {
       const drop = () => {
         client.destroy();
         upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
       };
       client.on("error", drop).on("close", drop);
       upstream.on("error", drop).on("close", drop);
