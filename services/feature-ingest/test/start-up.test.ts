@@ -94,6 +94,6 @@ describe("feature-ingest start-up", () => {
 
     await gate.open();
     await service.waitForLog("consuming", 30_000);
-    expect(await service.stop()).toBe(0);
+    expect(service.running).toBe(true);
   });
 });
