@@ -5,17 +5,19 @@ import type { Logger } from "@riskgate/common/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { ApiKey } from "./auth/api-keys.ts";
+import { registerConsoleAssets } from "./console/static-assets.ts";
 import { installErrorHandling } from "./http-errors.ts";
 import { contractValidator } from "./http-validation.ts";
 import type { ReviewService } from "./review/review-service.ts";
 import { type AdminRouteDeps, adminRoutes } from "./routes/admin.ts";
+import { type ConsoleRouteDeps, consoleRoutes } from "./routes/console.ts";
 import { type FeatureRouteDeps, featureRoutes } from "./routes/features.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { reviewRoutes } from "./routes/review.ts";
 import { scoreRoutes } from "./routes/score.ts";
 import type { ScoreService } from "./scoring/score-service.ts";
 
-export interface AppDeps extends FeatureRouteDeps, AdminRouteDeps {
+export interface AppDeps extends FeatureRouteDeps, AdminRouteDeps, ConsoleRouteDeps {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly readiness: Readiness;
@@ -62,5 +64,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   scoreRoutes(api, deps);
   reviewRoutes(api, deps);
   adminRoutes(api, deps);
+  consoleRoutes(api, deps);
+  if (!registerConsoleAssets(app)) {
+    deps.logger.warn("the console is not built (npm run build:console): /console is not served");
+  }
   return app;
 }

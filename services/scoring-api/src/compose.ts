@@ -12,6 +12,7 @@ import type { Registry } from "prom-client";
 import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
+import { composeConsole } from "./console/compose-console.ts";
 import type { PolicyCosts } from "./decision/types.ts";
 import { createDriftMonitor } from "./drift/drift-metrics.ts";
 import { type KillSwitch, startKillSwitch } from "./killswitch/index.ts";
@@ -232,12 +233,24 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     },
   });
 
+  const consoleLive = composeConsole({
+    metrics,
+    resilience,
+    router,
+    killSwitch,
+    reviewSnapshot: review.snapshot,
+    reviewSlaMinutes: config.reviewSlaMinutes,
+    now,
+    onError: (err) => logger.debug({ err }, "console sample failed"),
+  });
+
   const app = await buildApp({
     store,
     features,
     scorer,
     review: review.service,
     keys: res.keys,
+    consoleSummary: consoleLive.summary,
     killSwitch,
     router,
     logger: loggerFor("http"),
@@ -257,6 +270,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const closers: Closer[] = [
     { name: "http server", close: () => app.close() },
     review.closer,
+    consoleLive.closer,
     { name: "kill switch (poll, subscriber)", close: () => killSwitch.close() },
     { name: "decision log", close: () => log.close() },
     { name: "rules watcher", close: async () => rules.close() },

@@ -14,7 +14,7 @@ export interface SwitchState {
   readonly engaged: boolean;
   /** Why the operator changed it; null while the switch was never set. */
   readonly reason: string | null;
-  /** The API key id (`key_…`, never the key) that made the change. */
+  /** Who made the change: the key holder's configured name, else the key id (`key_…`, never the key). */
   readonly actor: string | null;
   /** ISO-8601 time of the change. */
   readonly changed_at: string | null;

@@ -6,7 +6,7 @@ import type { Registry } from "prom-client";
 import { withTimeout } from "../with-timeout.ts";
 import { KafkaLabelSink, StoreLabelSink } from "./labels.ts";
 import type { ReviewBudget } from "./review-budget.ts";
-import { createReviewMetrics } from "./review-metrics.ts";
+import { createReviewMetrics, type ReviewSnapshot } from "./review-metrics.ts";
 import type { ReviewQueue, SlaAction } from "./review-queue.ts";
 import { ReviewService } from "./review-service.ts";
 import { ReviewSlaWorker } from "./sla-worker.ts";
@@ -36,14 +36,17 @@ const METRICS_TIMEOUT_MS = 100;
 export function composeReview(w: ReviewWiring): {
   service: ReviewService;
   worker: ReviewSlaWorker;
+  /** Queue depth and today's budget (one read each), as the metrics and the console show them. */
+  snapshot(): Promise<ReviewSnapshot>;
   closer: Closer;
 } {
+  const snapshot = async (): Promise<ReviewSnapshot> => {
+    const now = w.now();
+    const [queue, budgetUsed] = await Promise.all([w.queue.stats(now), w.budget.used(new Date(now))]);
+    return { queue, budgetUsed, budgetCapacity: w.budget.capacity };
+  };
   const metrics = createReviewMetrics(w.registry, {
-    snapshot: async () => {
-      const now = w.now();
-      const [queue, budgetUsed] = await Promise.all([w.queue.stats(now), w.budget.used(new Date(now))]);
-      return { queue, budgetUsed, budgetCapacity: w.budget.capacity };
-    },
+    snapshot,
     timeoutMs: METRICS_TIMEOUT_MS,
     now: w.now,
     onError: (err) => w.onError("review_metrics", err),
@@ -95,5 +98,5 @@ export function composeReview(w: ReviewWiring): {
       : {}),
   });
   worker.start();
-  return { service, worker, closer: { name: "review SLA worker", close: () => worker.close() } };
+  return { service, worker, snapshot, closer: { name: "review SLA worker", close: () => worker.close() } };
 }

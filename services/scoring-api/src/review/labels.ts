@@ -16,7 +16,12 @@ export interface LabelSink {
  * The label a resolution publishes. Its event_id is derived from the case, so a retried resolve
  * re-sends the same event and the feature store's per-event dedup applies it once.
  */
-export function reviewOutcomeEvent(c: ReviewCase, label: ReviewLabel, at: number): LabelEvent {
+export function reviewOutcomeEvent(
+  c: ReviewCase,
+  label: ReviewLabel,
+  at: number,
+  reviewer: string,
+): LabelEvent {
   const plain = `ro_${c.id}`;
   const event = {
     type: "review_outcome",
@@ -28,6 +33,7 @@ export function reviewOutcomeEvent(c: ReviewCase, label: ReviewLabel, at: number
     label,
     user_id: c.user_id,
     payment_instrument_id: c.payment_instrument_id,
+    reviewer,
   };
   // The same contract the consumer decodes with: a label it would dead-letter never leaves here.
   return decodeEvent(event) as LabelEvent;

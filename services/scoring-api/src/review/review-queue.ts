@@ -1,3 +1,14 @@
+import type { CaseRule, CaseStatus, ReviewCase, ReviewLabel, SlaAction } from "./review-case.ts";
+
+export {
+  CASE_STATUSES,
+  type CaseRule,
+  type CaseStatus,
+  type ReviewCase,
+  type ReviewLabel,
+  type SlaAction,
+} from "./review-case.ts";
+
 export interface NewCase {
   readonly caseId: string;
   readonly eventId: string;
@@ -8,38 +19,12 @@ export interface NewCase {
   /** Expected loss if it is fraud and waved through: probability × amount. Higher is worked first. */
   readonly priority: number;
   readonly reasons: readonly { code: string; detail: string }[];
+  /** The features as scored, by name (a fixed set: bounded), for the reviewer to see. */
+  readonly features?: Readonly<Record<string, number>>;
+  /** The rules that matched (shadow ones marked). */
+  readonly rules?: readonly CaseRule[];
   readonly createdAt: number;
   readonly slaDeadline: number;
-}
-
-export const CASE_STATUSES = ["open", "claimed", "resolved", "expired"] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-export type ReviewLabel = "fraud" | "legit";
-export type SlaAction = "allow" | "block";
-
-/** A case as the API shows it. `status` is effective: a claimed case whose lease lapsed is `open`. */
-export interface ReviewCase {
-  id: string;
-  event_id: string;
-  user_id: string;
-  payment_instrument_id: string;
-  score: number | null;
-  amount_eur: number;
-  priority: number;
-  reasons: { code: string; detail: string }[];
-  created_at: string;
-  sla_deadline: string;
-  status: CaseStatus;
-  /** API key id of the reviewer holding the live lease (or who resolved the case). */
-  claimed_by: string | null;
-  lease_expires_at: string | null;
-  resolution: ReviewLabel | null;
-  note: string | null;
-  resolved_by: string | null;
-  resolved_at: string | null;
-  /** The SLA default applied when the case expired unworked. */
-  sla_action: SlaAction | null;
-  expired_at: string | null;
 }
 
 export interface ListQuery {
@@ -167,6 +152,8 @@ export function newCaseHash(c: NewCase): Hash {
     amount_eur: String(c.amountEur),
     priority: String(c.priority),
     reasons: JSON.stringify(c.reasons),
+    ...(c.features ? { features: JSON.stringify(c.features) } : {}),
+    rules: JSON.stringify(c.rules ?? []),
     status: "open",
     created_at: String(c.createdAt),
     sla_deadline: String(c.slaDeadline),
@@ -190,6 +177,8 @@ export function toCase(h: Hash, now: number): ReviewCase {
     amount_eur: Number(h.amount_eur),
     priority: Number(h.priority),
     reasons: JSON.parse(h.reasons ?? "[]"),
+    features: h.features ? JSON.parse(h.features) : null,
+    rules: JSON.parse(h.rules ?? "[]"),
     created_at: iso(h.created_at) as string,
     sla_deadline: iso(h.sla_deadline) as string,
     status,

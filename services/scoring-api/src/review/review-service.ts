@@ -87,7 +87,7 @@ export class ReviewService {
       case "not_holder":
         throw new AppError("not_lease_holder", "another reviewer holds the lease on this case", "id");
     }
-    const event = reviewOutcomeEvent(prepared.case as ReviewCase, label, now);
+    const event = reviewOutcomeEvent(prepared.case as ReviewCase, label, now, reviewer);
     try {
       await d.labels.publish(event);
     } catch (err) {

@@ -23,7 +23,7 @@ const SwitchStateSchema = Type.Object(
   {
     engaged: Type.Boolean(),
     reason: Nullable(Type.String(), "Why it was last changed; null if never set"),
-    actor: Nullable(Type.String(), "Id of the API key that last changed it (never the key)"),
+    actor: Nullable(Type.String(), "Name of the key holder who last changed it (never the key)"),
     changed_at: Nullable(Type.String({ format: "date-time" }), "When it was last changed"),
     version: Type.Integer({ description: "Store version created by the last change (0: never set)" }),
   },
@@ -34,7 +34,7 @@ const GlobalSwitchSchema = Type.Object(
   {
     engaged: Type.Boolean(),
     reason: Nullable(Type.String(), "Why it was last changed; null if never set"),
-    actor: Nullable(Type.String(), "Id of the API key that last changed it (never the key)"),
+    actor: Nullable(Type.String(), "Name of the key holder who last changed it (never the key)"),
     changed_at: Nullable(Type.String({ format: "date-time" }), "When it was last changed"),
     version: Type.Integer({ description: "Store version created by the last change (0: never set)" }),
     mode: Type.Union([Type.Literal("normal"), Type.Literal("rules_only")], {
@@ -73,7 +73,7 @@ const AuditEntrySchema = Type.Object(
     engaged: Type.Boolean(),
     previous_engaged: Type.Boolean(),
     reason: Type.String(),
-    actor: Type.String(),
+    actor: Type.String({ description: "Name of the key holder who made the change" }),
     changed_at: Type.String({ format: "date-time" }),
   },
   { $id: "KillSwitchAuditEntry" },
@@ -108,21 +108,7 @@ export function adminRoutes(app: TypedApp, deps: AdminRouteDeps): void {
     ...ks.status(),
   });
 
-  const models = () => {
-    const entry = (m: { name: string; version: string }, role: "champion" | "canary" | "shadow") => ({
-      name: m.name,
-      version: m.version,
-      role,
-      ...(role === "canary" && router.canary ? { canary_percent: router.canary.percent } : {}),
-      serving: !ks.globalEngaged() && !ks.versionEngaged(m.version),
-      kill_switch: ks.state(modelTarget(m.version)) as SwitchState,
-    });
-    return [
-      entry(router.champion, "champion"),
-      ...(router.canary ? [entry(router.canary.model, "canary")] : []),
-      ...router.shadows.map((s) => entry(s, "shadow")),
-    ];
-  };
+  const models = () => modelEntries(router, ks);
 
   app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
@@ -155,7 +141,7 @@ export function adminRoutes(app: TypedApp, deps: AdminRouteDeps): void {
           summary: "Engage or disengage the global kill-switch",
           description:
             "engaged: true takes every model out (decisions on rules alone, mode rules_only) on every replica " +
-            "within a second; false restores the models. Every change is audited with the caller's key id.",
+            "within a second; false restores the models. Every change is audited with the caller's name.",
           tags,
           security,
           body: ChangeBody,
@@ -243,6 +229,23 @@ export function adminRoutes(app: TypedApp, deps: AdminRouteDeps): void {
   });
 }
 
+/** The loaded models with their role, whether they serve, and their switch (also the console's model list). */
+export function modelEntries(router: ModelRouter, ks: KillSwitch) {
+  const entry = (m: { name: string; version: string }, role: "champion" | "canary" | "shadow") => ({
+    name: m.name,
+    version: m.version,
+    role,
+    ...(role === "canary" && router.canary ? { canary_percent: router.canary.percent } : {}),
+    serving: !ks.globalEngaged() && !ks.versionEngaged(m.version),
+    kill_switch: ks.state(modelTarget(m.version)) as SwitchState,
+  });
+  return [
+    entry(router.champion, "champion"),
+    ...(router.canary ? [entry(router.canary.model, "canary")] : []),
+    ...router.shadows.map((s) => entry(s, "shadow")),
+  ];
+}
+
 /** Applies a change; a store that cannot be reached is a 503 (nothing changed anywhere), not a 500. */
 async function change(
   ks: KillSwitch,
@@ -265,5 +268,5 @@ async function change(
 function actorOf(key: ApiKey | undefined): string {
   // requireScope ran first, so there is always a key.
   if (!key) throw new AppError("unauthenticated", "no API key", "authorization");
-  return key.id;
+  return key.name;
 }

@@ -27,10 +27,26 @@ export const ReviewCaseSchema = Type.Object(
       description: "Expected loss: probability × amount in EUR; worked highest first",
     }),
     reasons: Type.Array(Type.Object({ code: Type.String(), detail: Type.String() })),
+    features: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()], {
+      description: "The features the checkout was scored with, by name",
+    }),
+    rules: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        action: Type.Union([Type.Literal("allow"), Type.Literal("review"), Type.Literal("block")]),
+        shadow: Type.Boolean(),
+      }),
+      { description: "Rules that matched at scoring (shadow ones marked)" },
+    ),
     created_at: Instant,
     sla_deadline: Instant,
     status: CaseStatusSchema,
-    claimed_by: Nullable(Type.String({ description: "API key id of the lease holder (or of the resolver)" })),
+    claimed_by: Nullable(
+      Type.String({
+        description:
+          "Name of the lease holder (or of the resolver): the key's configured name, else its key id",
+      }),
+    ),
     lease_expires_at: Nullable(Instant),
     resolution: Type.Union([LabelSchema, Type.Null()]),
     note: Nullable(Type.String()),
@@ -71,7 +87,7 @@ export const ResolveBody = Type.Object(
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
 
-const reviewer = (req: FastifyRequest) => (req.apiKey as ApiKey).id;
+const reviewer = (req: FastifyRequest) => (req.apiKey as ApiKey).name;
 
 export function reviewRoutes(app: TypedApp, deps: { review: ReviewService; keys: readonly ApiKey[] }) {
   const onRequest = requireScope(deps.keys, "review");

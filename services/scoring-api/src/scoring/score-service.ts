@@ -102,7 +102,7 @@ export class ScoreService {
     let reviewCaseId: string | undefined;
     if (settled.decision === "review") {
       reviewCaseId = caseIdFor(checkout.event_id);
-      if (!(await this.openCase(checkout, result.score, reasons, reviewCaseId))) {
+      if (!(await this.openCase(checkout, result, reasons, reviewCaseId))) {
         reviewCaseId = undefined;
         settled = settleWithoutCase(plan, d.overflow);
         d.metrics.reviewCaseUnavailable.inc({ action: settled.decision });
@@ -208,10 +208,11 @@ export class ScoreService {
   /** true when the case exists (opened now or by a concurrent retry of the same event). */
   private async openCase(
     checkout: Checkout,
-    score: number | null,
+    result: PipelineResult,
     reasons: Reason[],
     caseId: string,
   ): Promise<boolean> {
+    const score = result.score;
     const amountEur = toEur(checkout.booking.amount, checkout.booking.currency);
     const createdAt = this.deps.now();
     try {
@@ -224,6 +225,8 @@ export class ScoreService {
         amountEur,
         priority: (score ?? 1) * amountEur,
         reasons,
+        features: result.featureRecord,
+        rules: result.rules.map((r) => ({ id: r.id, action: r.action, shadow: r.shadow })),
         createdAt,
         slaDeadline: createdAt + this.deps.reviewSlaMs,
       });

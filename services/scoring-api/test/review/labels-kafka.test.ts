@@ -68,6 +68,8 @@ describe("review outcomes as labels", () => {
         label: "fraud",
         user_id: c.user.id,
         payment_instrument_id: c.payment.instrument_id,
+        // An unnamed key: its id names the reviewer (named keys: test/console).
+        reviewer: expect.stringMatching(/^key_[0-9a-f]{8}$/),
       },
     ]);
 
