@@ -1,6 +1,7 @@
 // API keys on POST /v1/score: 401 without a valid bearer key, 403 without the score scope, keys never
 // echoed; and the RISKGATE_API_KEYS parsing and the development key generation behind them.
 
+import { createHash } from "node:crypto";
 import { ConfigError } from "@riskgate/common/errors";
 import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
@@ -187,6 +188,47 @@ describe("RISKGATE_API_KEYS parsing", () => {
     expect(err.problems).toEqual(["RISKGATE_API_KEYS entry 2: key shorter than 16 characters"]);
     expect(err.message).not.toContain("Sh0rtSecret");
     expect(err.message).not.toContain(K1);
+  });
+});
+
+describe("named keys", () => {
+  const K1 = "k1-0123456789abcdefXYZ";
+  const K2 = "k2-abcdefghijklmnop123";
+  const sha = (k: string) => createHash("sha256").update(k).digest("hex");
+
+  it("parses name=scopes:key, and a key given as its SHA-256", () => {
+    const { keys, problems } = parseApiKeys(
+      `alice=review+admin:${K1}, score:${K2}, bob.r=review:sha256:${sha("bob-secret-0123456789")}`,
+    );
+    expect(problems).toEqual([]);
+    expect(keys.map((k) => [k.name, [...k.scopes].sort()])).toEqual([
+      ["alice", ["admin", "review"]],
+      [keys[1]?.id, ["score"]],
+      ["bob.r", ["review"]],
+    ]);
+    expect(authenticate(keys, K1)?.name).toBe("alice");
+    expect(authenticate(keys, "bob-secret-0123456789")?.name).toBe("bob.r");
+    expect(authenticate(keys, `sha256:${sha("bob-secret-0123456789")}`)).toBeUndefined();
+  });
+
+  it.each([
+    ["an e-mail as the name", `alice@example.com=review:${K1}`, /entry 1: the name must start with a letter/],
+    ["a name starting with a digit", `1alice=review:${K1}`, /entry 1: the name must start with a letter/],
+    ["an empty name", `=review:${K1}`, /entry 1: the name must start with a letter/],
+    ["no scopes after the name", `alice=:${K1}`, /entry 1: expected scopes:key or name=scopes:key/],
+    ["a malformed digest (short key)", "alice=review:sha256:abc", /entry 1: key shorter than 16/],
+  ])("reports %s without the key", (_label, raw, message) => {
+    const { keys, problems } = parseApiKeys(raw);
+    expect(keys).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+    expect(problems[0]).not.toContain(K1);
+  });
+
+  it("refuses one key configured twice (its holder would be ambiguous)", () => {
+    const { keys, problems } = parseApiKeys(`alice=review:${K1},bob=admin:sha256:${sha(K1)}`);
+    expect(keys.map((k) => k.name)).toEqual(["alice"]);
+    expect(problems).toEqual(["RISKGATE_API_KEYS entry 2: the same key appears in an earlier entry"]);
   });
 });
 
