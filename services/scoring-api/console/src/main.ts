@@ -101,4 +101,7 @@ function App() {
 
 const initial = viewOfHash();
 performance.mark(`nav:${initial ?? "live"}`);
-render(html`<${App} />`, document.getElementById("app") as HTMLElement);
+const root = document.getElementById("app") as HTMLElement;
+// The loading line is there for a slow first load only; render appends to what it finds.
+root.replaceChildren();
+render(html`<${App} />`, root);

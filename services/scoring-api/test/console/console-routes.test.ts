@@ -2,7 +2,7 @@
 // Redis, no Kafka): who may read what, the summary's numbers, and the headers the page is served with.
 
 import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
-import { checkout, T0 } from "@riskgate/test-support/events";
+import { checkout } from "@riskgate/test-support/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reviewCheckout } from "../review/helpers.ts";
 

@@ -254,4 +254,4 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       ${l===void 0?Y`<p role="status">This key may only score checkouts (scope: ${e.session.scopes.join(`, `)}):
               the console has nothing to show it.</p>`:l.id===`live`?Y`<${Ke} api=${e.api} onAuthError=${u} />`:l.id===`kill-switch`?Y`<${Re} api=${e.api} onAuthError=${u} />`:Y`<${Xe} api=${e.api} reviewer=${e.session.name} onAuthError=${u} />`}
     </main>
-  `}var tt=$e();performance.mark(`nav:${tt??`live`}`),L(Y`<${et} />`,document.getElementById(`app`));
+  `}var tt=$e();performance.mark(`nav:${tt??`live`}`);var nt=document.getElementById(`app`);nt.replaceChildren(),L(Y`<${et} />`,nt);
