@@ -16,14 +16,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #   openjdk-17-jre-headless  runs the Kafka broker
 #   prometheus               prometheus and promtool: the scrape test, promtool check/test rules
 #                            (test/system/observability, test/infra)
-# Planned by later issues (uncomment when their tests land):
-#   chromium                 console test (Playwright with executablePath /usr/bin/chromium)
+#   chromium                 the console test and screenshots (playwright-core with
+#                            executablePath /usr/bin/chromium; never a downloaded browser)
 PACKAGES=(
   redis-server:redis-server
   maven:mvn
   openjdk-17-jre-headless:java
   prometheus:promtool
-  # chromium:chromium
+  chromium:chromium
 )
 
 missing=()

@@ -35,7 +35,13 @@ for (let i = 0; i < 60; i++) {
     checkout(id, at, {
       user: { id: `u_${id}`, created_at: "2025-01-01T00:00:00Z" },
       device: { id: `d_${id}`, ip: `203.0.113.${i + 1}`, ip_country: "PT", user_agent: "Mozilla/5.0" },
-      payment: { instrument_id: `pi_${id}`, type: "card", bin: "424242", country: "PT", billing_country: "PT" },
+      payment: {
+        instrument_id: `pi_${id}`,
+        type: "card",
+        bin: "424242",
+        country: "PT",
+        billing_country: "PT",
+      },
       booking: {
         amount: 80 + ((i * 37) % 900),
         currency: "EUR",
