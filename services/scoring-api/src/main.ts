@@ -34,7 +34,8 @@ if (keys.length === 0) {
       Object.entries(generated.printable)
         .map(([scope, key]) => `  ${scope.padEnd(6)} ${key}\n`)
         .join("") +
-      `Use: curl -H 'Authorization: Bearer <key>' ...\n\n`,
+      `Use: curl -H 'Authorization: Bearer <key>' ..., or sign in to the console at ` +
+      `http://${config.host}:${config.port}/console/ with the review or admin key.\n\n`,
   );
 }
 
@@ -99,6 +100,7 @@ logger.info(
     champion: `${composed.router.champion.name}/${composed.router.champion.version}`,
     rulesVersion: composed.rules.version,
     featureStore: redis ? "redis" : "memory",
+    console: "/console/",
   },
   "scoring-api ready",
 );

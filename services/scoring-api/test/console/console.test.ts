@@ -136,6 +136,29 @@ describe("operator console in Chromium", () => {
     ).json().entries;
     expect(entries[0]).toMatchObject({ target: "global", engaged: true, actor: "alice" });
 
+    // Per model version: switching the champion's version off leaves its users to the rules.
+    const version = api.router.champion.version;
+    await page.getByRole("button", { name: `Switch off ${version}` }).click();
+    await dialog.getByLabel("Reason (required, audited)").fill("console test: champion misbehaves");
+    await dialog.getByRole("button", { name: "Confirm: engage" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Model ${version} engaged.` })
+      .waitFor();
+    expect((await score()).mode).toBe("rules_only");
+    await page.getByRole("button", { name: `Switch on ${version}` }).click();
+    await dialog.getByLabel("Reason (required, audited)").fill("console test: champion fixed");
+    await dialog.getByRole("button", { name: "Confirm: release" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Model ${version} released.` })
+      .waitFor();
+    await audit
+      .getByRole("row")
+      .filter({ hasText: `model:${version}` })
+      .filter({ hasText: "champion fixed" })
+      .waitFor();
+
     // Released from the console again, so the model decides.
     await page.getByRole("button", { name: "Release global kill-switch…" }).click();
     await dialog.getByLabel("Reason (required, audited)").fill("console test: incident over");
