@@ -241,7 +241,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     reviewSnapshot: review.snapshot,
     reviewSlaMinutes: config.reviewSlaMinutes,
     now,
-    onError: (err) => logger.debug({ err }, "console sample failed"),
+    onError: (err) => loggerFor("console").debug({ err }, "console sample failed"),
   });
 
   const app = await buildApp({
