@@ -97,7 +97,7 @@ describe("operator console in Chromium", () => {
     await page.getByText("may only score checkouts").waitFor();
     // The first Tab stop is the skip link to the content.
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    expect(await page.locator(":focus").textContent()).toBe("Skip to content");
     expect(await page.getByRole("link", { name: "Kill-switch" }).count()).toBe(0);
     // The key is in this tab's session storage, nowhere else.
     expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
