@@ -1,6 +1,9 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
-const ALL = ["{feature-store,services/*,models/simulator,test}/test/**/*.test.ts", "test/**/*.test.ts"];
+const ALL = [
+  "{feature-store,services/*,models/simulator,load-tests,test}/test/**/*.test.ts",
+  "test/**/*.test.ts",
+];
 
 /**
  * Test files that use Redis, Kafka, a listening server, a child process or Python: the
@@ -11,6 +14,7 @@ const ALL = ["{feature-store,services/*,models/simulator,test}/test/**/*.test.ts
 const INTEGRATION = [
   "feature-store/test/online/conformance.test.ts",
   "feature-store/test/online/redis-store.test.ts",
+  "load-tests/test/runner.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/feature-ingest/test/**/*.test.ts",
   "services/scoring-api/test/kafka-start-up.test.ts",

@@ -27,6 +27,12 @@ const CODE_COLORS: Rgb[] = [
   [23, 190, 207],
 ];
 
+const MODE_COLORS: Rgb[] = [
+  [188, 189, 34],
+  [31, 119, 180],
+  [127, 127, 127],
+];
+
 class Canvas {
   readonly png = new PNG({ width: W, height: H });
   constructor() {
@@ -112,14 +118,28 @@ export function plot(file: string, input: PlotInput): void {
     }
     cv.text(code === "0" ? "no answer" : code, LEFT + 10 + ci * 130, st - 18, color);
   });
+  // Answers not decided in normal mode, dashed, on the same scale as the codes.
+  const modes = [...new Set(input.buckets.flatMap((b) => Object.keys(b.modes)))]
+    .filter((m) => m !== "normal")
+    .sort();
+  modes.forEach((mode, mi) => {
+    const color = MODE_COLORS[mi % MODE_COLORS.length] as Rgb;
+    for (let i = 1; i < input.buckets.length; i++) {
+      const a = input.buckets[i - 1] as SecondBucket;
+      const b = input.buckets[i] as SecondBucket;
+      if (i % 2 === 0) continue;
+      cv.line(x(a.second + 0.5), ys(a.modes[mode] ?? 0), x(b.second + 0.5), ys(b.modes[mode] ?? 0), color, 2);
+    }
+    cv.text(`mode ${mode} (dashed)`, W - RIGHT - 260 * (mi + 1), st - 18, color);
+  });
   cv.line(LEFT, st, LEFT, sb, COLORS.axis);
   cv.line(LEFT, sb, W - RIGHT, sb, COLORS.axis);
   const tick = Math.max(1, Math.ceil(n / 12 / 5) * 5);
   for (let s = 0; s <= n; s += tick) cv.text(`${s}s`, x(s) - 8, sb + 10);
 
-  for (const m of input.marks) {
+  input.marks.forEach((m, i) => {
     for (let py = lt; py < sb; py += 6) cv.line(x(m.second), py, x(m.second), py + 3, COLORS.mark);
-    cv.text(m.label, x(m.second) + 4, lb + 8, COLORS.mark);
-  }
+    cv.text(m.label, x(m.second) + 4, lb + 6 + (i % 2) * 14, COLORS.mark);
+  });
   writeFileSync(file, PNG.sync.write(cv.png));
 }

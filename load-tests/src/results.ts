@@ -112,6 +112,7 @@ export interface SecondBucket {
   readonly p99: number;
   readonly max: number;
   readonly codes: Record<string, number>;
+  readonly modes: Record<string, number>;
 }
 
 /** Latency percentiles and status codes per second of send time, from the first request. */
@@ -131,13 +132,18 @@ export function perSecond(outcomes: readonly Outcome[]): SecondBucket[] {
     .map(([second, os]) => {
       const lat = Float64Array.from(os, (o) => o.latencyMs).sort();
       const codes: Record<string, number> = {};
-      for (const o of os) codes[String(o.code)] = (codes[String(o.code)] ?? 0) + 1;
+      const modes: Record<string, number> = {};
+      for (const o of os) {
+        codes[String(o.code)] = (codes[String(o.code)] ?? 0) + 1;
+        if (o.mode !== null) modes[o.mode] = (modes[o.mode] ?? 0) + 1;
+      }
       return {
         second,
         p50: percentile(lat, 50),
         p99: percentile(lat, 99),
         max: lat[lat.length - 1] as number,
         codes,
+        modes,
       };
     });
 }

@@ -6,7 +6,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BodyFactory, type WorldTemplates } from "./bodies.ts";
 import { plot } from "./plot.ts";
-import { type Outcome, perSecond, type Summary, summarize, toOutcome } from "./results.ts";
+import { type Outcome, perSecond, type SecondBucket, type Summary, summarize, toOutcome } from "./results.ts";
 import type { ActionContext, CheckResult, Scenario, Stage } from "./scenario.ts";
 import { evaluate, type Threshold, type Verdict } from "./thresholds.ts";
 import { attack, decode, report } from "./vegeta.ts";
@@ -41,6 +41,7 @@ export interface RunResult {
   readonly vegetaReport: string;
   readonly plotFile: string;
   readonly marks: Record<string, number>;
+  readonly perSecond: readonly SecondBucket[];
   readonly pass: boolean;
 }
 
@@ -141,9 +142,10 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   ];
   const plotFile = join(o.outDir, `${s.name}.png`);
   const t0 = outcomes.reduce((m, x) => Math.min(m, x.atMs), started);
+  const buckets = perSecond(outcomes);
   plot(plotFile, {
     title: `${s.name}: latency and status per second (${new Date(started).toISOString().slice(0, 16)})`,
-    buckets: perSecond(outcomes),
+    buckets,
     marks: [...marks.entries()].map(([label, at]) => ({ second: (at - t0) / 1000, label })),
   });
   if (!o.keepResults) for (const f of files) await rm(f, { force: true });
@@ -158,6 +160,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     vegetaReport,
     plotFile,
     marks: Object.fromEntries(marks),
+    perSecond: buckets,
     pass,
   };
   await writeFile(join(o.outDir, `${s.name}.json`), `${JSON.stringify(result, null, 2)}\n`);

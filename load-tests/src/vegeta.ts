@@ -36,22 +36,23 @@ export function targetLine(url: string, headers: Record<string, string[]>, body:
   return `${JSON.stringify({ method: "POST", url, header: headers, body: Buffer.from(body).toString("base64") })}\n`;
 }
 
-async function feed(child: ChildProcess, opts: AttackOptions): Promise<void> {
+async function feed(child: ChildProcess, exited: Promise<unknown>, opts: AttackOptions): Promise<void> {
   const stdin = child.stdin;
   if (!stdin) return;
   const headers = Object.fromEntries(Object.entries(opts.headers).map(([k, v]) => [k, [v]]));
   // vegeta reads one target per request; a small surplus covers its pacer's rounding.
   const total = Math.ceil(opts.rate * opts.seconds * 1.02) + 100;
   let closed = false;
+  // EPIPE once vegeta has finished and closed its end: the surplus was not needed.
   stdin.on("error", () => {
-    closed = true; // vegeta finished and closed its end: the surplus is not needed
+    closed = true;
   });
-  child.on("exit", () => {
+  void exited.then(() => {
     closed = true;
   });
   for (let i = 0; i < total && !closed; i++) {
     if (!stdin.write(targetLine(opts.url, headers, opts.body()))) {
-      await Promise.race([once(stdin, "drain"), once(child, "exit")]);
+      await Promise.race([new Promise((r) => stdin.once("drain", r)), exited]);
     }
   }
   if (!closed) stdin.end();
@@ -80,7 +81,7 @@ export async function attack(opts: AttackOptions): Promise<void> {
     stderr += d.toString();
   });
   const exited = once(child, "exit") as Promise<[number | null]>;
-  await feed(child, opts);
+  await feed(child, exited, opts);
   const [code] = await exited;
   if (code !== 0) throw new Error(`vegeta attack ${opts.name} exited with ${code}: ${stderr.trim()}`);
 }
