@@ -8,7 +8,9 @@
 #   - unset and not running: start it here (Kafka with an empty data dir) and stop it on exit,
 #     also on failure and Ctrl-C.
 # Arguments are passed to vitest (e.g. `npm test -- test/infra`).
-# Env: RISKGATE_TEST_PYTHON=0 skips the Python tests.
+# Then a 15-second load smoke (infra/dev/load-smoke.sh: a scoring-api of its own, `npm run load --
+# steady` at 200/s with loose thresholds) so the load scenarios and vegeta cannot rot.
+# Env: RISKGATE_TEST_PYTHON=0 skips the Python tests; RISKGATE_TEST_LOAD=0 skips the load smoke.
 set -euo pipefail
 RISKGATE_LOG_TAG=test-all
 # shellcheck source=infra/dev/lib.sh
@@ -51,6 +53,8 @@ ensure_service() {
 }
 
 bash "$DEV/system-packages.sh"
+# The load generator, for the runner's test and the smoke (built once into .cache/bin).
+bash "$DEV/vegeta.sh" >/dev/null
 t0=$SECONDS
 ensure_service redis REDIS_URL
 ensure_service kafka KAFKA_BROKERS
@@ -105,6 +109,17 @@ elif [[ -d models/training/tests ]]; then
   ((pytest_rc == 0)) || status=1
 else
   log "no models/training/tests: no Python tests to run"
+fi
+
+# --- load smoke (load-tests) ----------------------------------------------------
+if [[ ${RISKGATE_TEST_LOAD:-1} == 0 ]]; then
+  log "RISKGATE_TEST_LOAD=0: skipping the load smoke"
+else
+  t3=$SECONDS
+  load_rc=0
+  bash "$DEV/load-smoke.sh" || load_rc=$?
+  log "load smoke finished in $((SECONDS - t3))s with exit code $load_rc"
+  ((load_rc == 0)) || status=1
 fi
 
 log "total $((SECONDS - t0))s: $([[ $status == 0 ]] && echo PASSED || echo FAILED)"

@@ -5,8 +5,9 @@
 #
 #   infra/dev/vegeta.sh
 #
-# Needs Go >= 1.20 (`go` on PATH or /usr/local/go/bin/go). A machine without Go: add Debian's
-# golang-go to infra/dev/system-packages.sh's list (Bookworm's 1.19 is too old: use bookworm-backports).
+# Needs Go >= 1.22 (vegeta's go.mod): `go` on PATH or /usr/local/go/bin/go, which these machines have.
+# Bookworm's golang-go is 1.19, too old: a machine without Go needs golang-1.22-go or newer from
+# bookworm-backports (then /usr/lib/go-1.2x/bin on PATH) before this script can build vegeta.
 set -euo pipefail
 RISKGATE_LOG_TAG=vegeta
 # shellcheck source=infra/dev/lib.sh
@@ -25,7 +26,7 @@ fi
 
 GO=$(command -v go || true)
 [[ -n $GO ]] || GO=/usr/local/go/bin/go
-[[ -x $GO ]] || die "no Go toolchain (go on PATH or /usr/local/go/bin/go): install Debian's golang-go (>= 1.20) and rerun"
+[[ -x $GO ]] || die "no Go toolchain (go on PATH or /usr/local/go/bin/go): install Go >= 1.22 (bookworm-backports golang-1.22-go) and rerun"
 
 started=$SECONDS
 mkdir -p "$BIN_DIR"

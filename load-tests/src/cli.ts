@@ -2,7 +2,7 @@
 // Prints vegeta's report, one line per threshold and check, and a verdict; exits 1 when any misses.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadTemplates } from "./bodies.ts";
+import { BodyFactory, loadTemplates } from "./bodies.ts";
 import { printResult } from "./print.ts";
 import { runScenario } from "./runner.ts";
 import type { Need } from "./scenario.ts";
@@ -88,22 +88,29 @@ try {
 } catch (e) {
   fail((e as Error).message);
 }
-const ready = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3_000) }).then(
-  (r) => r.status,
-  (e: Error) => e.message,
-);
+// A service that has just started may take a few seconds to connect and sync: wait up to 10 s.
+let ready: number | string = "nothing";
+for (let i = 0; i < 20 && ready !== 200; i++) {
+  if (i > 0) await new Promise((r) => setTimeout(r, 500));
+  ready = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3_000) }).then(
+    (r) => r.status,
+    (e: Error) => e.message,
+  );
+}
 if (ready !== 200)
   fail(`${baseUrl}/readyz answered ${ready}: start the service first (npm start), nothing is started here`);
 
 const repo = resolve(import.meta.dirname, "../..");
+const vegeta = vegetaPath();
+const bodies = new BodyFactory(await loadTemplates(resolve(repo, ".cache/load")), Date.now().toString(36));
 const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
 const result = await runScenario({
   scenario,
   baseUrl,
   apiKey,
   thresholds,
-  templates: await loadTemplates(resolve(repo, ".cache/load")),
-  vegeta: vegetaPath(),
+  vegeta,
+  body: (traffic) => bodies.next(traffic),
   outDir: resolve(values.out ?? resolve(repo, `.cache/load/${name}-${stamp}`)),
   scale: Number(values.scale),
   timeScale: Number(values["time-scale"]),

@@ -23,7 +23,7 @@ export function printResult(r: RunResult, out: (line: string) => void): void {
   out("");
   out(r.vegetaReport.trimEnd());
   out("");
-  for (const st of r.stages) out(stageLine(st.name, r.perStage[st.name] as Summary));
+  for (const st of r.stages.filter((x) => !x.warmup)) out(stageLine(st.name, r.perStage[st.name] as Summary));
   out(`decisions      ${JSON.stringify(r.summary.decisions)}`);
   out("");
   for (const v of r.verdicts) {

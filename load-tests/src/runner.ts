@@ -4,10 +4,9 @@
 // commands the user named.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BodyFactory, type WorldTemplates } from "./bodies.ts";
 import { plot } from "./plot.ts";
 import { type Outcome, perSecond, type SecondBucket, type Summary, summarize, toOutcome } from "./results.ts";
-import type { ActionContext, CheckResult, Scenario, Stage } from "./scenario.ts";
+import type { ActionContext, CheckResult, Scenario, Stage, Traffic } from "./scenario.ts";
 import { evaluate, type Threshold, type Verdict } from "./thresholds.ts";
 import { attack, decode, report } from "./vegeta.ts";
 
@@ -16,7 +15,10 @@ export interface RunOptions {
   readonly baseUrl: string;
   readonly apiKey: string;
   readonly thresholds: readonly Threshold[];
-  readonly templates: WorldTemplates;
+  /** The next request body for a stage's traffic (bodies.ts's BodyFactory, or a bench's replay). */
+  readonly body: (traffic: Traffic | undefined) => string;
+  /** Called around each stage, e.g. to read a process's CPU time over exactly the measured stage. */
+  readonly onStage?: (stage: Stage, phase: "start" | "end") => void | Promise<void>;
   readonly vegeta: string;
   readonly outDir: string;
   /** Multiplies every stage's rate. */
@@ -57,8 +59,6 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const s = o.scenario;
   const stages = scaledStages(s, o.scale, o.timeScale);
   await mkdir(o.outDir, { recursive: true });
-  const runId = Date.now().toString(36);
-  const bodies = new BodyFactory(o.templates, runId);
   const marks = new Map<string, number>();
   const ctx: ActionContext = {
     ...o.ctx,
@@ -100,9 +100,14 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   try {
     for (const [i, st] of stages.entries()) {
       const file = join(o.outDir, `results-${i}-${st.name}.bin`);
-      files.push(file);
-      planned += st.rate * st.seconds;
-      ctx.log(`stage ${st.name}: ${st.rate}/s for ${st.seconds}s`);
+      if (!st.warmup) {
+        files.push(file);
+        planned += st.rate * st.seconds;
+      }
+      ctx.log(
+        `stage ${st.name}: ${st.rate}/s for ${st.seconds}s${st.warmup ? " (warm-up, not measured)" : ""}`,
+      );
+      await o.onStage?.(st, "start");
       await attack({
         vegeta: o.vegeta,
         name: st.name,
@@ -110,11 +115,13 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         seconds: st.seconds,
         url: `${o.baseUrl}/v1/score`,
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${o.apiKey}` },
-        body: () => bodies.next(st.traffic),
+        body: () => o.body(st.traffic),
         output: file,
         maxWorkers: o.maxWorkers,
         timeoutSeconds: o.timeoutSeconds,
       });
+      await o.onStage?.(st, "end");
+      if (st.warmup) await rm(file, { force: true });
     }
   } finally {
     for (const t of timers) clearTimeout(t.timer);
@@ -129,7 +136,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const vegetaReport = await report(o.vegeta, files, "text");
   const summary = summarize(outcomes, planned);
   const perStage: Record<string, Summary> = {};
-  for (const st of stages) {
+  for (const st of stages.filter((x) => !x.warmup)) {
     perStage[st.name] = summarize(
       outcomes.filter((x) => x.stage === st.name),
       st.rate * st.seconds,

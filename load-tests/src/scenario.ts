@@ -16,6 +16,8 @@ export interface Stage {
   readonly rate: number;
   readonly seconds: number;
   readonly traffic?: Traffic;
+  /** Warms the service (JIT, connections, pools) at the stage's rate; left out of every result. */
+  readonly warmup?: boolean;
 }
 
 /** What a side action and a check may use; flags the user passes to the runner. */

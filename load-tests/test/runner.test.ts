@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BodyFactory } from "../src/bodies.ts";
 import { settles } from "../src/checks.ts";
 import { runScenario } from "../src/runner.ts";
 import { mergeThresholds } from "../src/thresholds.ts";
@@ -45,10 +46,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const templates = {
-  legit: [JSON.parse(await readFile(join(import.meta.dirname, "fixtures/checkout.json"), "utf8"))],
-  fraud: [JSON.parse(await readFile(join(import.meta.dirname, "fixtures/checkout.json"), "utf8"))],
-};
+const factory = new BodyFactory(
+  {
+    legit: [JSON.parse(await readFile(join(import.meta.dirname, "fixtures/checkout.json"), "utf8"))],
+    fraud: [JSON.parse(await readFile(join(import.meta.dirname, "fixtures/checkout.json"), "utf8"))],
+  },
+  "t",
+);
 
 describe("runScenario", () => {
   it("drives each stage at its rate, runs side actions on the same clock, checks and plots", async () => {
@@ -60,12 +64,13 @@ describe("runScenario", () => {
         name: "flip",
         description: "test",
         stages: [
+          { name: "warm", rate: 20, seconds: 1, warmup: true },
           { name: "one", rate: 50, seconds: 2 },
           { name: "two", rate: 100, seconds: 1 },
         ],
         actions: [
           {
-            at: 1,
+            at: 2,
             name: "flip",
             run: async (ctx) => {
               mode = "rules_only";
@@ -87,7 +92,7 @@ describe("runScenario", () => {
       baseUrl,
       apiKey: "k",
       thresholds: mergeThresholds(["errors=0", "dropped=0", "p99<1us"], []),
-      templates,
+      body: () => factory.next(),
       vegeta: vegetaPath(),
       outDir: dir,
       scale: 1,
@@ -106,10 +111,11 @@ describe("runScenario", () => {
       keepResults: false,
       log: () => {},
     });
+    expect(Object.keys(result.perStage)).toEqual(["one", "two"]);
     expect(result.perStage.one?.requests).toBe(100);
     expect(result.perStage.two?.requests).toBe(100);
     expect(result.summary.codes).toEqual({ "200": 200 });
-    expect(new Set(seen).size).toBe(200);
+    expect(new Set(seen).size).toBe(220);
     expect(result.checks).toEqual([expect.objectContaining({ name: "flips", pass: true })]);
     expect(result.verdicts.map((v) => [v.threshold.text, v.pass])).toEqual([
       ["errors=0", true],

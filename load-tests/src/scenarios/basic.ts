@@ -5,7 +5,10 @@ import type { Scenario } from "../scenario.ts";
 export const steady = (): Scenario => ({
   name: "steady",
   description: "1,000 checkouts/s for 60 s: the issue-15 latency target",
-  stages: [{ name: "steady", rate: 1000, seconds: 60 }],
+  stages: [
+    { name: "warm-up", rate: 1000, seconds: 5, warmup: true },
+    { name: "steady", rate: 1000, seconds: 60 },
+  ],
   thresholds: ["p99<10ms", "p99.9<25ms", "errors=0", "status5xx=0", "dropped=0"],
 });
 
