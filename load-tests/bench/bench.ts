@@ -1,0 +1,294 @@
+// npm run bench: `steady` against the full local stack (Redis, Kafka, feature-ingest consuming a replay
+// of the simulated world, scoring-api) and, in the same run, against three floors on the same machine
+// (bare node:http, Fastify hello-world, Fastify doing only the Redis feature read); a step search for
+// the highest constant rate with p99 < 200 ms; the flagged variant; feature freshness. Writes
+// load-tests/REPORT.md and its plots. Starts every process it measures and stops them at the end.
+// usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench -- [--rate 1000] [--seconds 60] [--runs 3] [--days 25]
+//          [--search-rates 1000,1500,2000,2500,3000,3500,4000] [--search-seconds 15] [--ingest-rate 500] [--no-search]
+import type { ChildProcess } from "node:child_process";
+import { copyFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { BodyFactory, loadTemplates } from "../src/bodies.ts";
+import { runScenario } from "../src/runner.ts";
+import type { Scenario, Stage, Traffic } from "../src/scenario.ts";
+import { mergeThresholds } from "../src/thresholds.ts";
+import { vegetaPath } from "../src/vegeta.ts";
+import { startFreshness, startReplay } from "./ingest.ts";
+import { type BenchReport, type Measured, writeReport } from "./report.ts";
+import {
+  cleanupRun,
+  ensureWorld,
+  kafka,
+  kafkaPid,
+  loadWorld,
+  procStat,
+  REPO,
+  redisPid,
+  required,
+  runNode,
+  stop,
+  waitReady,
+} from "./stack.ts";
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: "string", default: "1000" },
+    seconds: { type: "string", default: "60" },
+    runs: { type: "string", default: "3" },
+    days: { type: "string", default: "25" },
+    "search-rates": { type: "string", default: "1000,1500,2000,2500,3000,3500,4000" },
+    "search-seconds": { type: "string", default: "15" },
+    "no-search": { type: "boolean", default: false },
+    "ingest-rate": { type: "string", default: "500" },
+    report: { type: "string", default: "load-tests/REPORT.md" },
+  },
+});
+const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const runs = Number(values.runs);
+const searchRates = (values["search-rates"] as string).split(",").map(Number);
+const searchSeconds = Number(values["search-seconds"]);
+const redisUrl = required("REDIS_URL");
+const brokers = required("KAFKA_BROKERS");
+const vegeta = vegetaPath();
+
+const run = `bench${Date.now().toString(36)}`;
+const prefix = `${run}:`;
+const topicPrefix = `${run}.`;
+const token = `bench-key-${run}-0123456789`;
+const work = join(REPO, ".cache/bench/load", run);
+const PORTS = { api: 18380, ingest: 18381, http: 18382, fastify: 18383, "fastify-redis": 18384 } as const;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const redis = new Redis(redisUrl);
+const producer = kafka(brokers, "bench-replay").producer();
+const children: ChildProcess[] = [];
+const track = (child: ChildProcess) => {
+  children.push(child);
+  return child;
+};
+const warm = 5;
+// Whatever fails, the run's processes stop and its keys and topics go.
+try {
+  await main();
+} finally {
+  await producer.disconnect().catch(() => undefined);
+  await Promise.all(children.map(stop));
+  await redis.quit();
+  await cleanupRun(run);
+}
+
+async function main(): Promise<void> {
+  const searchTotal = values["no-search"]
+    ? 0
+    : searchRates.reduce((n, r) => n + r * (searchSeconds + warm), 0);
+  const needed = runs * rate * (seconds + warm) + searchTotal;
+  log(`bench ${run}: loading the ${values.days}-day world's history into Redis ...`);
+  const world = await loadWorld(
+    await ensureWorld(Number(values.days)),
+    redis,
+    prefix,
+    Math.min(needed, 60_000),
+  );
+  log(
+    `${world.historyEvents} history events; ${world.checkouts.length} checkouts to replay; ${world.stream.length} events for ingest`,
+  );
+
+  // The world's own checkouts after the cut-off, in time order; once they are used up they repeat with
+  // new event ids (a replayed id would be answered from the idempotency store, not scored).
+  let nextCheckout = 0;
+  const replayBody = (): string => {
+    const i = nextCheckout++;
+    const body = world.checkouts[i % world.checkouts.length] as string;
+    const round = Math.floor(i / world.checkouts.length);
+    return round === 0 ? body : body.replace(/"event_id":"([^"]+)"/, `"event_id":"$1-r${round}"`);
+  };
+  const flaggedBodies = new BodyFactory(await loadTemplates(join(REPO, ".cache/load")), run);
+  const bodyFor = (traffic: Traffic | undefined) =>
+    traffic?.flagged ? flaggedBodies.next(traffic) : replayBody();
+
+  const env = {
+    REDIS_URL: redisUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    REDIS_KEY_PREFIX: prefix,
+    LOG_LEVEL: "warn",
+  };
+  const api = track(
+    runNode(["--max-semi-space-size=32", "--heap-growing-percent=400", "services/scoring-api/src/main.ts"], {
+      ...env,
+      PORT: String(PORTS.api),
+      RISKGATE_API_KEYS: `score:${token}`,
+    }),
+  );
+  const ingest = track(
+    runNode(["services/feature-ingest/src/main.ts"], {
+      ...env,
+      INGEST_GROUP_ID: `${run}-ingest`,
+      INGEST_METRICS_PORT: String(PORTS.ingest),
+    }),
+  );
+  const floors = (["http", "fastify", "fastify-redis"] as const).map((kind) => ({
+    kind,
+    child: track(runNode(["load-tests/bench/floors.ts", kind, String(PORTS[kind])], env)),
+  }));
+  const apiUrl = `http://127.0.0.1:${PORTS.api}`;
+  await waitReady(`${apiUrl}/readyz`, api);
+  for (const f of floors) await waitReady(`http://127.0.0.1:${PORTS[f.kind]}/readyz`, f.child);
+  await waitReady(`http://127.0.0.1:${PORTS.ingest}/healthz`, ingest);
+  await producer.connect();
+  const pids: Record<string, number | null> = {
+    "scoring-api": api.pid ?? null,
+    "feature-ingest": ingest.pid ?? null,
+    redis: await redisPid(redis),
+    kafka: kafkaPid(),
+  };
+
+  const steady = (name: string, r: number, s: number, traffic?: Traffic): Scenario => ({
+    name,
+    description: `steady ${r}/s for ${s}s`,
+    stages: [
+      { name: "warm-up", rate: r, seconds: warm, warmup: true, ...(traffic ? { traffic } : {}) },
+      { name: "steady", rate: r, seconds: s, ...(traffic ? { traffic } : {}) },
+    ],
+    thresholds: [],
+  });
+
+  /** One measured steady run against `baseUrl`, with CPU and memory of the named processes over the measured stage. */
+  async function measure(
+    label: string,
+    baseUrl: string,
+    scenario: Scenario,
+    procs: Record<string, number | null>,
+  ): Promise<Measured> {
+    const before: Record<string, ReturnType<typeof procStat>> = {};
+    const after: Record<string, ReturnType<typeof procStat>> = {};
+    let t0 = 0;
+    let t1 = 0;
+    const onStage = (st: Stage, phase: "start" | "end") => {
+      if (st.warmup) return;
+      for (const [name, pid] of Object.entries(procs))
+        if (pid) (phase === "start" ? before : after)[name] = procStat(pid);
+      if (phase === "start") t0 = performance.now();
+      else t1 = performance.now();
+    };
+    log(`${label}: ${scenario.description} against ${baseUrl}`);
+    const result = await runScenario({
+      scenario,
+      baseUrl,
+      apiKey: token,
+      thresholds: mergeThresholds(["p99<200ms"], []),
+      body: bodyFor,
+      onStage,
+      vegeta,
+      outDir: join(work, label),
+      scale: 1,
+      timeScale: 1,
+      maxWorkers: 5000,
+      timeoutSeconds: 5,
+      ctx: {
+        baseUrl,
+        adminKey: undefined,
+        redisControl: undefined,
+        kafkaControl: undefined,
+        kafkaBrokers: brokers,
+        ingestMetricsUrl: undefined,
+        topicPrefix,
+      },
+      keepResults: false,
+      log,
+    });
+    const wall = (t1 - t0) / 1000;
+    const summary = result.perStage.steady;
+    if (!summary) throw new Error(`${label}: no measured stage`);
+    const processes = Object.fromEntries(
+      Object.keys(after).map((name) => {
+        const a = after[name] as ReturnType<typeof procStat>;
+        const b = before[name] as ReturnType<typeof procStat>;
+        const cores = (a.cpuSeconds - b.cpuSeconds) / wall;
+        return [
+          name,
+          {
+            cores,
+            cpuMsPerRequest: (cores * 1000) / Math.max(1, summary.throughput),
+            rssMiB: a.rssBytes / 2 ** 20,
+          },
+        ];
+      }),
+    );
+    log(
+      `${label}: p50 ${summary.latency.p50.toFixed(2)} p99 ${summary.latency.p99.toFixed(2)} p99.9 ${summary.latency["p99.9"].toFixed(2)} ms, ${summary.throughput.toFixed(0)}/s`,
+    );
+    return { label, rate: scenario.stages.at(-1)?.rate ?? 0, summary, processes, plot: result.plotFile };
+  }
+
+  const report: BenchReport = {
+    command,
+    run,
+    rate,
+    seconds,
+    days: Number(values.days),
+    runs: [],
+    search: [],
+    pids,
+  };
+
+  for (let r = 1; r <= runs; r++) {
+    const floorResults: Measured[] = [];
+    for (const f of floors) {
+      floorResults.push(
+        await measure(
+          `run${r}-floor-${f.kind}`,
+          `http://127.0.0.1:${PORTS[f.kind]}`,
+          steady(`floor-${f.kind}`, rate, seconds),
+          {
+            [f.kind]: f.child.pid ?? null,
+            ...(f.kind === "fastify-redis" ? { redis: pids.redis ?? null } : {}),
+          },
+        ),
+      );
+    }
+    const replay = startReplay(producer, topicPrefix, world.stream, Number(values["ingest-rate"]));
+    const probe = startFreshness(
+      kafka(brokers, "bench-freshness"),
+      topicPrefix,
+      apiUrl,
+      token,
+      JSON.parse(world.checkouts[0] as string),
+    );
+    const stack = await measure(`run${r}-stack`, apiUrl, steady("stack", rate, seconds), pids);
+    const freshness = await probe.stop();
+    const ingested = await replay.stop();
+    const flagged = await measure(
+      `run${r}-flagged`,
+      apiUrl,
+      steady("flagged", rate, seconds, { flagged: true }),
+      pids,
+    );
+    report.runs.push({
+      floors: floorResults,
+      stack,
+      flagged,
+      freshnessMs: freshness,
+      ingestProduced: ingested,
+    });
+  }
+  if (!values["no-search"]) {
+    for (const r of searchRates) {
+      const m = await measure(`search-${r}`, apiUrl, steady(`search-${r}`, r, searchSeconds), pids);
+      report.search.push(m);
+      if (!(m.summary.latency.p99 < 200) || m.summary.errors > 0) break;
+    }
+  }
+  await mkdir(join(REPO, "load-tests/report"), { recursive: true });
+  for (const m of [...report.runs.flatMap((x) => [x.stack, x.flagged, ...x.floors]), ...report.search]) {
+    const dest = join("load-tests/report", `${m.label}.png`);
+    await copyFile(m.plot, join(REPO, dest));
+    m.plot = dest;
+  }
+  await writeReport(join(REPO, values.report as string), report);
+  log(`wrote ${values.report}`);
+}
