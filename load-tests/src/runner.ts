@@ -23,7 +23,7 @@ export interface RunOptions {
   readonly outDir: string;
   /** Multiplies every stage's rate. */
   readonly scale: number;
-  /** Multiplies every stage's duration and every side action's time. */
+  /** Multiplies every stage's duration, side action's time and sampler's period (at least 1 s). */
   readonly timeScale: number;
   readonly maxWorkers: number;
   readonly timeoutSeconds: number;
@@ -92,7 +92,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         (e: Error) => ctx.log(`sampler ${sm.name}: ${e.message}`),
       );
     void tick();
-    return setInterval(tick, sm.everySeconds * 1000);
+    return setInterval(tick, Math.max(1000, sm.everySeconds * o.timeScale * 1000));
   });
 
   const files: string[] = [];
