@@ -57,7 +57,8 @@ export const kafkaOutage = (): Scenario => {
   const before = { ingested: Number.NaN, dropped: Number.NaN, published: Number.NaN };
   const snapshot = async (ctx: ActionContext) => ({
     ingested: sumMetric(await scrape(ctx.ingestMetricsUrl as string), INGESTED),
-    dropped: sumMetric(await scrape(`${ctx.baseUrl}/metrics`), DROPPED),
+    // A labelled counter has no sample until its first drop.
+    dropped: sumMetric(await scrape(`${ctx.baseUrl}/metrics`), DROPPED) || 0,
     published: await topicEnd(ctx, `${ctx.topicPrefix}decisions`),
   });
   return {
