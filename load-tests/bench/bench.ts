@@ -18,7 +18,9 @@ import { vegetaPath } from "../src/vegeta.ts";
 import { startFreshness, startReplay } from "./ingest.ts";
 import { type BenchReport, type Measured, writeReport } from "./report.ts";
 import {
+  assertPortFree,
   cleanupRun,
+  createRunTopics,
   ensureWorld,
   kafka,
   kafkaPid,
@@ -71,7 +73,14 @@ const track = (child: ChildProcess) => {
   return child;
 };
 const warm = 5;
-// Whatever fails, the run's processes stop and its keys and topics go.
+// Whatever fails, the run's processes stop and its keys and topics go; Ctrl-C too.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const c of children) c.kill("SIGTERM");
+    void cleanupRun(run).finally(() => process.exit(130));
+  });
+}
+for (const port of Object.values(PORTS)) await assertPortFree(port);
 try {
   await main();
 } finally {
@@ -124,6 +133,7 @@ async function main(): Promise<void> {
       RISKGATE_API_KEYS: `score:${token}`,
     }),
   );
+  await createRunTopics(brokers, topicPrefix);
   const ingest = track(
     runNode(["services/feature-ingest/src/main.ts"], {
       ...env,

@@ -31,6 +31,8 @@ if (kind === "http") {
     app.post("/v1/score", async () => ({ ok: true }));
   } else {
     const redis = new Redis(process.env.REDIS_URL as string, { enableOfflineQueue: false });
+    // A failed read answers 500 (counted by the run); the client reconnects by itself.
+    redis.on("error", () => undefined);
     const store = new RedisStore(redis, { keyPrefix: process.env.REDIS_KEY_PREFIX ?? "rg:" });
     const features = new FeatureSet(FEATURES);
     app.post("/v1/score", async (req) => {

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { mergedEventLog } from "@riskgate/feature-store/backfill";
-import type { DomainEvent } from "@riskgate/feature-store/events";
+import { type DomainEvent, topicNames } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { Redis } from "ioredis";
@@ -39,6 +39,15 @@ export async function stop(child: ChildProcess): Promise<void> {
   const stuck = setTimeout(() => child.kill("SIGKILL"), 30_000);
   await exited;
   clearTimeout(stuck);
+}
+
+/** Throws when something already listens on the port: a leftover would answer in place of the new process. */
+export async function assertPortFree(port: number): Promise<void> {
+  const inUse = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) }).then(
+    () => true,
+    (e: Error & { cause?: { code?: string } }) => e.cause?.code !== "ECONNREFUSED",
+  );
+  if (inUse) throw new Error(`127.0.0.1:${port} is already in use (a leftover bench process?)`);
 }
 
 export async function waitReady(url: string, child?: ChildProcess): Promise<void> {
@@ -160,10 +169,28 @@ export function kafka(brokers: string, clientId: string): Kafka {
   return new Kafka({ clientId, brokers: brokers.split(","), logLevel: logLevel.NOTHING });
 }
 
+/** Creates the run's input, dead-letter and decisions topics (feature-ingest expects them to exist). */
+export async function createRunTopics(brokers: string, topicPrefix: string): Promise<void> {
+  const names = topicNames(topicPrefix);
+  const admin = kafka(brokers, "bench-topics").admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [...Object.values(names.input), names.deadLetter, names.decisions].map((topic) => ({
+        topic,
+        numPartitions: 1,
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Deletes the run's keys ("<run>:*", by SCAN: KEYS would block a shared Redis) and topics ("<run>.*"). */
 export async function cleanupRun(run: string): Promise<void> {
   const redis = new Redis(required("REDIS_URL"));
-  for await (const keys of redis.scanStream({ match: `${run}:*`, count: 1000 })) {
+  for await (const keys of redis.scanStream({ match: `${run}:*`, count: 5000 })) {
     if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
   }
   await redis.quit();
