@@ -56,8 +56,9 @@ async function producePayments(ctx: ActionContext, tag: string): Promise<void> {
 export const kafkaOutage = (): Scenario => {
   const before = { ingested: Number.NaN, dropped: Number.NaN, published: Number.NaN };
   const snapshot = async (ctx: ActionContext) => ({
-    ingested: sumMetric(await scrape(ctx.ingestMetricsUrl as string), INGESTED),
-    // A labelled counter has no sample until its first drop.
+    // A labelled counter has no sample until its first increment: absent reads as zero (a wrong
+    // URL fails the scrape instead).
+    ingested: sumMetric(await scrape(ctx.ingestMetricsUrl as string), INGESTED) || 0,
     dropped: sumMetric(await scrape(`${ctx.baseUrl}/metrics`), DROPPED) || 0,
     published: await topicEnd(ctx, `${ctx.topicPrefix}decisions`),
   });
