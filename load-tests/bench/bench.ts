@@ -201,6 +201,7 @@ async function main(): Promise<void> {
       timeoutSeconds: 5,
       ctx: {
         baseUrl,
+        metricsUrl: `${baseUrl}/metrics`,
         adminKey: undefined,
         redisControl: undefined,
         kafkaControl: undefined,

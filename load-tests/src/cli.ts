@@ -19,6 +19,7 @@ const USAGE = `usage: npm run load -- <scenario> [options]
   --kafka-control CMD      command taking stop|start for the Kafka broker, e.g. 'bash infra/dev/kafka.sh'
   --kafka-brokers LIST     brokers for kafka-outage's counts (default $KAFKA_BROKERS)
   --topic-prefix P         the deployment's KAFKA_TOPIC_PREFIX (default riskgate.)
+  --metrics-url URL        the scoring-api's /metrics (default <base-url>/metrics; soak, kafka-outage)
   --ingest-metrics-url URL feature-ingest's /metrics (kafka-outage)
   --scale F                multiply every stage's rate (default 1)
   --time-scale F           multiply every stage's duration and side action's time (default 1)
@@ -39,6 +40,7 @@ const { values, positionals } = parseArgs({
     "kafka-brokers": { type: "string" },
     "topic-prefix": { type: "string", default: "riskgate." },
     "ingest-metrics-url": { type: "string" },
+    "metrics-url": { type: "string" },
     scale: { type: "string", default: "1" },
     "time-scale": { type: "string", default: "1" },
     threshold: { type: "string", multiple: true, default: [] },
@@ -66,6 +68,7 @@ const apiKey = values["api-key"] ?? env.RISKGATE_LOAD_API_KEY;
 if (!apiKey) fail("--api-key (or RISKGATE_LOAD_API_KEY) is required: a key with the score scope");
 const ctx = {
   baseUrl,
+  metricsUrl: values["metrics-url"] ?? `${baseUrl}/metrics`,
   adminKey: values["admin-key"] ?? env.RISKGATE_LOAD_ADMIN_KEY,
   redisControl: values["redis-control"],
   kafkaControl: values["kafka-control"],

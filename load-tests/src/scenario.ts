@@ -23,6 +23,8 @@ export interface Stage {
 /** What a side action and a check may use; flags the user passes to the runner. */
 export interface ActionContext {
   readonly baseUrl: string;
+  /** The scoring-api's Prometheus endpoint (default <baseUrl>/metrics; another port with METRICS_PORT). */
+  readonly metricsUrl: string;
   readonly adminKey: string | undefined;
   readonly redisControl: string | undefined;
   readonly kafkaControl: string | undefined;

@@ -101,6 +101,7 @@ describe("runScenario", () => {
       timeoutSeconds: 2,
       ctx: {
         baseUrl,
+        metricsUrl: `${baseUrl}/metrics`,
         adminKey: undefined,
         redisControl: undefined,
         kafkaControl: undefined,

@@ -59,7 +59,7 @@ export const kafkaOutage = (): Scenario => {
     // A labelled counter has no sample until its first increment: absent reads as zero (a wrong
     // URL fails the scrape instead).
     ingested: sumMetric(await scrape(ctx.ingestMetricsUrl as string), INGESTED) || 0,
-    dropped: sumMetric(await scrape(`${ctx.baseUrl}/metrics`), DROPPED) || 0,
+    dropped: sumMetric(await scrape(ctx.metricsUrl), DROPPED) || 0,
     published: await topicEnd(ctx, `${ctx.topicPrefix}decisions`),
   });
   return {

@@ -45,7 +45,7 @@ export const soak = (): Scenario => ({
       name: "metrics",
       everySeconds: 10,
       sample: async (ctx) => {
-        const text = await scrape(`${ctx.baseUrl}/metrics`);
+        const text = await scrape(ctx.metricsUrl);
         return { [RSS]: sumMetric(text, RSS), [HEAP]: sumMetric(text, HEAP) };
       },
     },
