@@ -34,6 +34,8 @@ export interface BenchReport {
 }
 
 const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "-");
+// Counts print as integers, everything else with two decimals.
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : f(v));
 const median = (xs: number[]) => percentile(Float64Array.from(xs).sort(), 50);
 const floorOf = (r: BenchRun, kind: string) =>
   r.floors.find((x) => x.label.endsWith(`floor-${kind}`)) as Measured;
@@ -58,7 +60,7 @@ function measuredRow(m: Measured): string {
 export async function writeReport(file: string, r: BenchReport): Promise<void> {
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"]).toString().trim();
   const target = (name: string, values: number[], ok: (v: number) => boolean, unit: string) =>
-    `| ${name} | ${values.map((v) => `${f(v)}${unit}`).join(" / ")} | ${f(median(values))}${unit} | ${values.every(ok) ? "met" : "**missed**"} |`;
+    `| ${name} | ${values.map((v) => `${fmt(v)}${unit}`).join(" / ")} | ${fmt(median(values))}${unit} | ${values.every(ok) ? "met" : "**missed**"} |`;
   const lines = [
     "# Load-test report (`npm run bench`)",
     "",
