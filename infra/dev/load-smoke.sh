@@ -53,4 +53,4 @@ log "scoring-api ready on $PORT; steady at 200/s for 15 s"
 
 node_modules/.bin/node load-tests/src/cli.ts steady \
   --base-url "http://127.0.0.1:$PORT" --api-key "$KEY" --scale 0.2 --time-scale 0.25 \
-  --threshold 'p99<500ms' --threshold 'p99.9<1s' --out "$OUT"
+  --threshold 'p99<500ms' --threshold 'p99.9<1s' --threshold 'dropped<=10' --out "$OUT"
