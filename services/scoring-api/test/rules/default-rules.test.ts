@@ -177,6 +177,15 @@ const TABLE: RuleCases[] = [
         }),
       },
       {
+        name: "password reset 1 h ago, device added 30 min ago (no longer new), EUR 900",
+        features: features({
+          user_hours_since_password_reset: 1,
+          user_hours_since_device_added: 0.5,
+          new_device_for_user: 0,
+          booking_amount_eur: 900,
+        }),
+      },
+      {
         name: "email change 10 h ago, new device, EUR 500",
         features: features({
           user_hours_since_email_change: 10,
@@ -187,9 +196,10 @@ const TABLE: RuleCases[] = [
     ],
     doesNot: [
       {
-        name: "known device",
+        name: "known device, added weeks ago",
         features: features({
           user_hours_since_password_reset: 2,
+          user_hours_since_device_added: 500,
           new_device_for_user: 0,
           booking_amount_eur: 800,
         }),
@@ -210,6 +220,72 @@ const TABLE: RuleCases[] = [
           booking_amount_eur: 800,
         }),
       },
+    ],
+  },
+  {
+    rule: "R-REVIEW-NEW-ACCOUNT-LARGE-BOOKING",
+    action: "review",
+    fires: [
+      {
+        name: "account 2 h old, EUR 1,200",
+        features: features({ account_age_days: 0.1, booking_amount_eur: 1200 }),
+      },
+    ],
+    doesNot: [
+      { name: "account 3 days old", features: features({ account_age_days: 3, booking_amount_eur: 1200 }) },
+      { name: "EUR 900", features: features({ account_age_days: 0.1, booking_amount_eur: 900 }) },
+    ],
+  },
+  {
+    rule: "R-REVIEW-FOREIGN-NEW-CARD-LARGE-BOOKING",
+    action: "review",
+    fires: [
+      {
+        name: "foreign card first seen today, EUR 1,500",
+        features: features({
+          ip_country_ne_card_country: 1,
+          instrument_days_since_first_seen: 0,
+          booking_amount_eur: 1500,
+        }),
+      },
+    ],
+    doesNot: [
+      {
+        name: "card known for 40 days",
+        features: features({
+          ip_country_ne_card_country: 1,
+          instrument_days_since_first_seen: 40,
+          booking_amount_eur: 1500,
+        }),
+      },
+      {
+        name: "card and IP in one country",
+        features: features({
+          ip_country_ne_card_country: 0,
+          instrument_days_since_first_seen: 0,
+          booking_amount_eur: 1500,
+        }),
+      },
+    ],
+  },
+  {
+    rule: "R-REVIEW-REPEATED-DECLINES",
+    action: "review",
+    fires: [{ name: "2 user failures in 1 h", features: features({ user_failed_payments_1h: 2 }) }],
+    doesNot: [{ name: "1 user failure in 1 h", features: features({ user_failed_payments_1h: 1 }) }],
+  },
+  {
+    rule: "R-REVIEW-DISPOSABLE-EMAIL",
+    action: "review",
+    fires: [
+      {
+        name: "disposable domain, EUR 600",
+        features: features({ email_domain_disposable: 1, booking_amount_eur: 600 }),
+      },
+    ],
+    doesNot: [
+      { name: "EUR 200", features: features({ email_domain_disposable: 1, booking_amount_eur: 200 }) },
+      { name: "regular domain", features: features({ email_domain_disposable: 0, booking_amount_eur: 600 }) },
     ],
   },
   {
