@@ -99,15 +99,14 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   const meta = {
     feature_set: features.version,
     features: features.names,
-    // Served when an entity, field or stream is absent: training stores each feature's share at
-    // its default, so serving can tell a silent upstream stream from normal traffic.
-    defaults: Object.fromEntries(features.specs.map((s) => [s.name, s.default])),
     label_cutoff: labelCutoff,
     rows,
     positives,
     created_at: new Date().toISOString(),
     source: options.inDir,
-    // Which input topics feed each feature and its default: the missing-stream report reads this.
+    // Per feature: its entity, the input topics that feed it (the missing-stream report), and the
+    // default served when the entity, field or stream is absent (training stores each feature's
+    // share at its default, so serving can tell a silent upstream stream from normal traffic).
     feature_sources: sources.sources(features.specs),
   };
   await writeFile(join(options.outDir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);

@@ -34,20 +34,16 @@ def run(model_dir: Path, table_dir: Path) -> tuple[dict[str, Any], str, bool]:
         out["leak_audit"] = audit.to_dict()
         texts.append(leak_audit.report(audit))
 
-    sources = table.meta.get("feature_sources")
     rows = test if len(test) > 0 else frame
-    if not sources:
-        texts.append("== missing upstream stream: skipped (meta.json has no feature_sources; re-run the backfill) ==")
-    else:
-        sess = session((Path(model_dir) / manifest["onnx"]["file"]).read_bytes())
+    sess = session((Path(model_dir) / manifest["onnx"]["file"]).read_bytes())
 
-        def score(X: np.ndarray) -> np.ndarray:
-            raw = onnx_fraud_proba(sess, X, manifest["onnx"]["input_name"])
-            return apply_calibration(manifest["calibration"], raw)
+    def score(X: np.ndarray) -> np.ndarray:
+        raw = onnx_fraud_proba(sess, X, manifest["onnx"]["input_name"])
+        return apply_calibration(manifest["calibration"], raw)
 
-        results = stream_robustness.run(manifest, sources, rows[features].to_numpy(np.float64),
-                                        rows["label"].to_numpy(np.int64), rows["amount_eur"].to_numpy(np.float64),
-                                        score)
-        out["missing_stream"] = stream_robustness.to_dict(results)
-        texts.append(stream_robustness.report(results))
+    results = stream_robustness.run(manifest, table.meta["feature_sources"], rows[features].to_numpy(np.float64),
+                                    rows["label"].to_numpy(np.int64), rows["amount_eur"].to_numpy(np.float64),
+                                    score)
+    out["missing_stream"] = stream_robustness.to_dict(results)
+    texts.append(stream_robustness.report(results))
     return out, "\n".join(texts), passed

@@ -58,6 +58,11 @@ class TrainingTable:
         return self.frame["label_known_at"]
 
     @property
+    def defaults(self) -> dict[str, float]:
+        """Each feature's served default (meta.json `feature_sources`)."""
+        return {name: float(self.meta["feature_sources"][name]["default"]) for name in self.features}
+
+    @property
     def event_ids(self) -> np.ndarray:
         return self.frame["event_id"].to_numpy()
 
@@ -88,7 +93,7 @@ def load_meta(table_dir: Path) -> dict[str, Any]:
         meta = json.loads(meta_path.read_text())
     except json.JSONDecodeError as e:
         raise TableError(f"{meta_path}: not valid JSON: {e}") from e
-    for key in ("feature_set", "features", "label_cutoff", "rows"):
+    for key in ("feature_set", "features", "feature_sources", "label_cutoff", "rows"):
         if key not in meta:
             raise TableError(f"{meta_path}: missing field {key!r}")
     if not isinstance(meta["features"], list) or not meta["features"]:
@@ -98,6 +103,11 @@ def load_meta(table_dir: Path) -> dict[str, Any]:
     clash = set(meta["features"]) & set(BASE_COLUMNS)
     if clash:
         raise TableError(f"{meta_path}: feature names clash with base columns: {sorted(clash)}")
+    sources = meta["feature_sources"]
+    for name in meta["features"]:
+        default = sources.get(name, {}).get("default") if isinstance(sources, dict) else None
+        if not isinstance(default, (int, float)) or isinstance(default, bool):
+            raise TableError(f"{meta_path}: feature_sources.{name}.default must be a number (re-run the backfill)")
     return meta
 
 

@@ -29,8 +29,6 @@ def monitoring_block(X: np.ndarray, features: list[str], defaults: dict[str, flo
                      score: np.ndarray) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for j, name in enumerate(features):
-        if name not in defaults:
-            raise ValueError(f"meta.json 'defaults' lacks feature {name!r} (re-run the backfill)")
         col = X[:, j]
         d = float(defaults[name])
         out[name] = {**bins(col), "default_value": d, "default_share": float(np.mean(col == d))}

@@ -89,8 +89,6 @@ def train(cfg: TrainConfig) -> TrainResult:
     """Train, calibrate, fit the policy, export, verify, and write one artifact version."""
     created = _now()
     table = load_table(cfg.table_dir)
-    if "defaults" not in table.meta:
-        raise ValueError(f"{cfg.table_dir}/meta.json has no 'defaults' (re-run the backfill)")
     version = cfg.version or f"{created:%Y%m%d}-{table.csv_sha256[:8]}"
     final_dir = cfg.out_dir / cfg.name / version
     if final_dir.exists() and not cfg.force:
@@ -222,7 +220,7 @@ def train(cfg: TrainConfig) -> TrainResult:
                 "fraud_rows": {"train": int(y_fit[tr].sum()), "valid": int(y_fit[va].sum()),
                                "test": int(y_test[te].sum())},
             },
-            "monitoring": monitoring_block(X[tr], table.features, table.meta["defaults"],
+            "monitoring": monitoring_block(X[tr], table.features, table.defaults,
                                            apply_calibration(cal, onnx_tr)),
             "training_data": {
                 "path": str(table.path),

@@ -107,7 +107,7 @@ def make_table(out_dir: Path, *, days: int = 56, per_day: int = 1500, n_features
     meta = {
         "feature_set": hashlib.sha256(json.dumps(names).encode()).hexdigest()[:16],
         "features": names,
-        "defaults": {name: 0.0 for name in names},
+        "feature_sources": {name: {"entity": "user", "default": 0.0, "topics": []} for name in names},
         "label_cutoff": (t0 + pd.Timedelta(days=days + 30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "rows": n,
         "created_at": "2026-04-01T00:00:00Z",

@@ -37,8 +37,19 @@ def test_rejects_feature_missing_from_csv(table_dir: Path, tmp_path: Path) -> No
     d = _copy(table_dir, tmp_path)
     meta = json.loads((d / "meta.json").read_text())
     meta["features"].append("not_in_csv")
+    meta["feature_sources"]["not_in_csv"] = {"entity": "user", "default": 0, "topics": []}
     (d / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(TableError, match="not_in_csv"):
+        load_table(d)
+
+
+def test_defaults_come_from_feature_sources_and_must_be_numbers(table_dir: Path, tmp_path: Path) -> None:
+    meta = json.loads((table_dir / "meta.json").read_text())
+    assert load_table(table_dir).defaults == {n: float(meta["feature_sources"][n]["default"]) for n in meta["features"]}
+    d = _copy(table_dir, tmp_path)
+    meta["feature_sources"]["new_device_for_user"].pop("default")
+    (d / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(TableError, match="feature_sources.new_device_for_user.default"):
         load_table(d)
 
 

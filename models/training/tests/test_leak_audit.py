@@ -56,7 +56,7 @@ def leaky(table_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     frame.to_csv(out / "training.csv", index=False)
     meta = json.loads((out / "meta.json").read_text())
     meta["features"] = [*meta["features"], "user_logins_leak"]
-    meta["defaults"]["user_logins_leak"] = 0
+    meta["feature_sources"]["user_logins_leak"] = {"entity": "user", "default": 0, "topics": ["accounts"]}
     (out / "meta.json").write_text(json.dumps(meta))
     result = train(TrainConfig(table_dir=out, out_dir=tmp_path_factory.mktemp("leaky-art"), params=FAST_PARAMS,
                                parity_rows=300))

@@ -21,8 +21,3 @@ def test_default_share_and_a_mostly_constant_feature() -> None:
     assert f["logins_1h"]["default_share"] == 0.9 and f["hours_since_reset"]["default_share"] == 1.0
     assert sum(f["hours_since_reset"]["train_share"]) == pytest.approx(1.0)
     assert len(m["score"]["edges"]) == 9
-
-
-def test_missing_default_is_an_error() -> None:
-    with pytest.raises(ValueError, match="x"):
-        monitoring_block(np.zeros((3, 1)), ["x"], {}, np.zeros(3))
