@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,32 +25,38 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from riskgate_training.backtest_calibration import report as calibration_report
+from riskgate_training.backtest_calibration import served_scorers
 from riskgate_training.backtest_costs import (PolicyCosts, bootstrap_cost, bootstrap_ratio, day_of, day_weights,
                                               decision_costs, per_day, summarise)
 from riskgate_training.backtest_models import fit_model, fit_scorecard
 from riskgate_training.backtest_policy import capacity_point, equal_volume_point
-from riskgate_training.backtest_replay import NODE, REPO_ROOT, SystemSpec, replay
+from riskgate_training.backtest_replay import REPO_ROOT, SystemSpec, replay
 from riskgate_training.backtest_report import write_report
 from riskgate_training.backtest_windows import Window, rolling_windows
+from riskgate_training.backtest_worlds import simulated_world
 from riskgate_training.data import load_table
 from riskgate_training.labels import labels_as_of
 from riskgate_training.model import ModelParams
+from riskgate_training.nowcast import DelayCdf
 
 BASELINE = "rules"
 TARGET_SYSTEM = "model_equal"
 TARGET_RATIO, TARGET_UPPER = 0.5, 0.6
+DEFAULT_SEEDS = "7,8"
 SYSTEMS = ("rules", "model_equal", "scorecard_equal", "model_capacity", "scorecard_capacity")
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="npm run backtest --", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--seeds", default="7,8", help="simulator seeds, comma-separated (default 7,8)")
-    # 90 days: three 10-day test windows after a label-maturity gap still leave >= 18 days to fit on.
-    p.add_argument("--days", type=int, default=90, help="simulated days per world (default 90)")
+    p.add_argument("--seeds", default=None,
+                   help=f"simulator seeds, comma-separated (default {DEFAULT_SEEDS}, or none with --world)")
+    # The simulator's default length: three 10-day test windows after the gap leave >= 28 days to fit on.
+    p.add_argument("--days", type=int, default=100, help="simulated days per world (default 100)")
     p.add_argument("--checkouts-per-day", type=int, default=3000, help="simulated checkouts per day (default 3000)")
     p.add_argument("--world", action="append", default=[], metavar="WORLD_DIR:TABLE_DIR",
-                   help="use an existing world and its backfilled table instead of simulating (repeatable)")
+                   help="an existing world and its backfilled table, before any --seeds (repeatable)")
     p.add_argument("--cache", default=str(REPO_ROOT / "data" / "backtest"), help="where simulated worlds are kept")
     p.add_argument("--windows", type=int, default=3, help="rolling-origin cut-offs (default 3)")
     p.add_argument("--test-days", type=int, default=10, help="days in each test window (default 10)")
@@ -69,30 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="artifact directory the report goes next to (default: champion)")
     p.add_argument("--out", default=None, help="report directory (default: <model>/backtest)")
     p.add_argument("--report-only", action="store_true", help="exit 0 even when the target is missed")
+    p.add_argument("--prepare-only", action="store_true",
+                   help="simulate and backfill the --seeds worlds into the cache, then exit")
     return p
-
-
-def _run(cmd: list[str]) -> None:
-    done = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[1:3])} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
-
-
-def simulated_world(seed: int, days: int, per_day: int, cache: Path, timings: dict[str, float]) -> tuple[Path, Path]:
-    """Simulate and backfill a world once; later runs with the same options reuse it."""
-    base = cache / f"seed{seed}-d{days}-c{per_day}"
-    world, table = base / "world", base / "table"
-    if (table / "meta.json").is_file() and (world / "world.json").is_file():
-        return world, table
-    shutil.rmtree(base, ignore_errors=True)
-    t0 = time.monotonic()
-    _run([str(NODE), "models/simulator/src/cli.ts", "--out", str(world), "--seed", str(seed), "--days", str(days),
-          "--checkouts-per-day", str(per_day), "--quiet"])
-    t1 = time.monotonic()
-    _run([str(NODE), "feature-store/src/backfill/cli.ts", "--in", str(world), "--out", str(table)])
-    timings[f"simulate seed {seed}"] = t1 - t0
-    timings[f"backfill seed {seed}"] = time.monotonic() - t1
-    return world, table
 
 
 def champion_dir() -> Path:
@@ -122,7 +105,7 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
     t = rows.occurred_at
     masks = window.masks(t)
     ids, X, amount = rows.ids, rows.X, rows.amount
-    fit, valid, test = masks["fit"], masks["valid"], masks["test"]
+    fit, valid, gap, test = masks["fit"], masks["valid"], masks["gap"], masks["test"]
     y_fit = labels_as_of(rows.known_at[fit], window.cutoff)
     y_valid = labels_as_of(rows.known_at[valid], window.cutoff)
     y_test = labels_as_of(rows.known_at[test], window.matured_at)
@@ -132,10 +115,16 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
     costs = PolicyCosts.seeded(float(np.median(amount[fit | valid])), args.chargeback_fee, args.review_cost,
                                args.fn_over_fp)
     params = ModelParams()
-    scorers = {
+    fitted = {
         "model": fit_model(X[fit], y_fit, X[valid], y_valid, rows.features, params),
         "scorecard": fit_scorecard(X[fit], y_fit, X[valid], y_valid, params.seed),
     }
+    cdf = DelayCdf.measure(t, rows.known_at, window.cutoff, args.maturity_days)
+    scorers, correction = served_scorers(fitted, X[valid], y_valid, t[valid], window.cutoff, cdf)
+    parts = {"valid": {"X": X[valid], "y": y_valid}, "test": {"X": X[test], "y": y_test},
+             "gap": {"X": X[gap], "y": labels_as_of(rows.known_at[gap], window.cutoff), "t": t[gap]}}
+    calibration = calibration_report(fitted["model"], scorers["model"], parts, window.cutoff, cdf,
+                                     {k: v for k, v in correction.items() if k != "shift_scorecard"})
     day_valid = day_of(t[valid])
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
     cap = {k: capacity_point(s.score(X[valid]), amount[valid], day_valid, costs, args.review_capacity)
@@ -171,12 +160,40 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
     return {"seed": seed, "window": window.to_dict(), "costs": costs.to_dict(), "target_reviews": target,
             "test_checkouts": int(test.sum()), "test_frauds": int(y_test.sum()),
             "fit_frauds_known": int(y_fit.sum()), "valid_frauds_known": int(y_valid.sum()),
+            "drift_in_test": drift_overlap(world, window), "calibration": calibration,
             "days": list(days[BASELINE].index), "systems": systems}
 
 
+def drift_overlap(world: Path, window: Window) -> float | None:
+    """Share of the test window's days with the simulator's drifted fraud (world.json), None if unknown."""
+    meta = world / "world.json"
+    if not meta.is_file():
+        return None
+    start = json.loads(meta.read_text()).get("drift_starts_at")
+    if not start:
+        return 0.0
+    drift = pd.Timestamp(start)
+    span = (window.test_end - window.cutoff) / pd.Timedelta(days=1)
+    return float(max(0.0, (window.test_end - max(drift, window.cutoff)) / pd.Timedelta(days=1)) / span)
+
+
+def meets_cost_target(system: dict[str, Any]) -> bool:
+    """Issue 13: cost <= 0.5 x the rules alone and the 90 % interval's upper end < 0.6 x."""
+    return system["ratio_to_rules"] <= TARGET_RATIO and system["ratio_to_rules_ci90"][1] < TARGET_UPPER
+
+
 def target_met(result: dict[str, Any]) -> bool:
-    s = result["systems"][TARGET_SYSTEM]
-    return s["ratio_to_rules"] <= TARGET_RATIO and s["ratio_to_rules_ci90"][1] < TARGET_UPPER
+    return meets_cost_target(result["systems"][TARGET_SYSTEM])
+
+
+def given_world(spec: str) -> tuple[Any, Path, Path]:
+    """--world WORLD_DIR:TABLE_DIR, named by the seed in its world.json (else the folder)."""
+    w, _, tbl = spec.partition(":")
+    if not tbl:
+        raise ValueError(f"--world {spec}: expected WORLD_DIR:TABLE_DIR")
+    meta = Path(w) / "world.json"
+    name = json.loads(meta.read_text()).get("seed", Path(w).name) if meta.is_file() else Path(w).name
+    return name, Path(w), Path(tbl)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,16 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     timings: dict[str, float] = {}
     try:
-        worlds: list[tuple[Any, Path, Path]] = []
-        for spec in args.world:
-            w, _, tbl = spec.partition(":")
-            if not tbl:
-                raise ValueError(f"--world {spec}: expected WORLD_DIR:TABLE_DIR")
-            worlds.append((Path(w).name, Path(w), Path(tbl)))
-        if not worlds:
-            seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-            worlds = [(s, *simulated_world(s, args.days, args.checkouts_per_day, Path(args.cache), timings))
-                      for s in seeds]
+        worlds = [given_world(spec) for spec in args.world]
+        seeds = args.seeds if args.seeds is not None else ("" if worlds else DEFAULT_SEEDS)
+        for seed in (int(s) for s in seeds.split(",") if s.strip()):
+            worlds.append((seed, *simulated_world(seed, args.days, args.checkouts_per_day, Path(args.cache), timings)))
+        if args.prepare_only:
+            print(json.dumps({"worlds": [[str(w), str(t)] for _, w, t in worlds], "timings_seconds": timings}))
+            return 0
         model_dir = Path(args.model) if args.model else champion_dir()
         out = Path(args.out) if args.out else model_dir / "backtest"
         results = []
@@ -215,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           f"{time.monotonic() - t0:.0f}s", file=sys.stderr)
         timings["total"] = time.monotonic() - started
         ok = all(target_met(r) for r in results)
-        summary = write_report(out, results, vars(args), timings, model_dir, ok, target_met)
+        summary = write_report(out, results, vars(args), timings, model_dir, ok, target_met, meets_cost_target)
         print(summary)
         return 0 if ok or args.report_only else 1
     except (ValueError, FileNotFoundError) as e:

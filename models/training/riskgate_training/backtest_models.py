@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -18,6 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from riskgate_training.calibration import Calibration, apply_calibration, choose_calibration
 from riskgate_training.export import onnx_fraud_proba, session, to_onnx
 from riskgate_training.model import ModelParams, train_booster
+from riskgate_training.nowcast import shifted
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,10 @@ class FittedScorer:
     def score(self, X: np.ndarray) -> np.ndarray:
         """Calibrated probabilities, clipped into [0, 1] (the replay refuses anything else)."""
         return np.clip(apply_calibration(self.calibration, self.raw(X)), 0.0, 1.0)
+
+    def shifted(self, delta: float) -> "FittedScorer":
+        """The same scorer with its calibrated log-odds moved by delta (nowcast.shifted)."""
+        return replace(self, calibration=shifted(self.calibration, delta))
 
 
 def _calibrated(name: str, raw: Callable[[np.ndarray], np.ndarray], X_valid: np.ndarray, y_valid: np.ndarray,

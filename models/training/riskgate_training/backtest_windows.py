@@ -4,6 +4,7 @@ For each cut-off C (the day a model would have been trained and shipped):
 
     fit:   [start, C - gap - valid_days)     model fitted here
     valid: [C - gap - valid_days, C - gap)   calibration and the capacity operating point
+    gap:   [C - gap, C)                      not fitted; its young labels nowcast the recent fraud rate
     test:  [C, C + test_days)                decisions replayed and priced here
 
 Training and validation see labels as known at C (a chargeback that arrives after C does not exist
@@ -41,6 +42,7 @@ class Window:
         return {
             "fit": ((t >= self.fit_start) & (t < self.valid_start)).to_numpy(),
             "valid": ((t >= self.valid_start) & (t < self.valid_end)).to_numpy(),
+            "gap": ((t >= self.valid_end) & (t < self.cutoff)).to_numpy(),
             "test": ((t >= self.cutoff) & (t < self.test_end)).to_numpy(),
         }
 

@@ -24,15 +24,16 @@ def test_windows_roll_back_to_back_to_the_end_of_the_data() -> None:
     assert all(a.test_end == b.cutoff for a, b in zip(ws, ws[1:]))
 
 
-def test_window_parts_never_overlap_and_keep_the_gap_empty() -> None:
+def test_window_parts_never_overlap_and_the_gap_is_only_nowcast() -> None:
     (w,) = rolling_windows(T0, T0 + 40 * D, n_windows=1, test_days=5, gap_days=10, valid_days=5, maturity_days=30)
     t = pd.Series(pd.date_range(T0, T0 + 40 * D, freq="1h", tz="UTC", inclusive="left"))
     m = w.masks(t)
     assert not (m["fit"] & m["valid"]).any() and not (m["valid"] & m["test"]).any()
     assert t[m["valid"]].max() < w.valid_end <= w.cutoff - 10 * D
     assert t[m["test"]].min() == w.cutoff
-    gap = (t >= w.valid_end) & (t < w.cutoff)
+    gap = m["gap"]
     assert gap.sum() == 10 * 24 and not (gap & (m["fit"] | m["valid"] | m["test"])).any()
+    assert t[gap].min() == w.valid_end and t[gap].max() < w.cutoff
 
 
 def test_too_many_windows_for_the_data_is_an_error_naming_the_cutoff() -> None:

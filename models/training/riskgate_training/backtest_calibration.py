@@ -1,0 +1,78 @@
+"""Calibration in a backtest window: the label-completeness correction and what a nowcast would add.
+
+At cut-off C the calibration split's labels are those known at C, 35-42 days after its checkouts, so
+about a third of its frauds have not been charged back yet and a calibration fitted there forecasts
+"fraud known by C". The served scorers are shifted by the split's expected label completeness
+(nowcast.py, delay CDF measured at C). Reported per window, on the test window's matured labels:
+
+* as_fitted: the calibration as fitted on labels known at C;
+* served: after the completeness shift (what the replayed systems use);
+* nowcast: served, then shifted again so its mean on the gap days [C - gap, C) equals the gap's
+  nowcast fraud rate: what recency would add if a prior shift had begun before C;
+* shift: the fraud rate of the test window vs the validation days (completeness-corrected) and the
+  mean forecast on labelled frauds and on the rest, test vs validation. A prior shift moves the
+  rate; a concept shift (fraud that looks different) leaves the rate and lowers the forecast on
+  fraud.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskgate_training.backtest_models import FittedScorer
+from riskgate_training.metrics import calibration_metrics, meets_calibration_target
+from riskgate_training.nowcast import DelayCdf, expected_completeness, intercept_shift, nowcast_rate
+
+CDF_POINTS = (7, 14, 21, 35, 42, 60)
+
+
+def _calibration(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
+    m = calibration_metrics(y, p)
+    keep = ("fraud_rate", "mean_p", "mean_p_over_rate", "slope", "intercept", "ece_quantile", "brier", "log_loss")
+    return {**{k: m[k] for k in keep}, "meets_target": bool(meets_calibration_target(m))}
+
+
+def served_scorers(scorers: dict[str, FittedScorer], X_valid: np.ndarray, y_valid: np.ndarray, t_valid: pd.Series,
+                   cutoff: pd.Timestamp, cdf: DelayCdf) -> tuple[dict[str, FittedScorer], dict[str, float]]:
+    """Each scorer shifted so its mean forecast on the validation days is their known fraud rate
+    divided by the expected completeness of their labels at the cut-off."""
+    completeness = expected_completeness(t_valid, cutoff, cdf)
+    target = float(np.mean(y_valid)) / completeness
+    deltas = {k: intercept_shift(s.score(X_valid), target) for k, s in scorers.items()}
+    return {k: s.shifted(deltas[k]) for k, s in scorers.items()}, {"valid_completeness": completeness,
+                                                                   "valid_rate_corrected": target, **{
+                                                                       f"shift_{k}": d for k, d in deltas.items()}}
+
+
+def report(fitted: FittedScorer, served: FittedScorer, parts: dict[str, Any], cutoff: pd.Timestamp, cdf: DelayCdf,
+           correction: dict[str, float]) -> dict[str, Any]:
+    """parts: X/y/t of `valid` (labels at C), `gap` (labels at C) and `test` (matured labels)."""
+    Xv, yv = parts["valid"]["X"], parts["valid"]["y"]
+    Xg, yg, tg = parts["gap"]["X"], parts["gap"]["y"], parts["gap"]["t"]
+    Xt, yt = parts["test"]["X"], parts["test"]["y"]
+    p_test, p_valid = served.score(Xt), served.score(Xv)
+    now = nowcast_rate(tg, yg, cutoff, cdf)
+    gap_mean = float(np.mean(served.score(Xg))) if len(Xg) else float("nan")
+    out: dict[str, Any] = {
+        "label_delay_cdf": {"labels": int(len(cdf.delays)), "horizon_days": cdf.horizon_days,
+                            "share_known_by_day": {str(d): float(cdf(np.array([d]))[0]) for d in CDF_POINTS}},
+        **correction,
+        "as_fitted": _calibration(yt, fitted.score(Xt)),
+        "served": _calibration(yt, p_test),
+        "nowcast": {**now, "served_mean_p_on_gap": gap_mean},
+        "shift": {"valid_rate_corrected": correction["valid_rate_corrected"], "test_rate": float(np.mean(yt)),
+                  "mean_p_labelled_fraud": {"valid": _mean(p_valid[yv == 1]), "test": _mean(p_test[yt == 1])},
+                  "mean_p_rest": {"valid": _mean(p_valid[yv == 0]), "test": _mean(p_test[yt == 0])}},
+    }
+    if np.isfinite(now["rate"]) and 0 < now["rate"] < 1 and len(Xg):
+        delta = intercept_shift(served.score(Xg), now["rate"])
+        out["nowcast"]["shift"] = delta
+        out["nowcast_corrected"] = _calibration(yt, served.shifted(delta).score(Xt))
+    return out
+
+
+def _mean(v: np.ndarray) -> float | None:
+    return float(np.mean(v)) if len(v) else None
