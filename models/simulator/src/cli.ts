@@ -8,8 +8,8 @@ const USAGE = `usage: npm run simulate -- --out DIR [options]
 
   --out DIR                  output directory (created if missing)        required
   --seed N                   random seed (0 … 2^32-1)                      default 1
-  --days N                   simulated days                                default 60
-  --checkouts-per-day N      average checkouts per day                     default 6000
+  --days N                   simulated days                                default 100
+  --checkouts-per-day N      average checkouts per day                     default 3000
   --start DATE               midnight of the first day (RFC 3339)          default 2026-01-05T00:00:00Z
   --fraud-rate-scale X       multiply every fraud pattern's rate            default 1
   --drift-days N             final days with adapted fraud behaviour        default min(14, days/4)
