@@ -37,6 +37,11 @@ export async function startApi(
     now?: () => number;
     /** The exploration draw, uniform in [0, 1); seed it to make exploration reproducible. */
     random?: () => number;
+    /**
+     * Event-loop lag seen by admission control; pin it to drive the overload levels. Default: none
+     * (0), so a test box's load never sheds another test's checkouts.
+     */
+    lagProbe?: { lagMs(): number };
   } = {},
 ): Promise<ApiHarness> {
   const prefix = uniquePrefix("api");
@@ -75,6 +80,7 @@ export async function startApi(
     ...(producer ? { producer } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.random ? { random: opts.random } : {}),
+    lagProbe: opts.lagProbe ?? { lagMs: () => 0 },
   });
   await composed.app.ready();
   return {

@@ -32,6 +32,10 @@ export const ERROR_CODES = {
     status: 503,
     meaning: "Kafka did not take the review label; the case stays claimed, retry",
   },
+  overloaded: {
+    status: 503,
+    meaning: "the scoring service is over capacity; retry after Retry-After seconds",
+  },
   kill_switch_unavailable: { status: 503, meaning: "the kill-switch store (Redis) is unreachable; retry" },
   internal: { status: 500, meaning: "an unexpected failure; the log line carries the cause" },
   // Never sent to a client: control flow inside the service, start-up and operator logs.

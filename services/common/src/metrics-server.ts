@@ -15,11 +15,13 @@ export async function startMetricsServer(
   registry: Registry,
   port: number,
   host: string,
+  /** The exposition text (a sum over cluster workers, say). Default: the registry's. */
+  text: () => Promise<string> = () => registry.metrics(),
 ): Promise<MetricsServer> {
   const server = createServer(async (req, res) => {
     if (req.url === "/metrics") {
       res.setHeader("content-type", registry.contentType);
-      res.end(await registry.metrics());
+      res.end(await text());
       return;
     }
     res.statusCode = req.url === "/healthz" ? 200 : 404;

@@ -20,6 +20,8 @@ import { type ApiKey, parseApiKeys } from "./auth/api-keys.ts";
  */
 export const ApiConfigSchema = Type.Object({
   port: envInt("PORT", 8080, 0, 65_535),
+  /** Processes serving the port (node:cluster); 1: this process serves it alone. */
+  scoringWorkers: envInt("SCORING_WORKERS", 1, 1, 64),
   host: envString("HOST", "127.0.0.1"),
   /** Set: /metrics is served on this port only (not on PORT), for deployments that keep it private. */
   metricsPort: Type.Optional(Type.Integer({ env: "METRICS_PORT", minimum: 0, maximum: 65_535 })),
@@ -94,6 +96,13 @@ export const ApiConfigSchema = Type.Object({
   killSwitchDefault: envOneOf("KILL_SWITCH_DEFAULT", ["engaged", "released"], "engaged"),
   /** Cap (approximate, MAXLEN ~) of the kill-switch audit stream. */
   killSwitchAuditMaxEntries: envInt("KILL_SWITCH_AUDIT_MAX_ENTRIES", 100_000, 1_000, 10_000_000),
+  /** Admission control on POST /v1/score (resilience/admission.ts): degrade, then shed. */
+  admissionDegradeInFlight: envInt("ADMISSION_DEGRADE_IN_FLIGHT", 200, 1, 1_000_000),
+  admissionShedInFlight: envInt("ADMISSION_SHED_IN_FLIGHT", 800, 1, 1_000_000),
+  admissionDegradeLagMs: envInt("ADMISSION_DEGRADE_LAG_MS", 30, 1, 60_000),
+  admissionShedLagMs: envInt("ADMISSION_SHED_LAG_MS", 100, 1, 60_000),
+  admissionProbeIntervalMs: envInt("ADMISSION_PROBE_INTERVAL_MS", 10, 1, 1_000),
+  admissionRetryAfterSeconds: envInt("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3_600),
   bodyLimitBytes: envInt("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
   logLevel: envOneOf("LOG_LEVEL", LOG_LEVELS, "info"),
   /** OTLP/HTTP base URL. Unset: no tracing. */
@@ -110,6 +119,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     for (const p of keys.problems) problem(p);
     if (values.degradedBlockAboveEur < values.degradedReviewAboveEur)
       problem("DEGRADED_BLOCK_ABOVE_EUR is below DEGRADED_REVIEW_ABOVE_EUR");
+    if (values.admissionShedInFlight < values.admissionDegradeInFlight)
+      problem("ADMISSION_SHED_IN_FLIGHT is below ADMISSION_DEGRADE_IN_FLIGHT");
+    if (values.admissionShedLagMs < values.admissionDegradeLagMs)
+      problem("ADMISSION_SHED_LAG_MS is below ADMISSION_DEGRADE_LAG_MS");
     if (values.canaryPercent > 0 && !values.canaryModelDir)
       problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
     return { ...values, apiKeys: keys.keys };

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { kafkaSecurityOptions, topicSettings } from "@riskgate/common/kafka-config";
 import { ensureTopicsOn } from "@riskgate/common/kafka-topics";
 import { createLogger } from "@riskgate/common/logger";
@@ -9,6 +10,7 @@ import { createTracing } from "@riskgate/common/tracing";
 import { topicNames } from "@riskgate/feature-store/events";
 import { Kafka, logLevel } from "kafkajs";
 import { generateKeys } from "./auth/api-keys.ts";
+import { clusterMetrics, superviseWorkers } from "./cluster/workers.ts";
 import { composeScoringApi } from "./compose.ts";
 import { loadApiConfig } from "./config.ts";
 import { type BackgroundProducer, connectInBackground } from "./scoring/background-producer.ts";
@@ -16,7 +18,24 @@ import { type BackgroundProducer, connectInBackground } from "./scoring/backgrou
 // Composition root: the only place that reads configuration, creates connections and exits.
 const config = loadApiConfig(process.env);
 const logger = createLogger({ level: config.logLevel, service: "scoring-api" });
+
+if (cluster.isPrimary && config.scoringWorkers > 1) {
+  // Every worker must accept the same keys: generated ones are made once, here.
+  const env: Record<string, string> = {};
+  if (config.apiKeys.length === 0) {
+    const generated = generateKeys();
+    printGeneratedKeys(generated.printable);
+    env.RISKGATE_API_KEYS = Object.entries(generated.printable)
+      .map(([scope, key]) => `${scope}:${key}`)
+      .join(",");
+  }
+  logger.info({ workers: config.scoringWorkers }, "starting scoring workers");
+  process.exit(await superviseWorkers({ workers: config.scoringWorkers, logger, env }));
+}
+
 const registry = createMetricsRegistry("scoring-api");
+// With SCORING_WORKERS > 1 every worker's /metrics serves the sum over all workers.
+const metricsText = clusterMetrics(registry);
 const closers: Closer[] = [];
 // OTLP traces when OTEL_EXPORTER_OTLP_ENDPOINT is set; registered globally here and only here.
 const tracing = createTracing({ serviceName: "riskgate-scoring-api", otlpEndpoint: config.otlpEndpoint });
@@ -28,15 +47,7 @@ let keys = config.apiKeys;
 if (keys.length === 0) {
   const generated = generateKeys();
   keys = generated.keys;
-  // Printed once to the terminal, never logged: the log pipeline is not a secret store.
-  process.stdout.write(
-    `\nRISKGATE_API_KEYS is not set; generated keys for this run only:\n` +
-      Object.entries(generated.printable)
-        .map(([scope, key]) => `  ${scope.padEnd(6)} ${key}\n`)
-        .join("") +
-      `Use: curl -H 'Authorization: Bearer <key>' ..., or sign in to the console at ` +
-      `http://${config.host}:${config.port}/console/ with the review or admin key.\n\n`,
-  );
+  printGeneratedKeys(generated.printable);
 }
 
 const redis = config.redisUrl
@@ -88,10 +99,16 @@ const composed = await composeScoringApi({
   ...(producer ? { producer } : {}),
   ...(kafkaLink ? { kafkaConnected: kafkaLink.connected } : {}),
   tracing,
+  metricsText,
 });
 await composed.app.listen({ port: config.port, host: config.host });
 if (config.metricsPort !== undefined) {
-  const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost);
+  const metricsServer = await startMetricsServer(
+    registry,
+    config.metricsPort,
+    config.metricsHost,
+    metricsText,
+  );
   closers.unshift({ name: "metrics server", close: () => metricsServer.close() });
   logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics listening on their own port");
 }
@@ -112,3 +129,15 @@ process.exit(
     { name: "tracing", close: () => tracing.shutdown() },
   ]),
 );
+
+function printGeneratedKeys(printable: Record<string, string>) {
+  // Printed once to the terminal, never logged: the log pipeline is not a secret store.
+  process.stdout.write(
+    `\nRISKGATE_API_KEYS is not set; generated keys for this run only:\n` +
+      Object.entries(printable)
+        .map(([scope, key]) => `  ${scope.padEnd(6)} ${key}\n`)
+        .join("") +
+      `Use: curl -H 'Authorization: Bearer <key>' ..., or sign in to the console at ` +
+      `http://${config.host}:${config.port}/console/ with the review or admin key.\n\n`,
+  );
+}

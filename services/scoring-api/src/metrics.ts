@@ -1,5 +1,5 @@
 import { METRIC_PREFIX } from "@riskgate/common/metrics";
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Counter, type CounterConfiguration, Gauge, Histogram, type Registry } from "prom-client";
 
 const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.2, 0.5, 1,
@@ -23,13 +23,13 @@ export function createApiMetrics(registry: Registry) {
       buckets: LATENCY_BUCKETS,
       registers: r,
     }),
-    decisions: new Counter({
+    decisions: talliedCounter({
       name: `${METRIC_PREFIX}decisions_total`,
       help: "Decisions returned, by decision, mode and deciding model role",
       labelNames: ["decision", "mode", "role"] as const,
       registers: r,
     }),
-    ruleHits: new Counter({
+    ruleHits: talliedCounter({
       name: `${METRIC_PREFIX}rule_hits_total`,
       help: "Rules that matched, active and shadow",
       labelNames: ["rule", "action", "shadow"] as const,
@@ -80,16 +80,23 @@ export function createApiMetrics(registry: Registry) {
       labelNames: ["model_version", "agrees"] as const,
       registers: r,
     }),
-    featuresMissing: new Counter({
+    featuresMissing: talliedCounter({
       name: `${METRIC_PREFIX}features_missing_total`,
       help: "Features served their default because the entity or input was absent",
       labelNames: ["feature"] as const,
       registers: r,
     }),
-    featuresStale: new Counter({
+    featuresStale: talliedCounter({
       name: `${METRIC_PREFIX}features_stale_total`,
       help: "Features served their default because the stored value was older than its max age",
       labelNames: ["feature"] as const,
+      registers: r,
+    }),
+    // Admission control (resilience/admission.ts): checkouts not given the full pipeline.
+    admission: new Counter({
+      name: `${METRIC_PREFIX}admission_total`,
+      help: "Checkouts answered past an admission bound: degraded (rules on request-time data) or shed (503)",
+      labelNames: ["level"] as const,
       registers: r,
     }),
     // Circuit breakers (resilience/): dependency is "redis", "model" or "model_canary".
@@ -143,3 +150,48 @@ export function createApiMetrics(registry: Registry) {
 }
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+/** One label set's increments since the last collection. */
+export class Tally {
+  count = 0;
+  readonly labels: Record<string, string>;
+
+  constructor(labels: Record<string, string>) {
+    this.labels = labels;
+  }
+
+  inc(): void {
+    this.count++;
+  }
+}
+
+/**
+ * A counter for the scoring path: `tally(...labelValues).inc()` is one addition; the counts are
+ * added to the prom-client counter when it is collected (each scrape, and the cluster
+ * aggregation). prom-client's own `inc` validates and hashes the labels on every call, several
+ * times per checkout. Tallies are kept per label set, as bounded as the label values.
+ */
+function talliedCounter<T extends string>(config: CounterConfiguration<T> & { labelNames: readonly T[] }) {
+  const tallies = new Map<string, Tally>();
+  const counter: Counter<T> = new Counter<T>({
+    ...config,
+    collect() {
+      for (const t of tallies.values()) {
+        if (t.count === 0) continue;
+        counter.inc(t.labels as Partial<Record<T, string>>, t.count);
+        t.count = 0;
+      }
+    },
+  });
+  return Object.assign(counter, {
+    tally(...values: string[]): Tally {
+      const key = values.join("\u0000");
+      let t = tallies.get(key);
+      if (t === undefined) {
+        t = new Tally(Object.fromEntries(config.labelNames.map((n, i) => [n, values[i] as string])));
+        tallies.set(key, t);
+      }
+      return t;
+    },
+  });
+}

@@ -254,6 +254,8 @@ describe("generated development keys", () => {
       logger: pino({ level: "silent" }),
       registry: new Registry(),
       keys,
+      // No event-loop lag probe: this box's load must not shed the checkouts under test.
+      lagProbe: { lagMs: () => 0 },
     });
     try {
       const post = (scope: keyof typeof printable) =>

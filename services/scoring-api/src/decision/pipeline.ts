@@ -52,6 +52,8 @@ export async function runPipeline(
   deps: PipelineDeps,
   checkout: Checkout,
   model: ScoringModel | null,
+  /** Overload (admission control): request-time features and rules only, no I/O, no model. */
+  requestTimeOnly = false,
 ): Promise<PipelineResult> {
   const span = deps.span ?? untraced;
   const t0 = now();
@@ -59,14 +61,20 @@ export async function runPipeline(
   let mode: Mode = "normal";
   let degradedBecause: PipelineResult["degradedBecause"];
   let vector: FeatureVector;
-  try {
-    vector = await span("features", () => deps.readFeatures(checkout));
-  } catch (err) {
-    deps.onDependencyError("features", err);
+  if (requestTimeOnly) {
     mode = "degraded";
-    degradedBecause = "features";
-    // Request-time features still compute; every stored feature takes its default.
+    degradedBecause = "overload";
     vector = deps.features.compute(checkout, asOf, []);
+  } else {
+    try {
+      vector = await span("features", () => deps.readFeatures(checkout));
+    } catch (err) {
+      deps.onDependencyError("features", err);
+      mode = "degraded";
+      degradedBecause = "features";
+      // Request-time features still compute; every stored feature takes its default.
+      vector = deps.features.compute(checkout, asOf, []);
+    }
   }
   const t1 = now();
 

@@ -97,5 +97,5 @@ export interface PipelineResult {
   readonly stale: readonly string[];
   readonly timings: Timings;
   /** Why the mode is not normal, for logs and metrics. */
-  readonly degradedBecause?: "features" | "model";
+  readonly degradedBecause?: "features" | "model" | "overload";
 }

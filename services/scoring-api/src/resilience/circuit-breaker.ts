@@ -42,7 +42,12 @@ export class BreakerOpenError extends AppError {
   readonly dependency: string;
 
   constructor(dependency: string) {
+    // Thrown for every call while the breaker is open, and counted, never logged: capturing a
+    // stack trace each time was the largest single cost of a checkout during an outage.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super("breaker_open", `${dependency} circuit breaker is open; the call was not made`);
+    Error.stackTraceLimit = stackTraceLimit;
     this.dependency = dependency;
     this.name = "BreakerOpenError";
   }

@@ -29,8 +29,15 @@ const tags = ["operations"];
 
 export function healthRoutes(
   app: TypedApp,
-  deps: { readiness: Readiness; registry: Registry; metricsRoute: boolean },
+  deps: {
+    readiness: Readiness;
+    registry: Registry;
+    metricsRoute: boolean;
+    /** The exposition text; with SCORING_WORKERS > 1 the sum over all workers. Default: the registry's. */
+    metricsText?: () => Promise<string>;
+  },
 ) {
+  const metricsText = deps.metricsText ?? (() => deps.registry.metrics());
   app.get(
     "/healthz",
     {
@@ -78,7 +85,7 @@ export function healthRoutes(
     },
     async (_req, reply) => {
       reply.header("content-type", deps.registry.contentType);
-      return deps.registry.metrics();
+      return metricsText();
     },
   );
 }

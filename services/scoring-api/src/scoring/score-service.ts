@@ -56,6 +56,11 @@ export interface ScoreServiceDeps {
   onError(step: string, err: unknown): void;
   /** Wall clock for review budgets and SLA deadlines (tests pin it). */
   now(): number;
+  /**
+   * Runs `issue`, whose Redis commands may be held back and sent with others in one socket write
+   * (compose.ts corks the connection until the end of the loop turn).
+   */
+  together<T>(issue: () => T): T;
 }
 
 /**
@@ -63,34 +68,36 @@ export interface ScoreServiceDeps {
  * queue, the checkout-velocity update, the training log, and shadow scoring after the answer.
  */
 export class ScoreService {
-  // Bound label children: one map lookup per observation instead of hashing a label object.
-  private readonly missingByFeature = new Map<string, { inc(): void }>();
-  private readonly staleByFeature = new Map<string, { inc(): void }>();
-  private readonly decisionCounters = new Map<string, { inc(): void }>();
+  // Bound histogram children: one map lookup per observation instead of hashing a label object.
   private readonly durations = new Map<string, { observe(seconds: number): void }>();
-  private readonly ruleCounters = new Map<string, { inc(): void }>();
   private readonly deps: ScoreServiceDeps;
 
   constructor(deps: ScoreServiceDeps) {
     this.deps = deps;
   }
 
-  async score(checkout: Checkout): Promise<ScoreResponse> {
+  /**
+   * `overloaded` (admission control): rules on request-time data only, and no idempotency round
+   * trips, so a retry is scored again; the velocity update still counts the checkout.
+   */
+  async score(checkout: Checkout, overloaded = false): Promise<ScoreResponse> {
     const started = performance.now();
     const d = this.deps;
     const hash = checkoutBodyHash(checkout);
     const { model, role } = d.router.route(checkout.user.id);
     // The idempotency read and the pipeline (which only reads) run side by side: a retry wastes one
     // pipeline run, every first attempt saves a round trip, and a hanging Redis costs one timeout.
-    const [known, result] = await Promise.all([
-      this.tryRead(checkout.event_id),
-      runPipeline(d.pipeline, checkout, model),
-    ]);
+    const [known, result] = overloaded
+      ? [null, await runPipeline(d.pipeline, checkout, model, true)]
+      : await d.together(() =>
+          Promise.all([this.tryRead(checkout.event_id), runPipeline(d.pipeline, checkout, model)]),
+        );
     if (known) return this.replay(known, hash);
     const plan = planReview(result, d.explorationShare, d.explorationShare > 0 ? d.random() : 1);
     const granted = plan.decision === "review" && (await this.takeReview());
     let settled = settleReview(plan, granted, d.overflow, d.budget.capacity);
     const reasons = [...result.reasons];
+    if (overloaded) reasons.push(OVERLOAD_REASON);
     if (settled.exploration) {
       reasons.push({
         code: "EXPLORATION",
@@ -126,11 +133,16 @@ export class ScoreService {
 
     // The velocity update is deduplicated by event id in the store, so it need not wait to learn
     // whether this request or a concurrent retry stored the decision first.
-    const [stored] = await Promise.all([
-      this.tryStore(checkout.event_id, { bodyHash: hash, response }),
-      this.recordVelocity(checkout),
-    ]);
-    if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
+    if (overloaded) await this.recordVelocity(checkout);
+    else {
+      const [stored] = await d.together(() =>
+        Promise.all([
+          this.tryStore(checkout.event_id, { bodyHash: hash, response }),
+          this.recordVelocity(checkout),
+        ]),
+      );
+      if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
+    }
     this.observe(response, result, role, (performance.now() - started) / 1000);
     d.log.publish({
       kind: "decision",
@@ -250,27 +262,20 @@ export class ScoreService {
   private observe(response: ScoreResponse, result: PipelineResult, role: string, seconds: number) {
     const m = this.deps.metrics;
     const { decision, mode } = response;
-    bound(this.decisionCounters, `${decision}|${mode}|${role}`, () =>
-      m.decisions.labels(decision, mode, role),
-    ).inc();
+    m.decisions.tally(decision, mode, role).inc();
     bound(this.durations, `${mode}|${decision}`, () => m.scoreDuration.labels(mode, decision)).observe(
       seconds,
     );
     for (const stage of STAGES) {
       bound(this.durations, stage, () => m.stageDuration.labels(stage)).observe(result.timings[stage] / 1000);
     }
-    for (const r of result.rules) {
-      const shadow = String(r.shadow);
-      bound(this.ruleCounters, `${r.id}|${r.action}|${shadow}`, () =>
-        m.ruleHits.labels(r.id, r.action, shadow),
-      ).inc();
-    }
-    for (const f of result.missing) bound(this.missingByFeature, f, () => m.featuresMissing.labels(f)).inc();
-    for (const f of result.stale) bound(this.staleByFeature, f, () => m.featuresStale.labels(f)).inc();
-    // A failed feature read serves every default: that is a store outage (its own alert), not drift.
-    if (result.degradedBecause !== "features") {
-      this.deps.drift.observe(result.features, role === "champion" ? result.score : null);
-    }
+    for (const r of result.rules) m.ruleHits.tally(r.id, r.action, String(r.shadow)).inc();
+    // A failed or skipped feature read serves every default: an outage or overload (each has its own
+    // metrics), neither absent entities nor drift.
+    if (result.degradedBecause === "features" || result.degradedBecause === "overload") return;
+    for (const f of result.missing) m.featuresMissing.tally(f).inc();
+    for (const f of result.stale) m.featuresStale.tally(f).inc();
+    this.deps.drift.observe(result.features, role === "champion" ? result.score : null);
   }
 
   private async scoreShadows(eventId: string, served: PipelineResult, amountEur: number) {
@@ -298,6 +303,12 @@ export class ScoreService {
 }
 
 const STAGES = ["features", "rules", "model", "policy"] as const;
+
+const OVERLOAD_REASON: Reason = {
+  code: "OVERLOAD",
+  detail:
+    "the service is over capacity: decided by the rules on request-time data (no stored features, no model)",
+};
 
 function bound<T>(cache: Map<string, T>, key: string, make: () => T): T {
   let child = cache.get(key);

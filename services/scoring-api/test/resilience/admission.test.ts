@@ -1,0 +1,151 @@
+import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { checkout, T0 } from "@riskgate/test-support/events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Admission, TimerLagProbe } from "../../src/resilience/admission.ts";
+
+const LIMITS = { degradeInFlight: 2, shedInFlight: 4, degradeLagMs: 20, shedLagMs: 80 };
+
+function pinnedLag(initial = 0) {
+  const probe = { lag: initial, lagMs: () => probe.lag };
+  return probe;
+}
+
+/** A promise the test settles, to hold a checkout in flight. */
+function held() {
+  let release = () => {};
+  const done = new Promise<void>((r) => {
+    release = r;
+  });
+  return { done, release };
+}
+
+describe("Admission", () => {
+  it("degrades, then sheds, as the event loop falls behind", () => {
+    const probe = pinnedLag();
+    const a = new Admission(LIMITS, probe);
+    expect(a.level()).toBe("normal");
+    probe.lag = 19.9;
+    expect(a.level()).toBe("normal");
+    probe.lag = 20;
+    expect(a.level()).toBe("degrade");
+    probe.lag = 80;
+    expect(a.level()).toBe("shed");
+    probe.lag = 0;
+    expect(a.level()).toBe("normal");
+  });
+
+  it("degrades, then sheds, as checkouts pile up in flight, and recovers as they settle", async () => {
+    const a = new Admission(LIMITS, pinnedLag());
+    const holds = [held(), held(), held(), held()];
+    const tracked = holds.map((h) => a.track(() => h.done));
+    expect(a.checkoutsInFlight).toBe(4);
+    expect(a.level()).toBe("shed");
+    holds[0]?.release();
+    await tracked[0];
+    expect(a.level()).toBe("degrade");
+    holds[1]?.release();
+    holds[2]?.release();
+    await Promise.all(tracked.slice(1, 3));
+    expect(a.level()).toBe("normal");
+    holds[3]?.release();
+    await tracked[3];
+    expect(a.checkoutsInFlight).toBe(0);
+  });
+
+  it("stops counting a checkout that fails", async () => {
+    const a = new Admission(LIMITS, pinnedLag());
+    await expect(a.track(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(a.checkoutsInFlight).toBe(0);
+  });
+});
+
+describe("TimerLagProbe", () => {
+  it("reads the lag the loop has kept for two ticks, not one late tick", () => {
+    let t = 1_000;
+    const probe = new TimerLagProbe(10, () => t);
+    const tickAfter = (ms: number) => {
+      t += ms;
+      probe.tick();
+    };
+    tickAfter(10);
+    expect(probe.lagMs()).toBe(0);
+    tickAfter(60); // one tick 50 ms late: a pause, not overload
+    expect(probe.lagMs()).toBe(0);
+    tickAfter(10);
+    expect(probe.lagMs()).toBe(0);
+    tickAfter(45); // overloaded: every tick runs late
+    tickAfter(40);
+    expect(probe.lagMs()).toBe(30);
+    tickAfter(50);
+    expect(probe.lagMs()).toBe(30);
+    tickAfter(10); // recovered
+    expect(probe.lagMs()).toBe(0);
+  });
+});
+
+describe("POST /v1/score under overload", () => {
+  const probe = pinnedLag();
+  let h: ApiHarness;
+  beforeAll(async () => {
+    // The embedded stores: admission decides before any of them is asked.
+    h = await startApi({
+      lagProbe: probe,
+      env: {
+        ADMISSION_DEGRADE_LAG_MS: "20",
+        ADMISSION_SHED_LAG_MS: "80",
+        ADMISSION_RETRY_AFTER_SECONDS: "2",
+      },
+    });
+  });
+  afterAll(async () => h.close());
+
+  const score = (body: unknown, headers = bearer(TOKENS.score)) =>
+    h.app.inject({ method: "POST", url: "/v1/score", headers, payload: body as object });
+  const admissionCount = async (level: string) =>
+    (await h.registry.getSingleMetric("riskgate_admission_total")?.get())?.values.find(
+      (v) => v.labels.level === level,
+    )?.value ?? 0;
+
+  it("answers from the rules on request-time data, degraded with an OVERLOAD reason, and counts it", async () => {
+    probe.lag = 30;
+    const res = await score(checkout("adm-degraded", T0));
+    probe.lag = 0;
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.mode).toBe("degraded");
+    expect(body.model).toBeNull();
+    expect(body.score).toBeNull();
+    expect(body.reasons.map((r: { code: string }) => r.code)).toContain("OVERLOAD");
+    expect(await admissionCount("degraded")).toBe(1);
+    // Not stored for idempotency: the retry, once the load is gone, gets the full pipeline.
+    const retry = await score(checkout("adm-degraded", T0));
+    expect(retry.json().mode).toBe("normal");
+  });
+
+  it("still blocks what request-time rules block", async () => {
+    probe.lag = 30;
+    const c = checkout("adm-sanctioned", T0);
+    const res = await score({ ...c, device: { ...c.device, ip_country: "KP" } });
+    probe.lag = 0;
+    expect(res.json().decision).toBe("block");
+    expect(res.json().mode).toBe("degraded");
+  });
+
+  it("sheds with 503 overloaded and Retry-After before reading the body, and counts it", async () => {
+    probe.lag = 100;
+    // Not even a valid body or key is looked at.
+    const res = await h.app.inject({ method: "POST", url: "/v1/score", payload: "not json" });
+    probe.lag = 0;
+    expect(res.statusCode).toBe(503);
+    expect(res.headers["retry-after"]).toBe("2");
+    expect(res.json()).toEqual({ error: { code: "overloaded", message: expect.stringContaining("retry") } });
+    expect(await admissionCount("shed")).toBe(1);
+  });
+
+  it("scores normally below the bounds", async () => {
+    probe.lag = 19;
+    const res = await score(checkout("adm-normal", T0));
+    probe.lag = 0;
+    expect(res.json().mode).toBe("normal");
+  });
+});
