@@ -57,8 +57,8 @@ export interface ScoreServiceDeps {
   /** Wall clock for review budgets and SLA deadlines (tests pin it). */
   now(): number;
   /**
-   * Runs `issue`, whose Redis commands may be held back and sent with others in one socket write
-   * (compose.ts corks the connection until the end of the loop turn).
+   * Runs `issue`, sending the Redis commands it starts in one socket write (compose.ts corks the
+   * connection): the checkout's paired reads and paired writes then cost one write each.
    */
   together<T>(issue: () => T): T;
 }
