@@ -32,6 +32,22 @@ export function containsCardNumber(text: string): boolean {
   return false;
 }
 
+export const CARD_NUMBER_REDACTED = "[redacted card number]";
+
+/**
+ * `text` with every card number (as containsCardNumber finds them) replaced by
+ * CARD_NUMBER_REDACTED; undefined when it holds none. Works on any text, JSON or not, so a
+ * message refused for another reason cannot carry one onward either.
+ */
+export function redactCardNumbers(text: string): string | undefined {
+  if (!containsCardNumber(text)) return undefined;
+  CANDIDATE.lastIndex = 0;
+  return text.replace(CANDIDATE, (run) => {
+    const digits = run.replace(/[ -]/g, "");
+    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? CARD_NUMBER_REDACTED : run;
+  });
+}
+
 /** Returns the JSON pointer of the first string field holding a card number, or undefined. */
 export function findCardNumberField(value: unknown): string | undefined {
   const path: string[] = [];

@@ -4,6 +4,8 @@ import type { ValueError } from "@sinclair/typebox/errors";
 import { AccountEvent } from "./accounts.ts";
 import { findCardNumberField } from "./card-number.ts";
 import { Checkout, CheckoutMessage } from "./checkout.ts";
+import { currencyProblem } from "./currency.ts";
+import { canonicalIp } from "./ip.ts";
 import { LabelEvent } from "./labels.ts";
 import { ListingEvent } from "./listings.ts";
 import { PaymentAttempt } from "./payments.ts";
@@ -17,7 +19,8 @@ export type DecodeErrorCode =
   | "unknown_event_type"
   | "schema_violation"
   | "invalid_timestamp"
-  | "card_number_present";
+  | "card_number_present"
+  | "event_in_future";
 
 /** Why an event was refused; `field` is a JSON pointer such as `/booking/amount`. */
 export class EventDecodeError extends Error {
@@ -61,6 +64,8 @@ function checkerFor(schema: TSchema): Checker {
 }
 
 const TIMESTAMP_FIELDS = ["/occurred_at", "/user/created_at", "/booking/checkin_at"];
+/** Where events carry an IP address: a checkout's device, an account event's optional `ip`. */
+const IP_FIELDS = [["device", "ip"], ["ip"]] as const;
 
 function pointerGet(value: unknown, pointer: string): unknown {
   let cur: unknown = value;
@@ -71,13 +76,16 @@ function pointerGet(value: unknown, pointer: string): unknown {
   return cur;
 }
 
-/** Checks schema, calendar dates and the no-card-number rule; throws EventDecodeError naming the field. */
+/**
+ * Checks schema, calendar dates, IP addresses and the no-card-number rule; throws EventDecodeError
+ * naming the field. IP addresses come back canonical (ip.ts), in a copy: the input is not changed.
+ */
 export function validateAgainst<T>(schema: TSchema, value: unknown): T {
   const checker = checkerFor(schema);
   if (!checker.Check(value)) {
     const first = checker.Errors(value).First();
     const field = first?.path || "/";
-    const message = first ? describeValueError(first) : "invalid";
+    const message = first ? describeError(first) : "invalid";
     throw new EventDecodeError("schema_violation", field, `${field}: ${message}`);
   }
   for (const pointer of TIMESTAMP_FIELDS) {
@@ -94,7 +102,46 @@ export function validateAgainst<T>(schema: TSchema, value: unknown): T {
       `${card}: looks like a full card number; send a token, never the number`,
     );
   }
-  return value as T;
+  return withCanonicalIps(value) as T;
+}
+
+function withCanonicalIps(value: unknown): unknown {
+  let out = value;
+  for (const path of IP_FIELDS) {
+    const ip = pointerGet(out, `/${path.join("/")}`);
+    if (typeof ip !== "string") continue;
+    const canonical = canonicalIp(ip);
+    const field = `/${path.join("/")}`;
+    if (canonical === undefined) {
+      throw new EventDecodeError(
+        "schema_violation",
+        field,
+        `${field}: not an IPv4 or IPv6 address (zero-padded IPv4 octets and IPv6 zone ids are refused)`,
+      );
+    }
+    if (canonical !== ip) out = replaceAt(out as Record<string, unknown>, path, canonical);
+  }
+  return out;
+}
+
+/** A copy of `obj` with the string at `path` replaced; objects along the path are copied, not changed. */
+function replaceAt(
+  obj: Record<string, unknown>,
+  path: readonly string[],
+  value: string,
+): Record<string, unknown> {
+  const [head, ...rest] = path as [string, ...string[]];
+  return {
+    ...obj,
+    [head]: rest.length === 0 ? value : replaceAt(obj[head] as Record<string, unknown>, rest, value),
+  };
+}
+
+/** A currency outside the accepted list: say whether it is no ISO 4217 code or one without a rate. */
+function describeError(error: ValueError): string {
+  if (error.path.endsWith("/currency") && typeof error.value === "string")
+    return currencyProblem(error.value);
+  return describeValueError(error);
 }
 
 /** TypeBox says "Expected union value" for a choice of literals: name the choices instead. */
