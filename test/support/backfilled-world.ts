@@ -10,6 +10,7 @@ import {
   TABLE_FILE,
 } from "@riskgate/feature-store/backfill";
 import type { FeatureSet } from "@riskgate/feature-store/definitions";
+import { pseudonymiserFor } from "@riskgate/feature-store/events";
 import { type Generated, generate } from "./simulated-world.ts";
 
 export interface BackfilledWorld {
@@ -26,7 +27,13 @@ export async function backfilledWorld(
 ): Promise<BackfilledWorld> {
   const world = await generate(options);
   const out = join(world.dir, "table");
-  await backfill({ inDir: world.dir, outDir: out, features });
+  // The embedded default's key: the API harness pseudonymises with it too.
+  await backfill({
+    inDir: world.dir,
+    outDir: out,
+    features,
+    pseudonymiser: pseudonymiserFor({}).pseudonymiser,
+  });
   const rows = new Map<string, number[]>();
   const [, ...lines] = (await readFile(join(out, TABLE_FILE), "utf8")).trim().split("\n");
   for (const line of lines) {

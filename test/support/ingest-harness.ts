@@ -6,13 +6,14 @@ import { FEATURES, FeatureSet, HORIZON_MS } from "@riskgate/feature-store/defini
 import {
   type DomainEvent,
   eventTimeMs,
+  pseudonymiserFor,
   type TopicNames,
   topicForEventType,
   topicNames,
 } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
-import { update } from "@riskgate/feature-store/update";
+import { type Admission, update } from "@riskgate/feature-store/update";
 import { Redis } from "ioredis";
 import type { Kafka } from "kafkajs";
 import { pino } from "pino";
@@ -29,6 +30,14 @@ import {
 } from "./services.ts";
 
 export const features = new FeatureSet(FEATURES);
+
+/** The consumer's key when none is configured: expectations pseudonymise with it as the consumer does. */
+export const pseudonymiser = pseudonymiserFor({}).pseudonymiser;
+
+/** What FeatureIngest admits with in these tests: the embedded default's key, the default skew. */
+export function testAdmission(now: () => number = Date.now): Admission {
+  return { pseudonymiser, maxClockSkewMs: 5 * 60_000, now };
+}
 
 export class IngestHarness {
   readonly kafka: Kafka;
@@ -68,6 +77,7 @@ export class IngestHarness {
       groupId: this.groupId,
       logger: pino({ level: "silent" }),
       metrics,
+      admission: testAdmission(),
     });
     await ingest.start();
     this.running.push(ingest);
@@ -130,13 +140,14 @@ export async function consumedCount(metrics: IngestMetrics): Promise<number> {
   return m.values.reduce((sum, v) => sum + v.value, 0);
 }
 
+/** The events applied in memory as the consumer applies them: identifiers pseudonymised. */
 export function memoryStoreWith(events: readonly DomainEvent[]): MemoryStore {
   const store = new MemoryStore();
-  for (const e of events) store.applySync(update(e));
+  for (const e of events) store.applySync(update(pseudonymiser.event(e)));
   return store;
 }
 
-/** Feature vectors for probe checkouts over every combination of the given ids. */
+/** Feature vectors for probe checkouts over every combination of the given (raw) ids. */
 export async function probeFeatures(
   store: OnlineStore,
   at: number,
@@ -151,7 +162,8 @@ export async function probeFeatures(
           payment: { instrument_id: pi, type: "card", country: "PT", billing_country: "PT" },
           device: { id: d, ip: "10.0.0.1", ip_country: "PT" },
         });
-        out.push(features.toRecord(await readCheckoutFeatures(store, features, c)));
+        const read = await readCheckoutFeatures(store, features, pseudonymiser.checkout(c));
+        out.push(features.toRecord(read));
       }
     }
   }

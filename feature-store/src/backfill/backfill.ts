@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FeatureSet } from "../definitions/feature-set.ts";
 import { toEur } from "../definitions/money.ts";
-import type { Checkout } from "../events/index.ts";
+import type { Checkout, Pseudonymiser } from "../events/index.ts";
 import { MemoryStore } from "../online/memory-store.ts";
 import { update } from "../update/update.ts";
 import { type LogStats, mergedEventLog } from "./event-log.ts";
@@ -15,6 +15,11 @@ export interface BackfillOptions {
   readonly inDir: string;
   readonly outDir: string;
   readonly features: FeatureSet;
+  /**
+   * Identifiers become pseudonyms as the scoring API and the consumer make them, so the table
+   * (its `user_id` column included) holds no raw identifier; features are the same under any key.
+   */
+  readonly pseudonymiser: Pseudonymiser;
   /** Labels known after this instant are ignored; default: everything in the log. */
   readonly labelCutoff?: number;
   readonly onProgress?: (events: number, rows: number) => void;
@@ -69,7 +74,8 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   let rows = 0;
   let positives = 0;
   let lastT = Number.NEGATIVE_INFINITY;
-  for await (const { event, t } of mergedEventLog(options.inDir, stats)) {
+  for await (const { event: raw, t } of mergedEventLog(options.inDir, stats)) {
+    const event = options.pseudonymiser.event(raw);
     events++;
     lastT = t;
     if (event.type === "checkout") {

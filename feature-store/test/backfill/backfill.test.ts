@@ -8,9 +8,10 @@ import { backfill, ID_COLUMNS, META_FILE, TABLE_FILE } from "../../src/backfill/
 import { FeatureSet } from "../../src/definitions/feature-set.ts";
 import { FEATURES } from "../../src/definitions/features.ts";
 import { DAY, MINUTE } from "../../src/definitions/time.ts";
-import { type DomainEvent, topicForEventType } from "../../src/events/index.ts";
+import { type DomainEvent, pseudonymiserFor, topicForEventType } from "../../src/events/index.ts";
 
 const features = new FeatureSet(FEATURES);
+const pseudonymiser = pseudonymiserFor({}).pseudonymiser;
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -38,6 +39,7 @@ async function run(events: readonly DomainEvent[], labelCutoff?: number) {
     inDir,
     outDir,
     features,
+    pseudonymiser,
     ...(labelCutoff === undefined ? {} : { labelCutoff }),
   });
   const [header, ...lines] = (await readFile(join(outDir, TABLE_FILE), "utf8")).trim().split("\n");
@@ -67,6 +69,9 @@ describe("backfill", () => {
     expect(meta.features).toEqual(features.names);
     const [c1, c2] = rows;
     expect(c1?.event_id).toBe("c1");
+    // The table holds the pseudonym the API and the consumer use, never the raw user id.
+    expect(c1?.user_id).toBe(pseudonymiser.id("user", checkoutMessage("c1", T0).user.id));
+    expect(c1?.user_id).toMatch(/^dev~[A-Za-z0-9_-]{43}$/);
     expect(Number(c1?.instrument_failed_10m)).toBe(2);
     expect(Number(c1?.user_checkouts_1h)).toBe(0);
     expect(Number(c2?.instrument_failed_10m)).toBe(3);
@@ -154,7 +159,7 @@ describe("backfill", () => {
   it("skips and counts lines that break the event contracts", async () => {
     const inDir = await writeLog([checkoutMessage("c1", T0)]);
     await writeFile(join(inDir, "payments.jsonl"), '{"type":"payment_attempt"}\nnot json\n');
-    const result = await backfill({ inDir, outDir: join(inDir, "t"), features });
+    const result = await backfill({ inDir, outDir: join(inDir, "t"), features, pseudonymiser });
     expect(result.rows).toBe(1);
     expect(result.invalid).toEqual({ schema_violation: 1, invalid_json: 1 });
   });

@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   schema_violation: { status: 400, meaning: "a field breaks the contract; `field` names it" },
   invalid_timestamp: { status: 400, meaning: "a timestamp names a date or time of day that does not exist" },
   card_number_present: { status: 400, meaning: "a string field holds a full card number; send a token" },
+  event_in_future: {
+    status: 400,
+    meaning: "`occurred_at` is further ahead of the service's clock than MAX_CLOCK_SKEW_MS allows",
+  },
   bad_request: { status: 400, meaning: "the body is not parseable JSON (empty, truncated, __proto__ keys)" },
   invalid_json: { status: 400, meaning: "a Kafka message is not valid JSON (dead-letter reason)" },
   not_an_object: { status: 400, meaning: "an event is not a JSON object" },

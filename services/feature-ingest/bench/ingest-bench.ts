@@ -3,7 +3,7 @@
 // usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:ingest -- [--events 200000]
 import { parseArgs } from "node:util";
 import type { DomainEvent } from "@riskgate/feature-store/events";
-import { topicForEventType, topicNames } from "@riskgate/feature-store/events";
+import { pseudonymiserFor, topicForEventType, topicNames } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
@@ -85,6 +85,7 @@ const ingest = new FeatureIngest({
   groupId: `${run}-group`,
   logger: pino({ level: "warn" }),
   metrics,
+  admission: { pseudonymiser: pseudonymiserFor({}).pseudonymiser, maxClockSkewMs: 5 * 60_000, now: Date.now },
 });
 const started = performance.now();
 await ingest.start();

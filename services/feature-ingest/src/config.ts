@@ -1,3 +1,4 @@
+import { EVENT_ADMISSION_CONFIG, eventAdmissionProblems } from "@riskgate/common/admission-config";
 import { envInt, envList, envOneOf, envString, envUrl, LOG_LEVELS, loadEnv } from "@riskgate/common/env";
 import { kafkaConnectionProblems, kafkaConnectionSchema } from "@riskgate/common/kafka-config";
 import { DEFAULT_TOPIC_PREFIX } from "@riskgate/feature-store/events";
@@ -18,6 +19,7 @@ export const IngestConfigSchema = Type.Object({
   metricsPort: envInt("INGEST_METRICS_PORT", 9464, 0, 65_535),
   metricsHost: envString("INGEST_METRICS_HOST", "127.0.0.1"),
   logLevel: envOneOf("LOG_LEVEL", LOG_LEVELS, "info"),
+  ...EVENT_ADMISSION_CONFIG,
   /** OTLP/HTTP base URL. Unset: no tracing. */
   otlpEndpoint: Type.Optional(envUrl("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"])),
 });
@@ -28,6 +30,7 @@ export type IngestConfig = Readonly<Static<typeof IngestConfigSchema>>;
 export function loadIngestConfig(env: NodeJS.ProcessEnv): IngestConfig {
   return loadEnv(IngestConfigSchema, env, (values, problem) => {
     kafkaConnectionProblems(values, problem);
+    for (const p of eventAdmissionProblems(values)) problem(p);
     return values;
   });
 }

@@ -10,7 +10,7 @@ import {
   type TopicNames,
 } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
-import { update } from "@riskgate/feature-store/update";
+import { type Admission, admitEvent, update } from "@riskgate/feature-store/update";
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import { type DeadLetter, sendToDeadLetter } from "./dead-letter.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
@@ -22,6 +22,8 @@ export interface IngestDeps {
   readonly groupId: string;
   readonly logger: Logger;
   readonly metrics: IngestMetrics;
+  /** Future events refused (dead-lettered), identifiers pseudonymised: as the scoring API does. */
+  readonly admission: Admission;
   /** Start from the earliest offset when the group has none committed (true for a new deployment). */
   readonly fromBeginning?: boolean;
   /** Tracing: one `ingest.batch` span per batch. Unset: none. */
@@ -31,8 +33,8 @@ export interface IngestDeps {
 /**
  * Kafka → decode → apply → commit. Offsets are committed only after the store write succeeded,
  * so a crash re-delivers, and the store's per-event dedup makes re-delivery harmless: nothing is
- * lost, nothing is counted twice. Undecodable messages go to the dead-letter topic and the
- * partition keeps flowing.
+ * lost, nothing is counted twice. Undecodable messages and events from the future go to the
+ * dead-letter topic and the partition keeps flowing.
  */
 export class FeatureIngest {
   private readonly consumer: Consumer;
@@ -95,7 +97,7 @@ export class FeatureIngest {
             `/type: ${event.type} does not belong on ${batch.topic}`,
           );
         }
-        events.push(event);
+        events.push(admitEvent(event, this.deps.admission));
       } catch (err) {
         const error =
           err instanceof EventDecodeError

@@ -1,7 +1,12 @@
 import type { ErrorCode } from "@riskgate/common/errors";
+import { redactCardNumbers } from "@riskgate/feature-store/events";
 import type { IHeaders, KafkaMessage, Producer } from "kafkajs";
 
-/** Header names on dead-lettered messages; the value and key are the original bytes, untouched. */
+/**
+ * Header names on dead-lettered messages. The value and key are the original bytes, except that
+ * card numbers in them (and in the error's text) are replaced by `[redacted card number]`, marked
+ * by the `rg-redacted` header: the dead-letter topic must not become a copy of what was refused.
+ */
 export const DLQ_HEADERS = {
   code: "rg-error-code",
   field: "rg-error-field",
@@ -9,6 +14,7 @@ export const DLQ_HEADERS = {
   topic: "rg-source-topic",
   partition: "rg-source-partition",
   offset: "rg-source-offset",
+  redacted: "rg-redacted",
 } as const;
 
 export interface DeadLetter {
@@ -25,15 +31,28 @@ export async function sendToDeadLetter(producer: Producer, dlqTopic: string, let
     topic: dlqTopic,
     acks: -1,
     messages: letters.map((l) => {
+      const key = redacted(l.message.key);
+      const value = redacted(l.message.value);
+      const field = redactCardNumbers(l.error.field);
+      const message = redactCardNumbers(l.error.message);
       const headers: IHeaders = {
         [DLQ_HEADERS.code]: l.error.code,
-        [DLQ_HEADERS.field]: l.error.field,
-        [DLQ_HEADERS.message]: l.error.message.slice(0, 500),
+        [DLQ_HEADERS.field]: field ?? l.error.field,
+        [DLQ_HEADERS.message]: (message ?? l.error.message).slice(0, 500),
         [DLQ_HEADERS.topic]: l.topic,
         [DLQ_HEADERS.partition]: String(l.partition),
         [DLQ_HEADERS.offset]: l.message.offset,
       };
-      return { key: l.message.key, value: l.message.value, headers };
+      if (key !== l.message.key || value !== l.message.value || field || message)
+        headers[DLQ_HEADERS.redacted] = "card_number";
+      return { key, value, headers };
     }),
   });
+}
+
+/** The bytes with card numbers redacted, or the same buffer when there are none. */
+function redacted(bytes: Buffer | null): Buffer | null {
+  if (bytes === null) return null;
+  const text = redactCardNumbers(bytes.toString("utf8"));
+  return text === undefined ? bytes : Buffer.from(text, "utf8");
 }

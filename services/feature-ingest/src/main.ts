@@ -6,7 +6,7 @@ import { startMetricsServer } from "@riskgate/common/metrics-server";
 import { createRedisClient } from "@riskgate/common/redis-client";
 import { onShutdownSignal } from "@riskgate/common/shutdown";
 import { createTracing } from "@riskgate/common/tracing";
-import { topicNames } from "@riskgate/feature-store/events";
+import { pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { Kafka, logLevel } from "kafkajs";
 import { loadIngestConfig } from "./config.ts";
@@ -34,6 +34,10 @@ const kafka = new Kafka({
   ...kafkaSecurityOptions(config),
 });
 const topics = topicNames(config.topicPrefix);
+if (config.idHashKey === undefined)
+  logger.warn(
+    "ID_HASH_KEY is not set: identifiers are pseudonymised with the public development key (not for production)",
+  );
 const ingest = new FeatureIngest({
   kafka,
   store,
@@ -41,6 +45,11 @@ const ingest = new FeatureIngest({
   groupId: config.groupId,
   logger: logger.child({ component: "consumer" }),
   metrics,
+  admission: {
+    pseudonymiser: pseudonymiserFor(config).pseudonymiser,
+    maxClockSkewMs: config.maxClockSkewMs,
+    now: Date.now,
+  },
   ...(tracing.enabled ? { span: tracing.span } : {}),
 });
 

@@ -2,7 +2,7 @@ import type { Logger } from "@riskgate/common/logger";
 import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
-import { topicNames } from "@riskgate/feature-store/events";
+import { type Checkout, pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
@@ -26,6 +26,7 @@ import { composeReview } from "./review/compose-review.ts";
 import { MemoryReviewBudget, RedisReviewBudget } from "./review/review-budget.ts";
 import { MemoryReviewQueue } from "./review/review-queue-memory.ts";
 import { RedisReviewQueue } from "./review/review-queue-redis.ts";
+import { pseudonymiseIdentifierLists } from "./rules/identifier-lists.ts";
 import { RulesWatcher } from "./rules/index.ts";
 import { type DecisionLog, DiscardingDecisionLog, KafkaDecisionLog } from "./scoring/decision-log.ts";
 import { MemoryDecisionStore, RedisDecisionStore } from "./scoring/decision-store.ts";
@@ -87,6 +88,8 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   // first one (a Redis down at start). The outage is announced once, by the Redis breaker's
   // transition log and the kill-switch's; the reconnect attempts are debug detail.
   redis?.on("error", (err: Error) => loggerFor("redis").debug({ err }, "redis connection error"));
+  // Identifiers are pseudonymised where bodies are decoded (http-validation.ts); nothing after holds one raw.
+  const { pseudonymiser } = pseudonymiserFor(config);
 
   const loadModel = (dir: string) => LoadedModel.load(dir, features);
   const champion = await loadModel(config.modelDir ?? (await championDir(config.championPointer)));
@@ -119,6 +122,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
 
   const rulesLog = loggerFor("rules");
   const rules = await RulesWatcher.start(config.rulesFile, {
+    listEntry: pseudonymiseIdentifierLists(pseudonymiser),
     onReload: (version) => rulesLog.info({ rulesVersion: version }, "rules reloaded"),
     onError: (err) =>
       rulesLog.error({ code: err.code, err }, "rules file rejected; the last good version keeps running"),
@@ -280,6 +284,8 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     ...(res.metricsText ? { metricsText: res.metricsText } : {}),
     bodyLimitBytes: config.bodyLimitBytes,
     metricsRoute: config.metricsPort === undefined,
+    admission: { pseudonymiser, maxClockSkewMs: config.maxClockSkewMs, now },
+    onEventRefused: (code) => metrics.eventsRefused.inc({ reason: code }),
     readiness: {
       // Redis away or a breaker open leaves the service ready (it decides, degraded): reported only.
       problems: async () => [],

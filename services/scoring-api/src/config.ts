@@ -1,3 +1,4 @@
+import { EVENT_ADMISSION_CONFIG, eventAdmissionProblems } from "@riskgate/common/admission-config";
 import {
   envInt,
   envList,
@@ -104,6 +105,7 @@ export const ApiConfigSchema = Type.Object({
   admissionProbeIntervalMs: envInt("ADMISSION_PROBE_INTERVAL_MS", 10, 1, 1_000),
   admissionRetryAfterSeconds: envInt("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3_600),
   bodyLimitBytes: envInt("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
+  ...EVENT_ADMISSION_CONFIG,
   logLevel: envOneOf("LOG_LEVEL", LOG_LEVELS, "info"),
   /** OTLP/HTTP base URL. Unset: no tracing. */
   otlpEndpoint: Type.Optional(envUrl("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"])),
@@ -123,6 +125,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
       problem("ADMISSION_SHED_IN_FLIGHT is below ADMISSION_DEGRADE_IN_FLIGHT");
     if (values.admissionShedLagMs < values.admissionDegradeLagMs)
       problem("ADMISSION_SHED_LAG_MS is below ADMISSION_DEGRADE_LAG_MS");
+    for (const p of eventAdmissionProblems(values)) problem(p);
     if (values.canaryPercent > 0 && !values.canaryModelDir)
       problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
     return { ...values, apiKeys: keys.keys };

@@ -1,5 +1,13 @@
 import { AppError } from "@riskgate/common/errors";
-import { decoderFor, describeValueError } from "@riskgate/feature-store/events";
+import {
+  AnyEvent,
+  Checkout,
+  type DomainEvent,
+  decoderFor,
+  describeValueError,
+  EventDecodeError,
+} from "@riskgate/feature-store/events";
+import { type Admission, admitCheckout, admitEvent } from "@riskgate/feature-store/update";
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
@@ -21,34 +29,59 @@ function fromStrings(schema: TSchema, value: unknown): Record<string, unknown> {
   return out;
 }
 
+/** A body decoder, then for events what the Kafka consumer does next (feature-store admission). */
+function bodyDecoder(schema: TSchema, admission: Admission): (value: unknown) => unknown {
+  const decode = decoderFor(schema);
+  if (schema === Checkout) return (value) => admitCheckout(decode(value) as Checkout, admission);
+  if (schema === AnyEvent) return (value) => admitEvent(decode(value) as DomainEvent, admission);
+  return decode;
+}
+
 /**
  * Fastify's validator for every route: the route's TypeBox schema is the check, so one schema
  * gives the handler's types, the validation and the OpenAPI document.
  *
  * Bodies go through the event decoders, the code the Kafka consumer runs: unknown fields rejected,
- * dates checked, card numbers refused, nothing coerced or stripped; a refusal is an
- * EventDecodeError naming the field as a JSON pointer. Query and path parameters arrive as
- * strings, so they are converted to the schema's types and defaulted first; a refusal names the
- * parameter, as the other non-body fields (`authorization`, `content-type`) are named.
+ * dates checked, IP addresses canonicalised, card numbers refused, nothing else coerced or
+ * stripped; a refusal is an EventDecodeError naming the field as a JSON pointer. Events and
+ * checkouts are then admitted as the consumer admits them: a future `occurred_at` refused,
+ * identifiers replaced by their pseudonyms, so no handler ever holds a raw identifier. Query and
+ * path parameters arrive as strings, so they are converted to the schema's types and defaulted
+ * first; a refusal names the parameter, as the other non-body fields (`authorization`,
+ * `content-type`) are named.
  */
-export const contractValidator: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
-  if (httpPart === "body") {
-    const decode = decoderFor(schema);
-    return (value) => {
-      try {
-        return { value: decode(value) };
-      } catch (err) {
-        return { error: err as Error };
-      }
-    };
-  }
+export function contractValidator(
+  admission: Admission,
+  onRefused: (code: EventDecodeError["code"]) => void,
+): FastifySchemaCompiler<TSchema> {
+  return ({ schema, httpPart }) =>
+    httpPart === "body" ? bodyValidator(schema, admission, onRefused) : paramValidator(schema, httpPart);
+}
+
+function bodyValidator(
+  schema: TSchema,
+  admission: Admission,
+  onRefused: (code: EventDecodeError["code"]) => void,
+) {
+  const decode = bodyDecoder(schema, admission);
+  return (value: unknown) => {
+    try {
+      return { value: decode(value) };
+    } catch (err) {
+      if (err instanceof EventDecodeError) onRefused(err.code);
+      return { error: err as Error };
+    }
+  };
+}
+
+function paramValidator(schema: TSchema, httpPart: string | undefined) {
   const checker = TypeCompiler.Compile(schema);
-  return (value) => {
+  return (value: unknown) => {
     const converted = Value.Default(schema, fromStrings(schema, value));
     if (checker.Check(converted)) return { value: converted };
     const first = checker.Errors(converted).First();
-    const name = first?.path.split("/")[1] || httpPart;
+    const name = first?.path.split("/")[1] || httpPart || "/";
     const message = first ? describeValueError(first) : "invalid";
     return { error: new AppError("schema_violation", `${name}: ${message}`, name) };
   };
-};
+}

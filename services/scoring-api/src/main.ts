@@ -62,6 +62,11 @@ else
     "REDIS_URL is not set: features, decisions and review cases live in process memory (not for production)",
   );
 
+if (config.idHashKey === undefined)
+  logger.warn(
+    "ID_HASH_KEY is not set: identifiers are pseudonymised with the public development key (not for production)",
+  );
+
 let producer: ReturnType<Kafka["producer"]> | undefined;
 let kafkaLink: BackgroundProducer | undefined;
 if (config.kafkaBrokers.length > 0) {

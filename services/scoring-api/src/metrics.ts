@@ -35,6 +35,12 @@ export function createApiMetrics(registry: Registry) {
       labelNames: ["rule", "action", "shadow"] as const,
       registers: r,
     }),
+    eventsRefused: new Counter({
+      name: `${METRIC_PREFIX}events_refused_total`,
+      help: "Request bodies refused by the event contracts and admission (reason: error code, e.g. event_in_future)",
+      labelNames: ["reason"] as const,
+      registers: r,
+    }),
     idempotentReplays: new Counter({
       name: `${METRIC_PREFIX}idempotent_replays_total`,
       help: "Retried checkouts answered from the stored decision",

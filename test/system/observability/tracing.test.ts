@@ -13,7 +13,7 @@ import { type Composed, composeScoringApi } from "@riskgate/scoring-api/compose"
 import { loadApiConfig } from "@riskgate/scoring-api/config";
 import { bearer, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, payment, T0 } from "@riskgate/test-support/events";
-import { IngestHarness } from "@riskgate/test-support/ingest-harness";
+import { IngestHarness, testAdmission } from "@riskgate/test-support/ingest-harness";
 import { uniquePrefix, waitFor } from "@riskgate/test-support/services";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -197,6 +197,7 @@ describe("tracing on", () => {
       groupId: h.groupId,
       logger: pino({ level: "silent" }),
       metrics: createIngestMetrics(new Registry()),
+      admission: testAdmission(),
       span: tracing.span,
     });
     try {

@@ -6,7 +6,7 @@ import { update } from "@riskgate/feature-store/update";
 import { Type } from "@sinclair/typebox";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
-import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from "./schemas.ts";
+import { AUTH_ERRORS, EVENT_BODY_ERRORS, errorResponses } from "./schemas.ts";
 import type { TypedApp } from "./typed-app.ts";
 
 export interface FeatureRouteDeps {
@@ -50,7 +50,7 @@ export function featureRoutes(app: TypedApp, deps: FeatureRouteDeps) {
         tags,
         security,
         body: Checkout,
-        response: { 200: FeatureRead, ...errorResponses(...AUTH_ERRORS, ...BODY_ERRORS) },
+        response: { 200: FeatureRead, ...errorResponses(...AUTH_ERRORS, ...EVENT_BODY_ERRORS) },
       },
     },
     async (req) => {
@@ -81,7 +81,7 @@ export function featureRoutes(app: TypedApp, deps: FeatureRouteDeps) {
         response: {
           200: Outcome(["duplicate", "too_late"], "Not applied: already seen, or too late"),
           202: Outcome(["applied"], "Applied"),
-          ...errorResponses(...AUTH_ERRORS, ...BODY_ERRORS, "not_an_object", "unknown_event_type"),
+          ...errorResponses(...AUTH_ERRORS, ...EVENT_BODY_ERRORS, "not_an_object", "unknown_event_type"),
         },
       },
     },

@@ -33,6 +33,8 @@ export const BODY_ERRORS = [
   "invalid_timestamp",
   "card_number_present",
 ] as const satisfies ClientErrorCode[];
+/** An event or checkout body: the contract, then admission (a future `occurred_at` is refused). */
+export const EVENT_BODY_ERRORS = [...BODY_ERRORS, "event_in_future"] as const satisfies ClientErrorCode[];
 
 /**
  * The error responses of a route, from the catalogue codes it can answer: one ErrorBody per

@@ -4,7 +4,7 @@ import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
 import type { Admission } from "../resilience/admission.ts";
 import type { ScoreService } from "../scoring/score-service.ts";
-import { AUTH_ERRORS, BODY_ERRORS, errorResponses, ScoreResponseSchema } from "./schemas.ts";
+import { AUTH_ERRORS, EVENT_BODY_ERRORS, errorResponses, ScoreResponseSchema } from "./schemas.ts";
 import type { TypedApp } from "./typed-app.ts";
 
 declare module "fastify" {
@@ -42,7 +42,7 @@ export function scoreRoutes(app: TypedApp, deps: ScoreRouteDeps) {
         body: Checkout,
         response: {
           200: ScoreResponseSchema,
-          ...errorResponses(...AUTH_ERRORS, ...BODY_ERRORS, "idempotency_conflict", "overloaded"),
+          ...errorResponses(...AUTH_ERRORS, ...EVENT_BODY_ERRORS, "idempotency_conflict", "overloaded"),
         },
       },
     },

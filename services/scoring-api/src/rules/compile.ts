@@ -39,6 +39,11 @@ export interface CompileOptions {
   readonly features?: readonly { readonly name: string; readonly default: number }[];
   /** Names the file in error messages. */
   readonly source?: string;
+  /**
+   * Rewrites list entries as they are loaded: identifier lists hold raw identifiers and the
+   * checkout holds pseudonyms (identifier-lists.ts). Unset: entries as written.
+   */
+  readonly listEntry?: (list: string, entry: string) => string;
 }
 
 const ORDER: Record<Action, number> = { allow: 0, block: 1, review: 2 };
@@ -145,7 +150,7 @@ export function compileRuleSet(text: string, opts: CompileOptions = {}): Compile
   }
 
   const features = new Map((opts.features ?? FEATURES).map((f) => [f.name, f.default]));
-  const lists = compileLists(doc.lists);
+  const lists = compileLists(listEntries(doc.lists, opts.listEntry, source));
   const env = buildEnvironment(features, lists);
   const known = { features, lists, checkoutPaths: new Set(scalarPaths(CHECKOUT_TYPE)) };
   // Paused rules are compiled too: un-pausing one later must not be the moment a typo surfaces.
@@ -165,6 +170,26 @@ export function compileRuleSet(text: string, opts: CompileOptions = {}): Compile
     lists,
     featureDefaults: features,
   };
+}
+
+function listEntries(
+  lists: Readonly<Record<string, readonly string[]>>,
+  rewrite: CompileOptions["listEntry"],
+  source: string,
+): Readonly<Record<string, readonly string[]>> {
+  if (!rewrite) return lists;
+  return Object.fromEntries(
+    Object.entries(lists).map(([name, entries]) => [
+      name,
+      entries.map((entry, i) => {
+        try {
+          return rewrite(name, entry);
+        } catch (e) {
+          throw new RulesError("rules_schema", `${source}: lists.${name}[${i}]: ${(e as Error).message}`);
+        }
+      }),
+    ]),
+  );
 }
 
 /** Reads and compiles a rules file; I/O problems are RulesErrors too, so callers handle one type. */

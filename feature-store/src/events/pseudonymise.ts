@@ -1,0 +1,126 @@
+import { createHmac } from "node:crypto";
+import type { AccountEvent } from "./accounts.ts";
+import type { Checkout } from "./checkout.ts";
+import type { DomainEvent } from "./decode.ts";
+
+/** What an identifier names; part of the hashed message, so one string names different things apart. */
+export type IdKind = "user" | "device" | "payment_instrument" | "listing" | "host" | "ip";
+
+/** `<key id>~<43 characters of base64url HMAC-SHA-256>`; `~` never occurs in a raw identifier. */
+export const PSEUDONYM = /^[a-z0-9]{1,16}~[A-Za-z0-9_-]{43}$/;
+export const KEY_ID = /^[a-z0-9]{1,16}$/;
+export const MIN_KEY_LENGTH = 32;
+
+/**
+ * The key of the embedded default (no ID_HASH_KEY): public, so its pseudonyms protect nothing
+ * against someone who can guess identifiers. Deployments set their own key (services warn).
+ */
+export const DEV_ID_HASH_KEY = "riskgate-development-key-not-secret-set-ID_HASH_KEY";
+export const DEV_ID_HASH_KEY_ID = "dev";
+
+/**
+ * Keyed hashes of identifiers (HMAC-SHA-256). Without the key, a pseudonym cannot be linked to the
+ * identifier it stands for, even by hashing guessed identifiers; with it, the same identifier is
+ * always the same pseudonym, so counts, distinct counts and memberships are what they were on raw
+ * identifiers. The key id in front names the key that made it (rotation: feature-store/README.md).
+ */
+export class Pseudonymiser {
+  readonly keyId: string;
+  readonly #key: Buffer;
+
+  constructor(options: { readonly key: string; readonly keyId: string }) {
+    if (!KEY_ID.test(options.keyId)) throw new Error("the id hash key id must match ^[a-z0-9]{1,16}$");
+    if (options.key.length < MIN_KEY_LENGTH)
+      throw new Error(`the id hash key must be at least ${MIN_KEY_LENGTH} characters`);
+    this.keyId = options.keyId;
+    this.#key = Buffer.from(options.key, "utf8");
+  }
+
+  /**
+   * A value that already is a pseudonym passes unchanged: the review labels the scoring API
+   * publishes carry the pseudonyms of their case, and hashing them again would file the label
+   * under another entity.
+   */
+  id(kind: IdKind, raw: string): string {
+    if (PSEUDONYM.test(raw)) return raw;
+    const mac = createHmac("sha256", this.#key).update(kind).update("\u0000").update(raw).digest("base64url");
+    return `${this.keyId}~${mac}`;
+  }
+
+  private opt(kind: IdKind, raw: string | undefined): string | undefined {
+    return raw === undefined ? undefined : this.id(kind, raw);
+  }
+
+  /** The checkout with every identifier replaced by its pseudonym (a copy). */
+  checkout<C extends Checkout>(c: C): C {
+    return {
+      ...c,
+      user: { ...c.user, id: this.id("user", c.user.id) },
+      device: { ...c.device, id: this.id("device", c.device.id), ip: this.id("ip", c.device.ip) },
+      payment: { ...c.payment, instrument_id: this.id("payment_instrument", c.payment.instrument_id) },
+      listing: {
+        ...c.listing,
+        id: this.id("listing", c.listing.id),
+        host_id: this.id("host", c.listing.host_id),
+      },
+    };
+  }
+
+  /** The event with every identifier replaced by its pseudonym (a copy); event ids stay as they are. */
+  event(e: DomainEvent): DomainEvent {
+    switch (e.type) {
+      case "checkout":
+        return this.checkout(e);
+      case "payment_attempt":
+        return {
+          ...e,
+          user_id: this.id("user", e.user_id),
+          payment_instrument_id: this.id("payment_instrument", e.payment_instrument_id),
+          ...optional("device_id", this.opt("device", e.device_id)),
+        };
+      case "listing_created":
+      case "listing_updated":
+        return { ...e, listing_id: this.id("listing", e.listing_id), host_id: this.id("host", e.host_id) };
+      case "chargeback":
+      case "review_outcome":
+        return {
+          ...e,
+          ...optional("user_id", this.opt("user", e.user_id)),
+          ...optional("payment_instrument_id", this.opt("payment_instrument", e.payment_instrument_id)),
+        };
+      default:
+        return this.account(e);
+    }
+  }
+
+  private account(e: AccountEvent): AccountEvent {
+    return {
+      ...e,
+      user_id: this.id("user", e.user_id),
+      ...optional("device_id", this.opt("device", e.device_id)),
+      ...optional("ip", this.opt("ip", e.ip)),
+    };
+  }
+}
+
+/** The configured key, or the public development key when none is set (`usingDevKey`: warn). */
+export function pseudonymiserFor(config: { readonly idHashKey?: string; readonly idHashKeyId?: string }): {
+  readonly pseudonymiser: Pseudonymiser;
+  readonly usingDevKey: boolean;
+} {
+  if (config.idHashKey === undefined) {
+    return {
+      pseudonymiser: new Pseudonymiser({ key: DEV_ID_HASH_KEY, keyId: DEV_ID_HASH_KEY_ID }),
+      usingDevKey: true,
+    };
+  }
+  return {
+    pseudonymiser: new Pseudonymiser({ key: config.idHashKey, keyId: config.idHashKeyId ?? "" }),
+    usingDevKey: false,
+  };
+}
+
+/** Optional fields stay absent rather than becoming `undefined` (the event's JSON is unchanged). */
+function optional<K extends string>(name: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: string };
+}

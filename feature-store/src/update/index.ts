@@ -1,0 +1,2 @@
+export { type Admission, admitCheckout, admitEvent, labelApplyTime, refuseFutureEvent } from "./admission.ts";
+export { update } from "./update.ts";
