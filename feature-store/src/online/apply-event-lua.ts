@@ -10,6 +10,7 @@ export const APPLY_EVENT_LUA = `
 --   n <field> <value>     keep the minimum
 --   x <field> <value>     keep the maximum
 --   l <field> <value>     last writer wins by (event time, event id)
+--   then never_too_late: 1 for labels, counted at the entity's newest time when past the horizon.
 -- Returns one code per entity: 0 applied, 1 duplicate, 2 later than the horizon (dropped).
 --
 -- Housekeeping (trimming state older than the horizon, refreshing TTLs) runs on an entity's first
@@ -23,6 +24,7 @@ local horizon = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
 local wall_day = ARGV[5]
 local ops_by_entity = cjson.decode(ARGV[6])
+local never_too_late = ARGV[7] == '1'
 local DAY_MS = 86400000
 
 -- Byte-wise comparison: Lua's string < follows the server's collation locale, JavaScript does not.
@@ -53,6 +55,8 @@ local function housekeep(base, hash, seen, wm)
 end
 
 local function apply_entity(base, ops)
+  -- Per entity: a late label counts at this entity's newest time, not the next entity's.
+  local t = t
   local hash, seen = base .. ':h', base .. ':seen'
   -- Every hash field the ops read, in one HMGET: the watermark, the housekeeping mark, per stream
   -- its registration, per min/max field its value, per last-writer field its value, time and id.
@@ -75,7 +79,10 @@ local function apply_entity(base, ops)
   end
 
   local wm = tonumber(cur['_wm'])
-  if wm and t < wm - horizon then return 2 end
+  if wm and t < wm - horizon then
+    if not never_too_late then return 2 end
+    t = wm
+  end
   if redis.call('ZSCORE', seen, eid) then return 1 end
   redis.call('ZADD', seen, t, eid)
 

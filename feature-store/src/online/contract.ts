@@ -27,6 +27,11 @@ export interface EventUpdate {
   readonly eventId: string;
   readonly eventTime: number;
   readonly entities: readonly EntityUpdate[];
+  /**
+   * Labels: their counters have no window, so an event later than the horizon is still counted,
+   * at the entity's newest time (its dedup record then lives a whole horizon), never dropped.
+   */
+  readonly neverTooLate?: boolean;
 }
 
 export type ApplyOutcome = "applied" | "duplicate" | "too_late";

@@ -104,8 +104,11 @@ function applyToEntity(
   update: EventUpdate,
   mutations: readonly Mutation[],
 ): ApplyOutcome {
-  const t = update.eventTime;
-  if (t < state.watermark - HORIZON_MS) return "too_late";
+  let t = update.eventTime;
+  if (t < state.watermark - HORIZON_MS) {
+    if (!update.neverTooLate) return "too_late";
+    t = state.watermark;
+  }
   if (state.seen.has(update.eventId)) return "duplicate";
   state.seen.set(update.eventId, t);
   if (t > state.watermark) {

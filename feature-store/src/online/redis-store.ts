@@ -105,6 +105,7 @@ export class RedisStore implements OnlineStore {
     }
     const wallDay = Math.floor(this.now() / DAY);
     args.push(update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds, wallDay, cjsonSafe(ops));
+    args.push(update.neverTooLate ? 1 : 0);
     return args;
   }
 

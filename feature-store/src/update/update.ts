@@ -25,8 +25,9 @@ class UpdateBuilder {
     return this;
   }
 
-  build(eventId: string): EventUpdate {
-    return { eventId, eventTime: this.t, entities: [...this.byKey.values()] satisfies EntityUpdate[] };
+  build(eventId: string, neverTooLate: boolean): EventUpdate {
+    const entities = [...this.byKey.values()] satisfies EntityUpdate[];
+    return { eventId, eventTime: this.t, entities, ...(neverTooLate ? { neverTooLate } : {}) };
   }
 }
 
@@ -125,5 +126,6 @@ export function update(event: DomainEvent): EventUpdate {
       break;
     }
   }
-  return b.build(id);
+  // Labels (lifetime counters) arrive months after the checkout: never dropped as too late.
+  return b.build(id, event.type === "chargeback" || event.type === "review_outcome");
 }
