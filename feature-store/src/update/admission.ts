@@ -1,4 +1,3 @@
-import { HORIZON_MS } from "../definitions/time.ts";
 import {
   type Checkout,
   type DomainEvent,
@@ -31,24 +30,10 @@ export function refuseFutureEvent(event: { readonly occurred_at: string }, admis
   }
 }
 
-/**
- * A label counts for its entity's lifetime (its counters have no window), so its event time only
- * decides whether the store takes it and how long its dedup record lives. A chargeback may arrive
- * months after it happened, later than the store's horizon behind the entity's newest event: it is
- * applied at no earlier than half a horizon before now. Every watermark is at most the clock skew
- * ahead of now (refuseFutureEvent), so the label lands inside every horizon, never dropped as too
- * late, and its dedup record outlives a redelivery by about half a horizon (15 days).
- */
-export function labelApplyTime<E extends DomainEvent>(event: E, now: number): E {
-  if (event.type !== "chargeback" && event.type !== "review_outcome") return event;
-  const floor = now - HORIZON_MS / 2;
-  return eventTimeMs(event) >= floor ? event : { ...event, occurred_at: new Date(floor).toISOString() };
-}
-
-/** Future events refused, identifiers pseudonymised, late labels brought inside the horizon. */
+/** Future events refused, identifiers pseudonymised. */
 export function admitEvent(event: DomainEvent, admission: Admission): DomainEvent {
   refuseFutureEvent(event, admission);
-  return labelApplyTime(admission.pseudonymiser.event(event), admission.now());
+  return admission.pseudonymiser.event(event);
 }
 
 /** The body of `POST /v1/score` and `POST /v1/features`: future checkouts refused, identifiers pseudonymised. */

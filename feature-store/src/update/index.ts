@@ -1,2 +1,2 @@
-export { type Admission, admitCheckout, admitEvent, labelApplyTime, refuseFutureEvent } from "./admission.ts";
+export { type Admission, admitCheckout, admitEvent, refuseFutureEvent } from "./admission.ts";
 export { update } from "./update.ts";
