@@ -2,6 +2,7 @@
 // with known API keys and a pinned clock.
 
 import { createRedisClient } from "@riskgate/common/redis-client";
+import { pseudonymiserFor } from "@riskgate/feature-store/events";
 import { type Composed, composeScoringApi } from "@riskgate/scoring-api/compose";
 import { loadApiConfig } from "@riskgate/scoring-api/config";
 import { Redis } from "ioredis";
@@ -35,6 +36,8 @@ export async function startApi(
     kafka?: boolean;
     env?: Record<string, string>;
     now?: () => number;
+    /** The future-event guard's clock (default: the real one). */
+    eventClock?: () => number;
     /** The exploration draw, uniform in [0, 1); seed it to make exploration reproducible. */
     random?: () => number;
     /**
@@ -79,6 +82,7 @@ export async function startApi(
     ...(redis ? { redis } : {}),
     ...(producer ? { producer } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.eventClock ? { eventClock: opts.eventClock } : {}),
     ...(opts.random ? { random: opts.random } : {}),
     lagProbe: opts.lagProbe ?? { lagMs: () => 0 },
   });
@@ -97,5 +101,8 @@ export async function startApi(
     },
   };
 }
+
+/** The embedded default's pseudonymiser (no ID_HASH_KEY): what the harness's API makes of raw ids. */
+export const pseudonymiser = pseudonymiserFor({}).pseudonymiser;
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

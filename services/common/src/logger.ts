@@ -18,10 +18,32 @@ const SECRET_FIELDS = [
   "cardNumber",
   "pan",
   "redisUrl",
+  // Identifiers and addresses: pseudonymised where events enter, redacted here should one slip in.
+  "ip",
+  "user_id",
+  "userId",
+  "device_id",
+  "deviceId",
+  "payment_instrument_id",
+  "paymentInstrumentId",
+  "instrument_id",
+  "instrumentId",
+  "listing_id",
+  "listingId",
+  "host_id",
+  "hostId",
+  "idHashKey",
+  "ID_HASH_KEY",
 ];
 
+/** Ids inside the objects of an event (`user.id`, `device.id`, `listing.id`) are named by their object. */
+const ID_PATHS = ["user.id", "device.id", "listing.id"];
+
 /** pino `redact` paths: each secret field at the top level and one or two objects down. */
-export const REDACTED_PATHS: readonly string[] = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
+export const REDACTED_PATHS: readonly string[] = [
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+  ...ID_PATHS.flatMap((p) => [p, `*.${p}`]),
+];
 
 /**
  * Structured JSON logs. Secrets and personal data are redacted by field name (REDACTED_PATHS), and

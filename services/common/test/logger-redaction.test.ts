@@ -50,10 +50,38 @@ describe("log lines", () => {
       msg: "something happened",
       email: "[redacted]",
       apiKey: "[redacted]",
-      user: { id: "u_1", email: "[redacted]", password: "[redacted]" },
+      user: { id: "[redacted]", email: "[redacted]", password: "[redacted]" },
       req: { headers: { authorization: "[redacted]", cookie: "[redacted]" } },
       payment: { card_number: "[redacted]" },
     });
+  });
+
+  it("redact identifiers and addresses by name, should one reach a log line", () => {
+    const { logger, text, lines } = capture();
+    const ids = {
+      user_id: "u_secret_1",
+      ip: "203.0.113.77",
+      case: { userId: "u_secret_2", paymentInstrumentId: "pi_secret_3" },
+      checkout: {
+        device: { id: "d_secret_4", ip: "198.51.100.9" },
+        listing: { id: "l_secret_5", host_id: "h_6" },
+      },
+      event: { payment_instrument_id: "pi_secret_7", device_id: "d_secret_8", listing_id: "l_secret_9" },
+    };
+    logger.warn({ ...ids, event_id: "co-1" }, "an event went wrong");
+    const out = text();
+    for (const raw of [
+      "u_secret",
+      "pi_secret",
+      "d_secret",
+      "l_secret",
+      "h_6",
+      "203.0.113.77",
+      "198.51.100.9",
+    ])
+      expect(out).not.toContain(raw);
+    // Event ids name an event, not a person: kept, so a log line can still be traced.
+    expect(JSON.parse(lines()[0] as string).event_id).toBe("co-1");
   });
 
   it("mask emails and card numbers in free text under any field name", () => {

@@ -7,7 +7,7 @@ import type { Checkout, CheckoutMessage } from "@riskgate/feature-store/events";
 import { MemoryStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { backfilledWorld } from "@riskgate/test-support/backfilled-world";
-import { features, IngestHarness } from "@riskgate/test-support/ingest-harness";
+import { features, IngestHarness, pseudonymiser } from "@riskgate/test-support/ingest-harness";
 import type { Generated } from "@riskgate/test-support/simulated-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -38,6 +38,7 @@ describe("training/serving skew", () => {
     let compared = 0;
     for (const { event } of log) {
       if (event.type === "checkout") {
+        // Raw identifiers here, pseudonyms in the table: the same features under any key.
         const vector = await readCheckoutFeatures(store, features, body(event));
         expect(vector.values, event.event_id).toEqual(trainingRows.get(event.event_id));
         compared++;
@@ -64,7 +65,12 @@ describe("training/serving skew", () => {
         const segment = log.slice(produced, probe).map((e) => e.event);
         produced = await harness.produceInTimeOrder(segment, metrics, produced, 60_000);
         const event = (log[probe] as LogEntry).event as CheckoutMessage;
-        const vector = await readCheckoutFeatures(harness.store, features, body(event));
+        // The consumer stored pseudonyms: the serving path reads the checkout as the API admits it.
+        const vector = await readCheckoutFeatures(
+          harness.store,
+          features,
+          pseudonymiser.checkout(body(event)),
+        );
         const expected = trainingRows.get(event.event_id) as number[];
         expect(vector.values, event.event_id).toEqual(expected);
         if (vector.missing.length < 20) nonTrivial++;

@@ -49,6 +49,11 @@ export interface Resources {
   readonly kafkaConnected?: () => boolean;
   /** Wall clock; tests pin it. */
   readonly now?: () => number;
+  /**
+   * The future-event guard's clock. Default: Date.now, not `now`: tests pinning `now` for budgets
+   * and deadlines send events dated near that pin, and the guard must see them as the past they are.
+   */
+  readonly eventClock?: () => number;
   /** Uniform in [0, 1) for the exploration draw; tests seed it. Default: Math.random. */
   readonly random?: () => number;
   /** What /metrics serves (all workers' sum under SCORING_WORKERS > 1); unset: the registry's text. */
@@ -284,7 +289,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     ...(res.metricsText ? { metricsText: res.metricsText } : {}),
     bodyLimitBytes: config.bodyLimitBytes,
     metricsRoute: config.metricsPort === undefined,
-    admission: { pseudonymiser, maxClockSkewMs: config.maxClockSkewMs, now },
+    admission: { pseudonymiser, maxClockSkewMs: config.maxClockSkewMs, now: res.eventClock ?? Date.now },
     onEventRefused: (code) => metrics.eventsRefused.inc({ reason: code }),
     readiness: {
       // Redis away or a breaker open leaves the service ready (it decides, degraded): reported only.

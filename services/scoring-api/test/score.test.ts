@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MINUTE } from "@riskgate/feature-store/definitions";
 import type { Checkout } from "@riskgate/feature-store/events";
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, bearer, pseudonymiser, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
 import { createKafka, readJsonRecords, waitFor } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,7 +144,8 @@ describe("canary and shadow models", () => {
     for (let i = 0; i < 10_000; i++) if (h.router.route(`user-${i}`).role === "canary") onCanary++;
     expect(Math.abs(onCanary / 10_000 - 0.1)).toBeLessThan(0.01);
     const canaryUser = Array.from({ length: 200 }, (_, i) => `cu-${i}`).find(
-      (u) => bucketOf(u) < 1000,
+      // The router sees the user's pseudonym: identifiers are pseudonymised as the body is decoded.
+      (u) => bucketOf(pseudonymiser.id("user", u)) < 1000,
     ) as string;
     const body = (
       await score(

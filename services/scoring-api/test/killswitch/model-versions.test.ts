@@ -1,5 +1,5 @@
 // The per-version kill-switch (canary and shadow) across two replicas on the real Redis.
-import { type ApiHarness, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, pseudonymiser, TOKENS } from "@riskgate/test-support/api-harness";
 import { uniquePrefix, waitFor } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ScoringModel } from "../../src/decision/types.ts";
@@ -34,8 +34,10 @@ describe("per-version kill-switch (canary and shadow)", () => {
     a = await api(cleanups, { redis: true, env });
     b = await api(cleanups, { redis: true, env });
     const users = Array.from({ length: 50 }, (_, i) => `u_ks_${i}`);
-    canaryUser = users.find((u) => bucketOf(u) < 5_000) as string;
-    championUser = users.find((u) => bucketOf(u) >= 5_000) as string;
+    // The router sees pseudonyms (identifiers are pseudonymised as the body is decoded).
+    const bucket = (u: string) => bucketOf(pseudonymiser.id("user", u));
+    canaryUser = users.find((u) => bucket(u) < 5_000) as string;
+    championUser = users.find((u) => bucket(u) >= 5_000) as string;
   });
 
   const userOver = (id: string) => ({ user: { id, created_at: "2025-01-01T00:00:00Z" } });

@@ -3,7 +3,7 @@
 
 import { decodeEventBytes } from "@riskgate/feature-store/events";
 import { T0 } from "@riskgate/test-support/events";
-import { IngestHarness } from "@riskgate/test-support/ingest-harness";
+import { IngestHarness, pseudonymiser } from "@riskgate/test-support/ingest-harness";
 import {
   createKafka,
   readJsonRecords,
@@ -66,8 +66,9 @@ describe("review outcomes as labels", () => {
         occurred_at: new Date(T0 + 5 * MIN).toISOString(),
         checkout_event_id: "kl-1",
         label: "fraud",
-        user_id: c.user.id,
-        payment_instrument_id: c.payment.instrument_id,
+        // Pseudonyms, as the case holds them; the consumer takes them as they are.
+        user_id: pseudonymiser.id("user", c.user.id),
+        payment_instrument_id: pseudonymiser.id("payment_instrument", c.payment.instrument_id),
         // An unnamed key: its id names the reviewer (named keys: test/console).
         reviewer: expect.stringMatching(/^key_[0-9a-f]{8}$/),
       },
