@@ -3,7 +3,7 @@
 import { MINUTE } from "@riskgate/feature-store/definitions";
 import type { Checkout } from "@riskgate/feature-store/events";
 import { update } from "@riskgate/feature-store/update";
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, bearer, pseudonymiser, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { account, checkout, T0 } from "@riskgate/test-support/events";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelCopy } from "./model-copies.ts";
@@ -53,15 +53,13 @@ function visitor(i: number): Checkout {
 async function loginThenCheckout(h: ApiHarness, i: number, login: boolean) {
   const c = visitor(i);
   if (login) {
-    await h.store.apply(
-      update(
-        account(`lg-${i}`, Date.parse(c.occurred_at) - 10 * MINUTE, {
-          user_id: c.user.id,
-          device_id: c.device.id,
-          ip: c.device.ip,
-        }),
-      ),
-    );
+    // Straight into the store, as the consumer writes it: identifiers pseudonymised.
+    const login = account(`lg-${i}`, Date.parse(c.occurred_at) - 10 * MINUTE, {
+      user_id: c.user.id,
+      device_id: c.device.id,
+      ip: c.device.ip,
+    });
+    await h.store.apply(update(pseudonymiser.event(login)));
   }
   const res = await h.app.inject({
     method: "POST",

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import type { LogEntry } from "@riskgate/feature-store/backfill";
 import { FEATURES, FeatureSet, toEur } from "@riskgate/feature-store/definitions";
 import { update } from "@riskgate/feature-store/update";
-import { bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { bearer, pseudonymiser, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { backfilledWorld } from "@riskgate/test-support/backfilled-world";
 import type { Generated } from "@riskgate/test-support/simulated-world";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,7 +144,8 @@ async function serve(modelOff: boolean): Promise<Map<string, { decision: string;
     }
     for (const { event, t } of log) {
       if (event.type !== "checkout") {
-        await api.store.apply(update(event));
+        // As the consumer writes them: identifiers pseudonymised, as the API does to the checkouts.
+        await api.store.apply(update(pseudonymiser.event(event)));
         continue;
       }
       clock = t;
