@@ -47,10 +47,28 @@ const checkoutProperties = {
   message: Type.Object({ text: Type.Optional(Type.String({ maxLength: 4000 })) }, strict),
 };
 
+/**
+ * A valid checkout, published with the contract (OpenAPI `examples`): clients see one, and
+ * contract fuzzers start from a body the service accepts rather than only from random ones.
+ */
+const CHECKOUT_EXAMPLE = {
+  event_id: "co-example-1",
+  occurred_at: "2026-03-01T10:00:00Z",
+  user: { id: "u1", created_at: "2026-02-20T09:00:00Z", email_domain: "example.com", email_verified: true },
+  device: { id: "d1", ip: "203.0.113.7", ip_country: "PT", user_agent: "Mozilla/5.0" },
+  payment: { instrument_id: "pi1", type: "card", bin: "424242", country: "PT", billing_country: "PT" },
+  listing: { id: "l1", host_id: "h1", country: "PT" },
+  booking: { amount: 340, currency: "EUR", nights: 3, checkin_at: "2026-04-20T15:00:00Z" },
+  message: { text: "Looking forward to it" },
+};
+
 /** The body of `POST /v1/score`. */
-export const Checkout = eventObject(checkoutProperties);
+export const Checkout = eventObject(checkoutProperties, { examples: [CHECKOUT_EXAMPLE] });
 export type Checkout = Static<typeof Checkout>;
 
 /** A checkout as it travels in the event log and on Kafka: the same body, tagged with its type. */
-export const CheckoutMessage = eventObject({ type: Type.Literal("checkout"), ...checkoutProperties });
+export const CheckoutMessage = eventObject(
+  { type: Type.Literal("checkout"), ...checkoutProperties },
+  { examples: [{ type: "checkout", ...CHECKOUT_EXAMPLE }] },
+);
 export type CheckoutMessage = Static<typeof CheckoutMessage>;

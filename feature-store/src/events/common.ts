@@ -26,9 +26,12 @@ export const Amount = Type.Number({ exclusiveMinimum: 0, maximum: 10_000_000 });
 export const Ip = Type.String({ minLength: 2, maxLength: 45, pattern: "^[0-9A-Fa-f.:]+$" });
 
 /** Every event carries these; unknown fields are always rejected. */
-export function eventObject<P extends Record<string, TSchema>>(properties: P) {
+export function eventObject<P extends Record<string, TSchema>>(
+  properties: P,
+  options: { readonly examples?: readonly unknown[] } = {},
+) {
   return Type.Object(
     { event_id: Id, occurred_at: Timestamp, ...properties },
-    { additionalProperties: false },
+    { additionalProperties: false, ...options },
   );
 }

@@ -180,7 +180,7 @@ export function adminRoutes(app: TypedApp, deps: AdminRouteDeps): void {
             "disabled champion means rules only. 404 for a version this replica has not loaded.",
           tags,
           security,
-          params: Type.Object({ version: Type.String() }),
+          params: Type.Object({ version: Type.String({ minLength: 1, maxLength: 200 }) }),
           body: ChangeBody,
           response: {
             200: ModelEntrySchema,

@@ -124,7 +124,10 @@ export function reviewRoutes(app: TypedApp, deps: { review: ReviewService; keys:
         tags,
         security,
         params: IdParams,
-        response: { 200: ReviewCaseSchema, ...errorResponses(...AUTH_ERRORS, "case_not_found") },
+        response: {
+          200: ReviewCaseSchema,
+          ...errorResponses(...AUTH_ERRORS, "schema_violation", "case_not_found"),
+        },
       },
     },
     async (req) => deps.review.get(req.params.id),
@@ -147,6 +150,7 @@ export function reviewRoutes(app: TypedApp, deps: { review: ReviewService; keys:
           ...errorResponses(
             ...AUTH_ERRORS,
             ...BODY_PARSE_ERRORS,
+            "schema_violation",
             "case_not_found",
             "case_claimed",
             "case_closed",
