@@ -14,6 +14,7 @@ const ALL = [
 const INTEGRATION = [
   "feature-store/test/online/conformance.test.ts",
   "feature-store/test/online/redis-store.test.ts",
+  "feature-store/test/online/late-labels.test.ts",
   "load-tests/test/runner.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/feature-ingest/test/**/*.test.ts",

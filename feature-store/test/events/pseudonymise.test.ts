@@ -1,0 +1,102 @@
+// Pseudonyms: keyed, stable, one per (kind, identifier), and features computed on them are the
+// features computed on the raw identifiers (training and serving agree without a retrain).
+
+import {
+  account,
+  checkout,
+  checkoutMessage,
+  label,
+  listing,
+  payment,
+  T0,
+} from "@riskgate/test-support/events";
+import { describe, expect, it } from "vitest";
+import { FEATURES, FeatureSet } from "../../src/definitions/index.ts";
+import {
+  DEV_ID_HASH_KEY,
+  type DomainEvent,
+  PSEUDONYM,
+  Pseudonymiser,
+  pseudonymiserFor,
+} from "../../src/events/index.ts";
+import { MemoryStore } from "../../src/online/memory-store.ts";
+import { readCheckoutFeatures } from "../../src/online/read-features.ts";
+import { update } from "../../src/update/update.ts";
+
+const KEY = "k".repeat(32);
+const p = new Pseudonymiser({ key: KEY, keyId: "k1" });
+const MIN = 60_000;
+
+const RAW_IDS = ["u_1", "u_2", "d_1", "d_2", "pi_1", "pi_2", "l_1", "h_1", "10.0.0.1", "10.0.0.2"];
+
+const events: DomainEvent[] = [
+  listing("ls1", T0 - 60 * MIN),
+  account("a1", T0 - 50 * MIN, { type: "login", ip: "10.0.0.2" }),
+  account("a2", T0 - 40 * MIN, { type: "device_added", user_id: "u_2", device_id: "d_2", ip: "10.0.0.1" }),
+  payment("p1", T0 - 30 * MIN, { status: "failed" }),
+  payment("p2", T0 - 20 * MIN, { user_id: "u_2", payment_instrument_id: "pi_2", device_id: "d_2" }),
+  label("cb1", T0 - 15 * MIN),
+  checkoutMessage("c0", T0 - 10 * MIN),
+  checkoutMessage("c1", T0 - 5 * MIN, {
+    user: { id: "u_2", created_at: "2025-01-01T00:00:00Z" },
+    device: { id: "d_2", ip: "10.0.0.1", ip_country: "PT" },
+  }),
+];
+
+describe("Pseudonymiser", () => {
+  it("is keyed, stable, names its key, and keeps kinds apart", () => {
+    const a = p.id("user", "u_1");
+    expect(a).toMatch(PSEUDONYM);
+    expect(a.startsWith("k1~")).toBe(true);
+    expect(p.id("user", "u_1")).toBe(a);
+    expect(p.id("device", "u_1")).not.toBe(a);
+    expect(new Pseudonymiser({ key: "q".repeat(32), keyId: "k1" }).id("user", "u_1")).not.toBe(a);
+    // A pseudonym passes unchanged: labels the API publishes carry them.
+    expect(p.id("user", a)).toBe(a);
+  });
+
+  it("refuses a short key and a malformed key id", () => {
+    expect(() => new Pseudonymiser({ key: "short", keyId: "k1" })).toThrow(/at least 32/);
+    expect(() => new Pseudonymiser({ key: KEY, keyId: "K~1" })).toThrow(/key id/);
+  });
+
+  it("falls back to the public development key when none is configured", () => {
+    const dev = pseudonymiserFor({});
+    expect(dev.usingDevKey).toBe(true);
+    expect(dev.pseudonymiser.id("ip", "10.0.0.1")).toBe(
+      new Pseudonymiser({ key: DEV_ID_HASH_KEY, keyId: "dev" }).id("ip", "10.0.0.1"),
+    );
+    expect(pseudonymiserFor({ idHashKey: KEY, idHashKeyId: "k1" }).usingDevKey).toBe(false);
+  });
+
+  it("leaves no raw identifier in any event type, event ids untouched", () => {
+    for (const e of events) {
+      const out = p.event(e);
+      expect(out.event_id).toBe(e.event_id);
+      const json = JSON.stringify(out);
+      for (const raw of RAW_IDS) expect(json, `${e.type} still holds ${raw}`).not.toContain(`"${raw}"`);
+    }
+    expect(JSON.stringify(p.checkout(checkout("c9", T0)))).not.toMatch(
+      /"(u_1|d_1|pi_1|l_1|h_1|10\.0\.0\.1)"/,
+    );
+  });
+
+  it("gives the features of raw identifiers, event for event", async () => {
+    const features = new FeatureSet(FEATURES);
+    const raw = new MemoryStore();
+    const hashed = new MemoryStore();
+    for (const e of events) {
+      raw.applySync(update(e));
+      hashed.applySync(update(p.event(e)));
+    }
+    for (const probe of [
+      checkout("probe-1", T0),
+      checkout("probe-2", T0, { user: { id: "u_2", created_at: "2025-01-01T00:00:00Z" } }),
+    ]) {
+      const a = await readCheckoutFeatures(raw, features, probe);
+      const b = await readCheckoutFeatures(hashed, features, p.checkout(probe));
+      expect(b.values).toEqual(a.values);
+      expect(a.missing.length).toBeLessThan(features.names.length / 2);
+    }
+  });
+});
