@@ -27,6 +27,7 @@ const INTEGRATION = [
   "services/scoring-api/test/expected-loss.test.ts",
   "services/scoring-api/test/features-route.test.ts",
   "services/scoring-api/test/killswitch/data-loss.test.ts",
+  "services/scoring-api/test/input-guards.test.ts",
   "services/scoring-api/test/killswitch/model-versions.test.ts",
   "services/scoring-api/test/killswitch/propagation.test.ts",
   "services/scoring-api/test/killswitch/replicas.test.ts",
