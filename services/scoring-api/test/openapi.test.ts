@@ -25,13 +25,16 @@ describe("OpenAPI document and docs page", () => {
     return resolve(cur as Json);
   }
 
-  /** A JSON schema without the keywords that only name or describe it; OpenAPI 3.0 spells `const` as a one-value `enum`. */
+  /**
+   * A JSON schema without the keywords that only name, describe or exemplify it (fastify-swagger
+   * moves `examples` to the media type); OpenAPI 3.0 spells `const` as a one-value `enum`.
+   */
   function shape(schema: unknown): unknown {
     if (Array.isArray(schema)) return schema.map(shape);
     if (schema === null || typeof schema !== "object") return schema;
     const out: Json = {};
     for (const [k, v] of Object.entries(resolve(schema as Json))) {
-      if (["$id", "title", "description"].includes(k)) continue;
+      if (["$id", "title", "description", "examples"].includes(k)) continue;
       if (k === "const") {
         out.enum = [v];
         continue;
