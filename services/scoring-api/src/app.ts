@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Registry } from "prom-client";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { registerConsoleAssets } from "./console/static-assets.ts";
-import { installErrorHandling } from "./http-errors.ts";
+import { frameworkError, installErrorHandling } from "./http-errors.ts";
 import { contractValidator } from "./http-validation.ts";
 import type { ReviewService } from "./review/review-service.ts";
 import { type AdminRouteDeps, adminRoutes } from "./routes/admin.ts";
@@ -48,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A case id is `rc_` + an event id of up to 128 characters: the router's default of 100 would
     // answer 414 on every review route for long event ids.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // Past it, and for URLs that do not decode: a catalogue error naming `url`, not Fastify's body.
+    frameworkErrors: frameworkError,
     // Per-request log lines cost more than a score; the metrics carry latency and outcomes.
     logController: new LogController({ disableRequestLogging: true }),
     // Without request log lines a per-request child logger (its reqId binding run through the

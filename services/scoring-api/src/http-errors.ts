@@ -24,6 +24,18 @@ function fastifyClientError(fe: FastifyError): { code: ErrorCode; field: string 
   }
 }
 
+/**
+ * Errors Fastify's router raises before any route or error handler runs (its `frameworkErrors`
+ * option): a path parameter longer than the router's limit, a URL that does not decode. Without
+ * this they are answered in Fastify's own shape (and the first as a 414 no route documents).
+ */
+export function frameworkError(err: FastifyError, _req: unknown, reply: FastifyReply) {
+  if (err.code === "FST_ERR_MAX_PARAM_LENGTH")
+    return send(reply, "schema_violation", "url: a path parameter is too long", "url");
+  if (err.code === "FST_ERR_BAD_URL") return send(reply, "schema_violation", "url: not a valid URL", "url");
+  return send(reply, "bad_request", "bad request", "/");
+}
+
 /** One error shape for every 4xx/5xx, with a catalogue code and, for bad input, the field at fault. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
