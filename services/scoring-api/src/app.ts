@@ -3,7 +3,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Logger } from "@riskgate/common/logger";
 import type { EventDecodeError } from "@riskgate/feature-store/events";
-import type { Admission } from "@riskgate/feature-store/update";
+import type { Admission as EventAdmission } from "@riskgate/feature-store/update";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { ApiKey } from "./auth/api-keys.ts";
@@ -33,7 +33,7 @@ export interface AppDeps extends FeatureRouteDeps, AdminRouteDeps, ConsoleRouteD
   /** Largest accepted request body; a checkout is a few hundred bytes. */
   readonly bodyLimitBytes: number;
   /** Future events refused, identifiers pseudonymised: what the consumer does, for bodies here. */
-  readonly admission: Admission;
+  readonly eventAdmission: EventAdmission;
   /** A body refused by the event decoders or admission, by code (a metric). */
   readonly onEventRefused: (code: EventDecodeError["code"]) => void;
 }
@@ -59,7 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   // Each route's TypeBox schema is its validator, through the event decoders the Kafka consumer
   // runs (unknown fields rejected, dates checked, card numbers refused), never coerced or stripped.
-  app.setValidatorCompiler(contractValidator(deps.admission, deps.onEventRefused));
+  app.setValidatorCompiler(contractValidator(deps.eventAdmission, deps.onEventRefused));
   // Every body is JSON; a text/plain checkout should hear "wrong media type", not "expected object".
   app.removeContentTypeParser("text/plain");
   installErrorHandling(app);

@@ -2,7 +2,7 @@ import type { Logger } from "@riskgate/common/logger";
 import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
-import { type Checkout, pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
+import { pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
@@ -289,7 +289,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     ...(res.metricsText ? { metricsText: res.metricsText } : {}),
     bodyLimitBytes: config.bodyLimitBytes,
     metricsRoute: config.metricsPort === undefined,
-    admission: { pseudonymiser, maxClockSkewMs: config.maxClockSkewMs, now: res.eventClock ?? Date.now },
+    eventAdmission: { pseudonymiser, maxClockSkewMs: config.maxClockSkewMs, now: res.eventClock ?? Date.now },
     onEventRefused: (code) => metrics.eventsRefused.inc({ reason: code }),
     readiness: {
       // Redis away or a breaker open leaves the service ready (it decides, degraded): reported only.
