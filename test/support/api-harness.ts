@@ -106,3 +106,15 @@ export async function startApi(
 export const pseudonymiser = pseudonymiserFor({}).pseudonymiser;
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** POST /v1/score with the score key; the JSON answer, or an error carrying the status and body. */
+export async function scoreOk(h: { app: Composed["app"] }, body: unknown) {
+  const res = await h.app.inject({
+    method: "POST",
+    url: "/v1/score",
+    headers: bearer(TOKENS.score),
+    payload: body as object,
+  });
+  if (res.statusCode !== 200) throw new Error(`POST /v1/score answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}

@@ -1,6 +1,6 @@
 // Issue 13's behaviour targets over HTTP on the embedded default (memory store, the shipped
 // champion, the default rules): events go in through POST /v1/events as a producer would send them.
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, bearer, scoreOk, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const NOW = Date.parse("2026-11-29T18:00:00Z");
@@ -24,15 +24,10 @@ async function send(event: Record<string, unknown>) {
   expect(res.statusCode, res.body).toBe(202);
 }
 
-async function score(body: Record<string, unknown>) {
-  const res = await api.app.inject({
-    method: "POST",
-    url: "/v1/score",
-    headers: bearer(TOKENS.score),
-    payload: body,
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { decision: string; mode: string; reasons: { code: string }[] };
+async function score(
+  body: Record<string, unknown>,
+): Promise<{ decision: string; mode: string; reasons: { code: string }[] }> {
+  return scoreOk(api, body);
 }
 
 function checkout(id: string, user: string, fields: Record<string, unknown>) {

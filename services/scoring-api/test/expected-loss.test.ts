@@ -3,7 +3,7 @@
 // probability, so the amount alone moves the decision.
 import { DAY } from "@riskgate/feature-store/definitions";
 import type { Checkout } from "@riskgate/feature-store/events";
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, scoreOk, startApi } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
 import { createKafka, readJsonRecords } from "@riskgate/test-support/services";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,16 +60,7 @@ function priced(id: string, i: number, amount: number): Checkout {
   });
 }
 
-async function score(h: ApiHarness, body: Checkout) {
-  const res = await h.app.inject({
-    method: "POST",
-    url: "/v1/score",
-    headers: bearer(TOKENS.score),
-    payload: body,
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json();
-}
+const score = (h: ApiHarness, body: Checkout) => scoreOk(h, body);
 
 const codes = (body: { reasons: { code: string }[] }) => body.reasons.map((r) => r.code);
 

@@ -5,7 +5,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { decodeEventBytes, type LabelEvent, topicNames } from "@riskgate/feature-store/events";
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, bearer, scoreOk, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { launchChromium, listen, renderTimes, signIn } from "@riskgate/test-support/browser";
 import { checkout } from "@riskgate/test-support/events";
 import { createKafka, createTopics, uniqueGroup, waitFor } from "@riskgate/test-support/services";
@@ -43,16 +43,8 @@ describe("operator console in Chromium", () => {
     contexts.push(ctx);
     return ctx.newPage();
   };
-  const score = async (c = checkout(`console-${Date.now().toString(36)}-${n++}`, Date.now() - 60_000)) => {
-    const res = await api.app.inject({
-      method: "POST",
-      url: "/v1/score",
-      headers: bearer(TOKENS.score),
-      payload: c,
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const score = (c = checkout(`console-${Date.now().toString(36)}-${n++}`, Date.now() - 60_000)) =>
+    scoreOk(api, c);
 
   beforeAll(async () => {
     api = await startApi({

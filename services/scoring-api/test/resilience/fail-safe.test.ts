@@ -3,7 +3,7 @@
 // case nobody will see, and a kill-switch an outage or data loss never lifts.
 import { randomBytes } from "node:crypto";
 import type { Checkout } from "@riskgate/feature-store/events";
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, bearer, scoreOk, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
 import { waitFor } from "@riskgate/test-support/services";
 import { Redis } from "ioredis";
@@ -53,16 +53,7 @@ function fresh(amount: number, over: Partial<Checkout> = {}): Checkout {
   });
 }
 
-async function score(h: ApiHarness, c: Checkout) {
-  const res = await h.app.inject({
-    method: "POST",
-    url: "/v1/score",
-    headers: bearer(TOKENS.score),
-    payload: c,
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json();
-}
+const score = (h: ApiHarness, c: Checkout) => scoreOk(h, c);
 
 const codes = (body: { reasons: { code: string }[] }) => body.reasons.map((r) => r.code);
 
