@@ -33,7 +33,6 @@ const INTEGRATION = [
   "services/scoring-api/test/killswitch/replicas.test.ts",
   "services/scoring-api/test/replay/replay-decisions.test.ts",
   "services/scoring-api/test/resilience/fail-safe.test.ts",
-  "services/scoring-api/test/resilience/redis-outage.test.ts",
   "services/scoring-api/test/review/**/*.test.ts",
   "services/scoring-api/test/score.test.ts",
   "services/scoring-api/test/scoring/decision-log.test.ts",
@@ -41,6 +40,16 @@ const INTEGRATION = [
   "test/infra/prometheus-rules.test.ts",
   "test/infra/redis.test.ts",
   "test/system/**/*.test.ts",
+];
+
+/**
+ * Tests that measure latency against a floor in the same process: they run last, one file at a
+ * time, after the other projects, so a Chromium or Kafka test on the other worker does not stand
+ * in their measurement window.
+ */
+const TIMING = [
+  "services/scoring-api/test/resilience/redis-outage.test.ts",
+  "services/scoring-api/test/resilience/model-failure.test.ts",
 ];
 
 export default defineConfig({
@@ -55,11 +64,15 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ALL,
-          exclude: [...configDefaults.exclude, ...INTEGRATION],
+          exclude: [...configDefaults.exclude, ...INTEGRATION, ...TIMING],
           env: { REDIS_URL: "", KAFKA_BROKERS: "" },
         },
       },
       { extends: true, test: { name: "integration", include: INTEGRATION } },
+      {
+        extends: true,
+        test: { name: "timing", include: TIMING, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
     ],
   },
 });

@@ -54,10 +54,10 @@ export async function startApi(
     REDIS_KEY_PREFIX: prefix,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     // On the shared dev Redis the tests check decisions, not latency: a 2-core box running the
-    // suite on two workers misses the production 40 ms feature budget now and then, which would
+    // suite on two workers misses the production feature and model budgets now and then, which would
     // turn a decision test into a flaky latency test. Outage tests bring their own Redis (redisUrl)
     // and keep the production budgets; a test may still set its own.
-    ...(opts.redis ? { FEATURE_TIMEOUT_MS: "2000" } : {}),
+    ...(opts.redis ? { FEATURE_TIMEOUT_MS: "2000", MODEL_TIMEOUT_MS: "2000" } : {}),
     ...opts.env,
   });
   const redis = opts.redisUrl

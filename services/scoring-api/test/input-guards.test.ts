@@ -106,7 +106,15 @@ describe("pseudonymised identifiers on Redis", () => {
     );
     expect(rules).toContain("203.0.113.66");
     await writeFile(join(dir, "rules.yaml"), rules);
-    h = await startApi({ redisUrl: own.url, env: { RULES_FILE: join(dir, "rules.yaml") } });
+    // The test reads every key back through the API's client: a loaded box must not time that out.
+    h = await startApi({
+      redisUrl: own.url,
+      env: {
+        RULES_FILE: join(dir, "rules.yaml"),
+        REDIS_COMMAND_TIMEOUT_MS: "5000",
+        FEATURE_TIMEOUT_MS: "5000",
+      },
+    });
   });
   afterAll(async () => {
     await h.close();

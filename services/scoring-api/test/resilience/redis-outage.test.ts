@@ -19,8 +19,15 @@ import { metricValue, type Sample, SteadyLoad, summary } from "./steady-load.ts"
 
 const RATE = 80; // checkouts per second
 const OUTAGE_SAMPLES = 200; // ~2.5 s of outage at RATE
-const P99_MS = 50;
-const MAX_MS = 200;
+// Measured on the 2-core machines of 2026-11-29, quiet, at this commit and at aea706c (the last
+// commit whose CI passed the earlier bounds of 50 ms and 200 ms): outage p50 5-8 ms over a floor
+// of 1.3-1.6 ms, but p99 53-231 ms and max 131-361 ms, stalls that also show before the outage
+// with Redis up (max 110-497 ms). Both commits fail the earlier bounds most runs, so they gated on
+// the box, not the service. These bounds still fail a degraded path that waits on Redis (a 40 ms
+// feature timeout per checkout puts p50 over 20 ms); the stalls need their own investigation.
+const P99_MS = 150;
+const MAX_MS = 400;
+const P50_MS = 20;
 
 let redis: OwnRedis;
 let h: ApiHarness;
@@ -61,6 +68,7 @@ function expectFast(samples: readonly Sample[], floorSamples: readonly Sample[],
   const s = summary(samples);
   const floor = summary(floorSamples);
   const msg = `${what} ${JSON.stringify(s)}, floor ${JSON.stringify(floor)}`;
+  expect(s.p50, `${what} p50: ${msg}`).toBeLessThan(P50_MS);
   expect(s.p99 - floor.p99, `${what} p99 over the floor's: ${msg}`).toBeLessThan(P99_MS);
   expect(s.max, `${what} max: ${msg}`).toBeLessThan(MAX_MS);
 }
@@ -208,9 +216,9 @@ describe("Redis outage under a steady stream of checkouts", () => {
       // plus the probes are slow.
       const s = summary(hung);
       const slow = hung.filter((x) => x.latencyMs >= P99_MS).length;
-      expect(s.p50, JSON.stringify(s)).toBeLessThan(10);
+      expect(s.p50, JSON.stringify(s)).toBeLessThan(P50_MS);
       expect(slow, `${slow} slow answers: ${JSON.stringify(s)}`).toBeLessThanOrEqual(RATE * 0.25 + 3);
-      expect(s.max, JSON.stringify(s)).toBeLessThan(250);
+      expect(s.max, JSON.stringify(s)).toBeLessThan(MAX_MS);
     } finally {
       await load.stop();
       pauser.disconnect();
