@@ -30,7 +30,12 @@ export class FeatureSourceTracker {
     const topic = topicForEventType(event.type);
     for (const e of u.entities) {
       for (const m of e.mutations) {
-        const key = m.op === "stream_add" ? `${e.entity}/stream:${m.stream}` : `${e.entity}/field:${m.field}`;
+        const key =
+          m.op === "count"
+            ? `${e.entity}/stream:${m.stream}`
+            : m.op === "distinct"
+              ? `${e.entity}/set:${m.set}`
+              : `${e.entity}/field:${m.field}`;
         const set = this.writers.get(key) ?? new Set<string>();
         set.add(topic);
         this.writers.set(key, set);
@@ -52,9 +57,11 @@ export class FeatureSourceTracker {
 function reads(spec: FeatureSpec): string[] {
   const s = spec.source;
   switch (s.kind) {
-    case "stream_count":
-    case "stream_member":
+    case "window_count":
       return [`${spec.entity}/stream:${s.stream}`];
+    case "distinct_count":
+    case "set_member":
+      return [`${spec.entity}/set:${s.set}`];
     case "field":
     case "time_since":
       return [`${spec.entity}/field:${s.field}`];

@@ -1,35 +1,36 @@
 import {
+  distinctCount,
   entityAndRequest,
   type FeatureSpec,
   lifetimeCounter,
-  streamCount,
   timeSince,
+  windowCount,
 } from "./feature-spec.ts";
 import { checkoutAmountEur } from "./request-features.ts";
-import { FIELD, STREAM } from "./state-names.ts";
+import { COUNTED, FIELD, SET } from "./state-names.ts";
 import { DAY, HOUR, LIFETIME_MAX_AGE_MS, MINUTE } from "./time.ts";
 
 /** Features of the device, instrument, listing, host and IP's stored history, in model order. */
 export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   // device
-  streamCount({
+  distinctCount({
     name: "device_distinct_users_24h",
     entity: "device",
-    stream: STREAM.users,
+    set: SET.users,
     windowMs: DAY,
     description: "Distinct users seen on this device in the last 24 hours",
   }),
-  streamCount({
+  distinctCount({
     name: "device_distinct_users_7d",
     entity: "device",
-    stream: STREAM.users,
+    set: SET.users,
     windowMs: 7 * DAY,
     description: "Distinct users seen on this device in the last 7 days",
   }),
-  streamCount({
+  windowCount({
     name: "device_checkouts_1h",
     entity: "device",
-    stream: STREAM.checkouts,
+    stream: COUNTED.checkouts,
     windowMs: HOUR,
     description: "Checkouts from this device in the last hour",
   }),
@@ -44,45 +45,45 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
     description: "Days since this device was first seen (0 when unknown)",
   }),
   // payment instrument
-  streamCount({
+  windowCount({
     name: "instrument_failed_10m",
     entity: "payment_instrument",
-    stream: STREAM.paymentFailures,
+    stream: COUNTED.paymentFailures,
     windowMs: 10 * MINUTE,
     description: "Failed payment attempts with this instrument in the last 10 minutes (card testing)",
   }),
-  streamCount({
+  windowCount({
     name: "instrument_failed_1h",
     entity: "payment_instrument",
-    stream: STREAM.paymentFailures,
+    stream: COUNTED.paymentFailures,
     windowMs: HOUR,
     description: "Failed payment attempts with this instrument in the last hour",
   }),
-  streamCount({
+  windowCount({
     name: "instrument_failed_24h",
     entity: "payment_instrument",
-    stream: STREAM.paymentFailures,
+    stream: COUNTED.paymentFailures,
     windowMs: DAY,
     description: "Failed payment attempts with this instrument in the last 24 hours",
   }),
-  streamCount({
+  windowCount({
     name: "instrument_attempts_1h",
     entity: "payment_instrument",
-    stream: STREAM.paymentAttempts,
+    stream: COUNTED.paymentAttempts,
     windowMs: HOUR,
     description: "Payment attempts (any outcome) with this instrument in the last hour",
   }),
-  streamCount({
+  distinctCount({
     name: "instrument_distinct_users_24h",
     entity: "payment_instrument",
-    stream: STREAM.users,
+    set: SET.users,
     windowMs: DAY,
     description: "Distinct users of this instrument in the last 24 hours",
   }),
-  streamCount({
+  distinctCount({
     name: "instrument_distinct_users_7d",
     entity: "payment_instrument",
-    stream: STREAM.users,
+    set: SET.users,
     windowMs: 7 * DAY,
     description: "Distinct users of this instrument in the last 7 days",
   }),
@@ -128,17 +129,17 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
     maxAgeMs: LIFETIME_MAX_AGE_MS,
     description: "Days since the listing was created (0 when unknown)",
   }),
-  streamCount({
+  windowCount({
     name: "listing_checkouts_24h",
     entity: "listing",
-    stream: STREAM.checkouts,
+    stream: COUNTED.checkouts,
     windowMs: DAY,
     description: "Checkouts for this listing in the last 24 hours",
   }),
-  streamCount({
+  windowCount({
     name: "listing_updates_24h",
     entity: "listing",
-    stream: STREAM.updates,
+    stream: COUNTED.updates,
     windowMs: DAY,
     description: "Edits to this listing in the last 24 hours (hijacked listings get edited)",
   }),
@@ -174,39 +175,39 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
     maxAgeMs: LIFETIME_MAX_AGE_MS,
     description: "Days since this host was first seen (0 when unknown)",
   }),
-  streamCount({
+  distinctCount({
     name: "host_distinct_guests_24h",
     entity: "host",
-    stream: STREAM.guests,
+    set: SET.guests,
     windowMs: DAY,
     description: "Distinct guests checking out with this host in the last 24 hours",
   }),
-  streamCount({
+  windowCount({
     name: "host_checkouts_24h",
     entity: "host",
-    stream: STREAM.checkouts,
+    stream: COUNTED.checkouts,
     windowMs: DAY,
     description: "Checkouts with this host in the last 24 hours",
   }),
   // ip
-  streamCount({
+  distinctCount({
     name: "ip_distinct_users_24h",
     entity: "ip",
-    stream: STREAM.users,
+    set: SET.users,
     windowMs: DAY,
     description: "Distinct users seen from this IP in the last 24 hours",
   }),
-  streamCount({
+  windowCount({
     name: "ip_checkouts_1h",
     entity: "ip",
-    stream: STREAM.checkouts,
+    stream: COUNTED.checkouts,
     windowMs: HOUR,
     description: "Checkouts from this IP in the last hour",
   }),
-  streamCount({
+  windowCount({
     name: "ip_logins_1h",
     entity: "ip",
-    stream: STREAM.logins,
+    stream: COUNTED.logins,
     windowMs: HOUR,
     description: "Logins from this IP in the last hour",
   }),

@@ -16,14 +16,15 @@ export interface FeatureVector {
   readonly stale: readonly string[];
 }
 
-interface StreamSlot {
-  readonly stream: string;
+interface WindowSlot {
+  readonly name: string;
   readonly windowMs: number;
 }
 
 interface EntityLayout {
-  readonly counts: StreamSlot[];
-  readonly members: (StreamSlot & { readonly memberPath: string })[];
+  readonly counts: WindowSlot[];
+  readonly distinct: WindowSlot[];
+  readonly members: (WindowSlot & { readonly memberPath: string })[];
 }
 
 interface Binding {
@@ -31,7 +32,7 @@ interface Binding {
   /** Index into ENTITIES, or -1 for request-time features. */
   readonly entityIndex: number;
   readonly slot: number;
-  readonly kind: "count" | "member" | "none";
+  readonly kind: "count" | "distinct" | "member" | "none";
 }
 
 function checkoutPath(c: Checkout, path: string): string {
@@ -48,6 +49,7 @@ class BoundInputs implements FeatureInputs {
   fields: Record<string, string> | null = null;
   snapshot: EntitySnapshot | undefined;
   slot = -1;
+  distinct = false;
   readonly checkout: Checkout;
   readonly asOf: number;
 
@@ -61,7 +63,7 @@ class BoundInputs implements FeatureInputs {
   }
 
   count(): number {
-    return this.snapshot?.counts[this.slot] ?? 0;
+    return (this.distinct ? this.snapshot?.distinct : this.snapshot?.counts)?.[this.slot] ?? 0;
   }
 
   memberTime(): number | null {
@@ -89,7 +91,7 @@ export class FeatureSet {
       seen.add(s.name);
     }
     this.names = specs.map((s) => s.name);
-    this.layouts = ENTITIES.map(() => ({ counts: [], members: [] }));
+    this.layouts = ENTITIES.map(() => ({ counts: [], distinct: [], members: [] }));
     this.bindings = specs.map((spec) => this.bind(spec));
     this.version = featureSetVersion(specs);
   }
@@ -99,14 +101,15 @@ export class FeatureSet {
     const entityIndex = ENTITIES.indexOf(spec.entity);
     const layout = this.layouts[entityIndex] as EntityLayout;
     const src = spec.source;
-    if (src.kind === "stream_count") {
-      let slot = layout.counts.findIndex((c) => c.stream === src.stream && c.windowMs === src.windowMs);
-      if (slot < 0) slot = layout.counts.push({ stream: src.stream, windowMs: src.windowMs }) - 1;
-      return { spec, entityIndex, slot, kind: "count" };
+    if (src.kind === "window_count" || src.kind === "distinct_count") {
+      const name = src.kind === "window_count" ? src.stream : src.set;
+      const slots = src.kind === "window_count" ? layout.counts : layout.distinct;
+      let slot = slots.findIndex((c) => c.name === name && c.windowMs === src.windowMs);
+      if (slot < 0) slot = slots.push({ name, windowMs: src.windowMs }) - 1;
+      return { spec, entityIndex, slot, kind: src.kind === "window_count" ? "count" : "distinct" };
     }
-    if (src.kind === "stream_member") {
-      const slot =
-        layout.members.push({ stream: src.stream, windowMs: src.windowMs, memberPath: src.member }) - 1;
+    if (src.kind === "set_member") {
+      const slot = layout.members.push({ name: src.set, windowMs: src.windowMs, memberPath: src.member }) - 1;
       return { spec, entityIndex, slot, kind: "member" };
     }
     return { spec, entityIndex, slot: -1, kind: "none" };
@@ -121,8 +124,9 @@ export class FeatureSet {
         entity,
         id: ids[entity],
         counts: layout.counts,
+        distinct: layout.distinct,
         members: layout.members.map((m) => ({
-          stream: m.stream,
+          name: m.name,
           windowMs: m.windowMs,
           member: checkoutPath(checkout, m.memberPath),
         })),
@@ -156,6 +160,7 @@ export class FeatureSet {
       inputs.fields = fields;
       inputs.snapshot = snap;
       inputs.slot = b.slot;
+      inputs.distinct = b.kind === "distinct";
       const v = b.spec.compute(inputs);
       if (v === undefined || !Number.isFinite(v)) {
         values[f] = b.spec.default;

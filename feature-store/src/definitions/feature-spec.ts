@@ -1,14 +1,17 @@
 import type { Checkout } from "../events/index.ts";
+import { countUnit, DISTINCT_EXACT_CAP, HLL_ERROR_BOUND, hllBuckets } from "./bounded-state.ts";
 import type { Entity } from "./entities.ts";
+import { DAY, HOUR, MINUTE } from "./time.ts";
 
 export type FeatureType = "int" | "float" | "bool";
 
 /** What a feature computes from, in a serialisable form: it feeds the version hash and the docs. */
 export type SourceDescriptor =
-  | { kind: "stream_count"; stream: string; windowMs: number }
+  | { kind: "window_count"; stream: string; windowMs: number; bucketMs: number }
+  | { kind: "distinct_count"; set: string; windowMs: number; cap: number; hllBucketMs: number }
   | { kind: "field"; field: string }
   | { kind: "time_since"; field: string; unitMs: number; cap: number }
-  | { kind: "stream_member"; stream: string; windowMs: number; member: string }
+  | { kind: "set_member"; set: string; windowMs: number; member: string; cap: number }
   | { kind: "request"; inputs: readonly string[] }
   | { kind: "entity_and_request"; fields: readonly string[]; inputs: readonly string[] };
 
@@ -17,7 +20,7 @@ export interface FeatureInputs {
   readonly checkout: Checkout;
   readonly asOf: number;
   field(name: string): string | undefined;
-  /** Value of the feature's declared stream read (count or member time). */
+  /** Value of the feature's declared read (windowed count, distinct count or member time). */
   count(): number;
   memberTime(): number | null;
 }
@@ -34,15 +37,20 @@ export interface FeatureSpec {
   /** Bump when the computation changes without its descriptor changing. */
   readonly revision: number;
   readonly source: SourceDescriptor;
+  /** For an approximate feature: how far it may be from the exact value, and when. */
+  readonly errorBound?: string;
   /** Returns undefined when the inputs are absent; the default is served then. */
   compute(inputs: FeatureInputs): number | undefined;
 }
 
 type Common = Pick<FeatureSpec, "name" | "description"> & { revision?: number };
 
-export function streamCount(
+/** Events in a window, summed from the window's time buckets (bounded-state.ts). */
+export function windowCount(
   spec: Common & { entity: Entity; stream: string; windowMs: number },
 ): FeatureSpec {
+  const unit = countUnit(spec.windowMs);
+  const n = spec.windowMs / unit.ms;
   return {
     name: spec.name,
     entity: spec.entity,
@@ -51,7 +59,40 @@ export function streamCount(
     maxAgeMs: spec.windowMs,
     description: spec.description,
     revision: spec.revision ?? 1,
-    source: { kind: "stream_count", stream: spec.stream, windowMs: spec.windowMs },
+    source: { kind: "window_count", stream: spec.stream, windowMs: spec.windowMs, bucketMs: unit.ms },
+    errorBound:
+      `Counts the ${n} ${duration(unit.ms)} buckets ending with the read's own: between the exact ` +
+      `count over the last ${duration(spec.windowMs - unit.ms)} and over the last ${duration(spec.windowMs)} ` +
+      "(plus, when serving, events later than the checkout in its own bucket).",
+    compute: (i) => i.count(),
+  };
+}
+
+/** Distinct members of a set in a window: exact up to the cap, then a HyperLogLog estimate. */
+export function distinctCount(spec: Common & { entity: Entity; set: string; windowMs: number }): FeatureSpec {
+  const hll = hllBuckets(spec.windowMs);
+  const pct = (HLL_ERROR_BOUND * 100).toFixed(2);
+  return {
+    name: spec.name,
+    entity: spec.entity,
+    type: "int",
+    default: 0,
+    maxAgeMs: spec.windowMs,
+    description: spec.description,
+    revision: spec.revision ?? 1,
+    source: {
+      kind: "distinct_count",
+      set: spec.set,
+      windowMs: spec.windowMs,
+      cap: DISTINCT_EXACT_CAP,
+      hllBucketMs: hll.bucketMs,
+    },
+    errorBound:
+      `Exact while the ${DISTINCT_EXACT_CAP} most recent members reach back over the window. Beyond: ` +
+      `the larger of that exact count of recent members and the HyperLogLog estimate over the last ` +
+      `${hll.buckets} ${duration(hll.bucketMs)} bucket(s), which lies within ${pct} % (4 standard errors) ` +
+      `of the exact distinct count over between the last ${duration(spec.windowMs - hll.bucketMs)} and ` +
+      `the last ${duration(spec.windowMs)}.`,
     compute: (i) => i.count(),
   };
 }
@@ -103,9 +144,9 @@ export function timeSince(
   };
 }
 
-/** 1 when the member (taken from the checkout) was not seen in the stream within the window. */
+/** 1 when the member (taken from the checkout) was not seen in the set within the window. */
 export function notSeenBefore(
-  spec: Common & { entity: Entity; stream: string; windowMs: number; member: string },
+  spec: Common & { entity: Entity; set: string; windowMs: number; member: string },
 ): FeatureSpec {
   return {
     name: spec.name,
@@ -115,7 +156,16 @@ export function notSeenBefore(
     maxAgeMs: spec.windowMs,
     description: spec.description,
     revision: spec.revision ?? 1,
-    source: { kind: "stream_member", stream: spec.stream, windowMs: spec.windowMs, member: spec.member },
+    source: {
+      kind: "set_member",
+      set: spec.set,
+      windowMs: spec.windowMs,
+      member: spec.member,
+      cap: DISTINCT_EXACT_CAP,
+    },
+    errorBound:
+      `Exact while the entity's ${DISTINCT_EXACT_CAP} most recent members reach back over the window; ` +
+      "beyond, a member older than all of them reads as not seen (1).",
     compute: (i) => (i.memberTime() === null ? 1 : 0),
   };
 }
@@ -163,4 +213,10 @@ export function entityAndRequest(
     source: { kind: "entity_and_request", fields: spec.fields, inputs: spec.inputs },
     compute: (i) => spec.compute((n) => i.field(n), i.checkout),
   };
+}
+
+function duration(ms: number): string {
+  if (ms % DAY === 0) return ms === DAY ? "day" : `${ms / DAY} days`;
+  if (ms % HOUR === 0) return ms === HOUR ? "hour" : `${ms / HOUR} hours`;
+  return ms === MINUTE ? "minute" : `${ms / MINUTE} minutes`;
 }

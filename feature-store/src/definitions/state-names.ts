@@ -19,16 +19,21 @@ export const FIELD = {
   listingsCreated: "listings_n",
 } as const;
 
-export const STREAM = {
+/** Event counts kept in time-bucket rings, read over windows. */
+export const COUNTED = {
   checkouts: "checkouts",
   paymentFailures: "pay_fail",
   paymentAttempts: "pay_attempts",
   logins: "logins",
+  updates: "updates",
+} as const;
+
+/** Sets of members (newest time each), read as distinct counts over windows and as membership. */
+export const SET = {
   devices: "devices",
   ips: "ips",
   users: "users",
   guests: "guests",
-  updates: "updates",
 } as const;
 
-export const KEY_FORMAT_VERSION = "v1";
+export const KEY_FORMAT_VERSION = "v2";

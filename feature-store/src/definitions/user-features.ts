@@ -1,63 +1,64 @@
 import {
+  distinctCount,
   entityAndRequest,
   type FeatureSpec,
   lifetimeCounter,
   notSeenBefore,
-  streamCount,
   timeSince,
+  windowCount,
 } from "./feature-spec.ts";
 import { toEurCents } from "./money.ts";
-import { FIELD, STREAM } from "./state-names.ts";
+import { COUNTED, FIELD, SET } from "./state-names.ts";
 import { DAY, HORIZON_MS, HOUR, LIFETIME_MAX_AGE_MS } from "./time.ts";
 
 /** Features of the user's stored history, in model order. */
 export const USER_FEATURES: readonly FeatureSpec[] = [
-  streamCount({
+  windowCount({
     name: "user_checkouts_1h",
     entity: "user",
-    stream: STREAM.checkouts,
+    stream: COUNTED.checkouts,
     windowMs: HOUR,
     description: "Checkouts scored for this user in the last hour (before this one)",
   }),
-  streamCount({
+  windowCount({
     name: "user_checkouts_24h",
     entity: "user",
-    stream: STREAM.checkouts,
+    stream: COUNTED.checkouts,
     windowMs: DAY,
     description: "Checkouts scored for this user in the last 24 hours",
   }),
-  streamCount({
+  windowCount({
     name: "user_failed_payments_1h",
     entity: "user",
-    stream: STREAM.paymentFailures,
+    stream: COUNTED.paymentFailures,
     windowMs: HOUR,
     description: "Failed payment attempts by this user in the last hour",
   }),
-  streamCount({
+  windowCount({
     name: "user_failed_payments_24h",
     entity: "user",
-    stream: STREAM.paymentFailures,
+    stream: COUNTED.paymentFailures,
     windowMs: DAY,
     description: "Failed payment attempts by this user in the last 24 hours",
   }),
-  streamCount({
+  windowCount({
     name: "user_logins_24h",
     entity: "user",
-    stream: STREAM.logins,
+    stream: COUNTED.logins,
     windowMs: DAY,
     description: "Logins by this user in the last 24 hours",
   }),
-  streamCount({
+  distinctCount({
     name: "user_distinct_devices_7d",
     entity: "user",
-    stream: STREAM.devices,
+    set: SET.devices,
     windowMs: 7 * DAY,
     description: "Distinct devices this user was seen on in the last 7 days",
   }),
-  streamCount({
+  distinctCount({
     name: "user_distinct_ips_7d",
     entity: "user",
-    stream: STREAM.ips,
+    set: SET.ips,
     windowMs: 7 * DAY,
     description: "Distinct IP addresses this user was seen from in the last 7 days",
   }),
@@ -148,7 +149,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   notSeenBefore({
     name: "new_device_for_user",
     entity: "user",
-    stream: STREAM.devices,
+    set: SET.devices,
     windowMs: HORIZON_MS,
     member: "device.id",
     description: "1 when this user was not seen on this device in the last 30 days",
@@ -156,7 +157,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   notSeenBefore({
     name: "new_ip_for_user",
     entity: "user",
-    stream: STREAM.ips,
+    set: SET.ips,
     windowMs: HORIZON_MS,
     member: "device.ip",
     description: "1 when this user was not seen from this IP in the last 30 days",

@@ -1,31 +1,33 @@
 // The Lua lives in a TS module so tsc ships it with the build; see the header comment for the protocol.
 export const APPLY_EVENT_LUA = `
--- Applies one event to each entity it touches, atomically, and at most once per entity.
--- KEYS: per entity its key base (the hash tag part); the script derives <base>:h (fields),
---   <base>:seen (event id -> event time) and <base>:s:<stream>.
--- ARGV: event_id, event_time_ms, horizon_ms, ttl_s, wall_day (days since the epoch, caller's
---   clock), then JSON: per entity (aligned with KEYS) a list of [op, a, b], all strings:
---   s <stream> <member>   stream add, newest time per member
---   i <field> <by>        integer increment
---   n <field> <value>     keep the minimum
---   x <field> <value>     keep the maximum
---   l <field> <value>     last writer wins by (event time, event id)
---   then never_too_late: 1 for labels, counted at the entity's newest time when past the horizon.
+-- Applies one event to each entity given (all on one Redis Cluster slot, or any on a standalone
+-- Redis), atomically, and at most once per entity among its latest dedup_n events.
+-- KEYS: per entity its key base <prefix>fs:v2:{<entity>:<id>}; the script derives the keys
+--   <base>:h (fields), <base>:seen (latest event ids), <base>:c:<stream> (count ring cells),
+--   <base>:x:<set> (capped exact set) and <base>:u:<set>:<window>:<slot> (HyperLogLog cells).
+-- ARGV: event_id, event_time_ms, horizon_ms, ttl_s, wall_day, cap, dedup_n, then JSON: per entity
+--   (aligned with KEYS) a list of ops, then never_too_late (1 for labels: past the horizon they
+--   count at the entity's newest time instead of being dropped):
+--   ["c", stream, [[letter, slots, bucket_index], ...]]   count in each unit's ring cell
+--   ["u", set, member, [[window_ms, bucket_ms, buckets], ...]]   add to the capped set (and past
+--                                                   the cap to each window's HyperLogLog cell)
+--   ["i", field, by] ["n", field, v] ["x", field, v] ["l", field, v]   incr, min, max, last writer
 -- Returns one code per entity: 0 applied, 1 duplicate, 2 later than the horizon (dropped).
+-- memory-entity.ts does the same step for step; every structure is bounded (README).
 --
--- Housekeeping (trimming state older than the horizon, refreshing TTLs) runs on an entity's first
--- event of each wall-clock day and whenever its watermark enters a new day, not on every event:
--- it was half of this script's Redis calls. The hash records when it last ran (_hk) and which
--- streams the entity has (_s:<stream>), so a day's run reaches every stream key, and a stream
--- created between runs gets its TTL when created. The caller's TTL covers the day between runs.
+-- Hash fields kept by the script: _wm watermark, _hk wall day of the last housekeeping (TTL
+-- renewal), _k:<suffix> per key of the entity besides :h and :seen (so housekeeping reaches them),
+-- _o:<set> once the set went over the cap, _u:<set>:<window>:<slot> the bucket index in that cell.
 local eid = ARGV[1]
 local t = tonumber(ARGV[2])
 local horizon = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
 local wall_day = ARGV[5]
-local ops_by_entity = cjson.decode(ARGV[6])
-local never_too_late = ARGV[7] == '1'
-local DAY_MS = 86400000
+local cap = tonumber(ARGV[6])
+local dedup_n = tonumber(ARGV[7])
+local ops_by_entity = cjson.decode(ARGV[8])
+local never_too_late = ARGV[9] == '1'
+local LAP = 4294967296
 
 -- Byte-wise comparison: Lua's string < follows the server's collation locale, JavaScript does not.
 local function id_greater(a, b)
@@ -37,34 +39,26 @@ local function id_greater(a, b)
   return la > lb
 end
 
-local function housekeep(base, hash, seen, wm)
-  local floor = '(' .. tostring(wm - horizon)
-  redis.call('ZREMRANGEBYSCORE', seen, '-inf', floor)
-  redis.call('EXPIRE', seen, ttl)
-  redis.call('EXPIRE', hash, ttl)
-  local gone = {}
-  for _, f in ipairs(redis.call('HKEYS', hash)) do
-    if string.sub(f, 1, 3) == '_s:' then
-      local key = base .. ':s:' .. string.sub(f, 4)
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', floor)
-      -- Trimmed empty, the key is gone: forget it, so a later event registers it (and its TTL) again.
-      if redis.call('EXPIRE', key, ttl) == 0 then gone[#gone + 1] = f end
-    end
-  end
-  if #gone > 0 then redis.call('HDEL', hash, unpack(gone)) end
-end
-
 local function apply_entity(base, ops)
   -- Per entity: a late label counts at this entity's newest time, not the next entity's.
-  local t = t
+  local t, t_text = t, ARGV[2]
   local hash, seen = base .. ':h', base .. ':seen'
-  -- Every hash field the ops read, in one HMGET: the watermark, the housekeeping mark, per stream
-  -- its registration, per min/max field its value, per last-writer field its value, time and id.
+  -- Every hash field the ops read, in one HMGET.
   local names = { '_wm', '_hk' }
   for _, o in ipairs(ops) do
     local op, a = o[1], o[2]
-    if op == 's' then
-      names[#names + 1] = '_s:' .. a
+    if op == 'c' then
+      names[#names + 1] = '_k:c:' .. a
+    elseif op == 'u' then
+      names[#names + 1] = '_k:x:' .. a
+      names[#names + 1] = '_o:' .. a
+      for _, w in ipairs(o[4]) do
+        for s = 0, w[3] - 1 do
+          local cell = a .. ':' .. w[1] .. ':' .. s
+          names[#names + 1] = '_u:' .. cell
+          names[#names + 1] = '_k:u:' .. cell
+        end
+      end
     elseif op == 'n' or op == 'x' then
       names[#names + 1] = a
     elseif op == 'l' then
@@ -81,10 +75,11 @@ local function apply_entity(base, ops)
   local wm = tonumber(cur['_wm'])
   if wm and t < wm - horizon then
     if not never_too_late then return 2 end
-    t = wm
+    t, t_text = wm, cur['_wm']
   end
   if redis.call('ZSCORE', seen, eid) then return 1 end
   redis.call('ZADD', seen, t, eid)
+  if redis.call('ZCARD', seen) > dedup_n then redis.call('ZPOPMIN', seen) end
 
   -- Field writes gather here and go out in one HSET; cur follows them, so later ops see earlier ones.
   local pending, order = {}, {}
@@ -93,20 +88,74 @@ local function apply_entity(base, ops)
     pending[field] = value
     cur[field] = value
   end
+  -- Keys created by this event: they get their TTL now (housekeeping renews them later).
+  local fresh = {}
+  local function register(suffix)
+    if not cur['_k:' .. suffix] then
+      set('_k:' .. suffix, '1')
+      fresh[#fresh + 1] = base .. ':' .. suffix
+    end
+  end
+  local function hll_add(name, w, member, time)
+    local index = math.floor(time / w[2])
+    local cell = name .. ':' .. w[1] .. ':' .. (index % w[3])
+    local key = base .. ':u:' .. cell
+    local stored = tonumber(cur['_u:' .. cell])
+    if not stored or index > stored then
+      -- The cell's bucket has left every window: it starts over (and needs its TTL again).
+      redis.call('DEL', key)
+      redis.call('PFADD', key, member)
+      set('_u:' .. cell, string.format('%d', index))
+      register('u:' .. cell)
+      fresh[#fresh + 1] = key
+    elseif index == stored then
+      redis.call('PFADD', key, member)
+    end
+  end
+
   if not wm or t > wm then
     wm = t
     set('_wm', ARGV[2])
   end
-  local new_streams = {}
   for _, o in ipairs(ops) do
     local op, a, b = o[1], o[2], o[3]
-    if op == 's' then
-      local key, flag = base .. ':s:' .. a, '_s:' .. a
-      redis.call('ZADD', key, 'GT', t, b)
-      if not cur[flag] then
-        set(flag, '1')
-        new_streams[#new_streams + 1] = key
+    if op == 'c' then
+      if #b > 0 then
+        local key = base .. ':c:' .. a
+        register('c:' .. a)
+        local fields = {}
+        for i, c in ipairs(b) do fields[i] = c[1] .. (c[3] % c[2]) end
+        local cells = redis.call('HMGET', key, unpack(fields))
+        local writes = {}
+        for i, c in ipairs(b) do
+          local lap = math.floor(c[3] / c[2])
+          local v = tonumber(cells[i])
+          local cur_lap = v and math.floor(v / LAP) or -1
+          if cur_lap == lap then
+            redis.call('HINCRBY', key, fields[i], 1)
+          elseif cur_lap < lap then
+            writes[#writes + 1] = fields[i]
+            writes[#writes + 1] = string.format('%.0f', lap * LAP + 1)
+          end
+        end
+        if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
       end
+    elseif op == 'u' then
+      local key, rings = base .. ':x:' .. a, o[4]
+      register('x:' .. a)
+      redis.call('ZADD', key, 'GT', t, b)
+      local over = redis.call('ZCARD', key) > cap
+      if cur['_o:' .. a] then
+        for _, w in ipairs(rings) do hll_add(a, w, b, t) end
+      elseif over then
+        -- First time past the cap: the HyperLogLogs start from every member still known.
+        local all = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+        for i = 1, #all, 2 do
+          for _, w in ipairs(rings) do hll_add(a, w, all[i], tonumber(all[i + 1])) end
+        end
+        set('_o:' .. a, '1')
+      end
+      if over then redis.call('ZPOPMIN', key) end
     elseif op == 'i' then
       -- HINCRBY keeps integer semantics; a value still pending for this field is written first.
       if pending[a] ~= nil then
@@ -124,15 +173,14 @@ local function apply_entity(base, ops)
       local ct = tonumber(cur[a .. '@t'])
       if not ct or t > ct or (t == ct and id_greater(eid, cur[a .. '@id'] or '')) then
         set(a, b)
-        set(a .. '@t', ARGV[2])
+        set(a .. '@t', t_text)
         set(a .. '@id', eid)
       end
     end
   end
 
-  local hk = wall_day .. '/' .. tostring(math.floor(wm / DAY_MS))
-  local due = cur['_hk'] ~= hk
-  if due then set('_hk', hk) end
+  local due = cur['_hk'] ~= wall_day
+  if due then set('_hk', wall_day) end
   do
     local args = {}
     for _, f in ipairs(order) do
@@ -144,9 +192,19 @@ local function apply_entity(base, ops)
     if #args > 0 then redis.call('HSET', hash, unpack(args)) end
   end
   if due then
-    housekeep(base, hash, seen, wm)
+    -- Once per wall-clock day per entity: renew the TTL of every key it has.
+    redis.call('EXPIRE', hash, ttl)
+    redis.call('EXPIRE', seen, ttl)
+    local gone = {}
+    for _, f in ipairs(redis.call('HKEYS', hash)) do
+      if string.sub(f, 1, 3) == '_k:' then
+        if redis.call('EXPIRE', base .. ':' .. string.sub(f, 4), ttl) == 0 then gone[#gone + 1] = f end
+      end
+    end
+    -- Forget keys that are gone, so a later write registers them (and their TTL) again.
+    if #gone > 0 then redis.call('HDEL', hash, unpack(gone)) end
   else
-    for _, key in ipairs(new_streams) do redis.call('EXPIRE', key, ttl) end
+    for _, key in ipairs(fresh) do redis.call('EXPIRE', key, ttl) end
   end
   return 0
 end

@@ -1,13 +1,17 @@
 import type { Entity } from "../definitions/entities.ts";
 
 /**
- * The state model both online stores implement. Per entity: a hash of fields and a few "streams"
- * (member → event time, keeping the newest time per member). Every operation is commutative and
- * idempotent under the per-event dedup, so event order and redelivery do not change a read.
+ * The state model both online stores implement, bounded per entity whatever its traffic
+ * (feature-store/README.md, "Bounded state"): a hash of fields, counted streams kept as rings of
+ * time buckets, and sets of members kept exactly up to a cap and as HyperLogLogs beyond it. Every
+ * operation is commutative and idempotent under the per-event dedup, so event order and
+ * redelivery do not change a read made as of the entity's newest event.
  */
 export type Mutation =
-  /** Add a member to a stream at event time t, keeping the newest time per member. */
-  | { op: "stream_add"; stream: string; member: string }
+  /** Count the event in a stream, in the buckets that the given windows are read from. */
+  | { op: "count"; stream: string; windows: readonly number[] }
+  /** Add a member to a set at event time t (newest time per member); windows as for count. */
+  | { op: "distinct"; set: string; member: string; windows: readonly number[] }
   /** Add an integer to a counter field. */
   | { op: "incr"; field: string; by: number }
   /** Keep the smaller / larger number. */
@@ -41,18 +45,21 @@ export interface ApplyResult {
   readonly outcomes: readonly ApplyOutcome[];
 }
 
-export interface StreamRead {
-  readonly stream: string;
+export interface WindowRead {
+  /** A counted stream or a set. */
+  readonly name: string;
   readonly windowMs: number;
 }
 
 export interface EntityRead {
   readonly entity: Entity;
   readonly id: string;
-  /** Members in the stream whose newest time lies in (asOf - window, asOf]. */
-  readonly counts: readonly StreamRead[];
-  /** The newest time of one member, when it lies after asOf - window. */
-  readonly members: readonly (StreamRead & { readonly member: string })[];
+  /** Events counted in the stream over the window (from its buckets). */
+  readonly counts: readonly WindowRead[];
+  /** Distinct members of the set whose newest time lies in (asOf - window, asOf]. */
+  readonly distinct: readonly WindowRead[];
+  /** The newest time of one member of a set, when it lies after asOf - window. */
+  readonly members: readonly (WindowRead & { readonly member: string })[];
 }
 
 export interface ReadPlan {
@@ -65,6 +72,8 @@ export interface EntitySnapshot {
   readonly fields: Readonly<Record<string, string>> | null;
   /** Indexed like EntityRead.counts. */
   readonly counts: readonly number[];
+  /** Indexed like EntityRead.distinct. */
+  readonly distinct: readonly number[];
   /** Indexed like EntityRead.members; null when absent or outside the window. */
   readonly members: readonly (number | null)[];
 }

@@ -3,9 +3,9 @@ import { KEY_FORMAT_VERSION } from "../definitions/state-names.ts";
 
 /**
  * Key format (documented in feature-store/README.md): an entity's keys are its base
- * `<prefix>fs:<version>:{<entity>:<id>}` plus `:h` (fields), `:seen` (applied event ids) and
- * `:s:<stream>`. The scripts get the base and add the suffix, so all keys of one entity share the
- * hash tag and a script's keys for one entity sit on one Redis Cluster slot.
+ * `<prefix>fs:<version>:{<entity>:<id>}` plus a suffix the scripts add (`:h`, `:seen`,
+ * `:c:<stream>`, `:x:<set>`, `:u:<set>:<window>:<slot>`), so all keys of one entity share the hash
+ * tag and live on one Redis Cluster slot.
  */
 export class RedisKeys {
   private readonly prefix: string;

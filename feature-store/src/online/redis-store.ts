@@ -1,6 +1,7 @@
-import type { Redis } from "ioredis";
+import { DEDUP_EVENTS, DISTINCT_EXACT_CAP } from "../definitions/bounded-state.ts";
 import { DAY, HORIZON_MS, LIFETIME_MAX_AGE_MS } from "../definitions/time.ts";
 import { APPLY_EVENT_LUA } from "./apply-event-lua.ts";
+import { bucketIndex, countUnits, countWindow, hllRing } from "./buckets.ts";
 import type {
   ApplyOutcome,
   ApplyResult,
@@ -13,17 +14,14 @@ import type {
   RawState,
   ReadPlan,
 } from "./contract.ts";
-import { READ_CHECKOUT_LUA } from "./read-checkout-lua.ts";
+import { READ_ENTITIES_LUA } from "./read-entities-lua.ts";
 import { RedisKeys } from "./redis-keys.ts";
+import { groupBySlot, type RedisClient, runScripts, type ScriptCall } from "./script-calls.ts";
 
 const OUTCOMES: readonly ApplyOutcome[] = ["applied", "duplicate", "too_late"];
-const OP_CODE = { min: "n", max: "x", last: "l" } as const;
-
-type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
-interface StoreScripts {
-  rgApplyEvent: ScriptCommand;
-  rgReadCheckout: ScriptCommand;
-}
+const OP_CODE = { incr: "i", min: "n", max: "x", last: "l" } as const;
+const APPLY = "rgApplyEventV2";
+const READ = "rgReadEntitiesV2";
 
 export interface RedisStoreOptions {
   /** Key prefix; tests use a unique one each. */
@@ -34,9 +32,9 @@ export interface RedisStoreOptions {
 }
 
 /**
- * The online store on Redis: one Lua call per event written (each entity deduplicated by event id,
- * the event atomic) and one per checkout read. A call spans the event's entities, so all keys must
- * live on one node (standalone Redis); keys still carry a per-entity hash tag (README).
+ * The online store on a standalone Redis or a Redis Cluster. An event is one script call per
+ * slot its entities fall in (one call in all on a standalone Redis), atomic and deduplicated per
+ * entity; a checkout read likewise, all calls in one pipelined round trip. Keys: README.
  */
 export class RedisStore implements OnlineStore {
   private readonly keys: RedisKeys;
@@ -44,80 +42,124 @@ export class RedisStore implements OnlineStore {
   // carries one extra day: a key still lives LIFETIME_MAX_AGE_MS after its last write.
   private readonly ttlSeconds = Math.ceil((LIFETIME_MAX_AGE_MS + DAY) / 1000);
   private readonly now: () => number;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly options: RedisStoreOptions;
 
-  constructor(redis: Redis, options: RedisStoreOptions) {
+  constructor(redis: RedisClient, options: RedisStoreOptions) {
     this.redis = redis;
     this.options = options;
     this.keys = new RedisKeys(options.keyPrefix);
     this.now = options.now ?? Date.now;
-    if (!("rgApplyEvent" in redis)) redis.defineCommand("rgApplyEvent", { lua: APPLY_EVENT_LUA });
-    if (!("rgReadCheckout" in redis)) redis.defineCommand("rgReadCheckout", { lua: READ_CHECKOUT_LUA });
+    if (!(APPLY in redis)) redis.defineCommand(APPLY, { lua: APPLY_EVENT_LUA });
+    if (!(READ in redis)) redis.defineCommand(READ, { lua: READ_ENTITIES_LUA });
   }
 
-  /** One event (the API's velocity update): one script call on the shared client. */
   async apply(update: EventUpdate): Promise<ApplyResult> {
-    const scripts = this.redis as unknown as StoreScripts;
-    return this.result(await scripts.rgApplyEvent(...this.applyArgs(update)));
+    return (await this.applyBatch([update]))[0] as ApplyResult;
   }
 
+  /** Many events in order: all their script calls in one pipelined round trip. */
   async applyBatch(updates: readonly EventUpdate[]): Promise<ApplyResult[]> {
-    if (updates.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    const scripts = pipeline as unknown as StoreScripts;
-    for (const update of updates) void scripts.rgApplyEvent(...this.applyArgs(update));
-    const replies = (await pipeline.exec()) ?? [];
-    return updates.map((_, i) => {
-      const [err, codes] = replies[i] ?? [new Error("missing pipeline reply"), null];
-      if (err) throw err;
-      return this.result(codes);
+    const calls: ScriptCall[] = [];
+    const layout: number[][][] = [];
+    for (const update of updates) {
+      const groups = this.applyCalls(update);
+      layout.push(groups.map((g) => g.entities));
+      for (const g of groups) calls.push(g.call);
+    }
+    const replies = calls.length === 0 ? [] : await runScripts(this.redis, calls);
+    let next = 0;
+    return updates.map((update, u) => {
+      const outcomes: ApplyOutcome[] = new Array(update.entities.length);
+      for (const entities of layout[u] as number[][]) {
+        const codes = replies[next++] as unknown[];
+        entities.forEach((e, k) => {
+          const outcome = OUTCOMES[Number(codes[k])] ?? "applied";
+          if (outcome === "too_late") this.options.onTooLate?.();
+          outcomes[e] = outcome;
+        });
+      }
+      return { outcomes };
     });
   }
 
-  private result(codes: unknown): ApplyResult {
-    return {
-      outcomes: (codes as unknown[]).map((code) => {
-        const outcome = OUTCOMES[Number(code)] ?? "applied";
-        if (outcome === "too_late") this.options.onTooLate?.();
-        return outcome;
-      }),
-    };
+  /** The apply script calls of one event (protocol: apply-event-lua.ts), one per slot group. */
+  private applyCalls(update: EventUpdate): { entities: number[]; call: ScriptCall }[] {
+    const bases = update.entities.map((eu) => this.keys.base(eu.entity, eu.id));
+    const wallDay = String(Math.floor(this.now() / DAY));
+    return groupBySlot(this.redis, bases).map((entities) => ({
+      entities,
+      call: {
+        script: APPLY,
+        keys: entities.map((e) => bases[e] as string),
+        args: [
+          update.eventId,
+          update.eventTime,
+          HORIZON_MS,
+          this.ttlSeconds,
+          wallDay,
+          DISTINCT_EXACT_CAP,
+          DEDUP_EVENTS,
+          cjsonSafe(entities.map((e) => encodeOps(update.entities[e] as EntityUpdate, update.eventTime))),
+          update.neverTooLate ? 1 : 0,
+        ],
+      },
+    }));
   }
 
-  /** Keys and arguments of one event's apply script (protocol: apply-event-lua.ts). */
-  private applyArgs(update: EventUpdate): (string | number)[] {
-    const n = update.entities.length;
-    // Defined commands without a fixed key count take it as their first argument.
-    const args: (string | number)[] = [n];
-    const ops: string[][][] = new Array(n);
-    for (let e = 0; e < n; e++) {
-      const eu = update.entities[e] as EntityUpdate;
-      args.push(this.keys.base(eu.entity, eu.id));
-      const list: string[][] = new Array(eu.mutations.length);
-      for (let k = 0; k < eu.mutations.length; k++) {
-        const m = eu.mutations[k] as Mutation;
-        if (m.op === "stream_add") list[k] = ["s", m.stream, m.member];
-        else if (m.op === "incr") list[k] = ["i", m.field, String(m.by)];
-        else list[k] = [OP_CODE[m.op], m.field, String(m.value)];
-      }
-      ops[e] = list;
-    }
-    const wallDay = Math.floor(this.now() / DAY);
-    args.push(update.eventId, update.eventTime, HORIZON_MS, this.ttlSeconds, wallDay, cjsonSafe(ops));
-    args.push(update.neverTooLate ? 1 : 0);
-    return args;
-  }
-
-  /** Every entity of the checkout (hash, window counts, member times) in one script call. */
+  /** Every entity of the checkout, one script call per slot group, in one round trip. */
   async read(plan: ReadPlan): Promise<RawState> {
-    const args: (string | number)[] = [plan.entities.length];
-    for (const er of plan.entities) args.push(this.keys.base(er.entity, er.id));
-    args.push(plan.asOf, cjsonSafe(plan.entities.map((er) => [er.counts, er.members])));
-    const scripts = this.redis as unknown as StoreScripts;
-    const reply = (await scripts.rgReadCheckout(...args)) as unknown[][];
-    return plan.entities.map((er, e) => snapshot(plan.asOf, er, reply[e] as unknown[]));
+    const bases = plan.entities.map((er) => this.keys.base(er.entity, er.id));
+    const groups = groupBySlot(this.redis, bases);
+    const calls = groups.map(
+      (entities): ScriptCall => ({
+        script: READ,
+        keys: entities.map((e) => bases[e] as string),
+        args: [
+          plan.asOf,
+          cjsonSafe(entities.map((e) => encodeReads(plan.entities[e] as EntityRead, plan.asOf))),
+        ],
+      }),
+    );
+    const replies = await runScripts(this.redis, calls);
+    const out: EntitySnapshot[] = new Array(plan.entities.length);
+    groups.forEach((entities, g) => {
+      const reply = replies[g] as unknown[][];
+      entities.forEach((e, k) => {
+        out[e] = snapshot(plan.asOf, plan.entities[e] as EntityRead, reply[k] as unknown[]);
+      });
+    });
+    return out;
   }
+}
+
+function encodeOps(eu: EntityUpdate, t: number): unknown[] {
+  return eu.mutations.map((m: Mutation) => {
+    switch (m.op) {
+      case "count":
+        return ["c", m.stream, countUnits(m.windows).map((u) => [u.letter, u.slots, bucketIndex(t, u.ms)])];
+      case "distinct":
+        return ["u", m.set, m.member, m.windows.map(hllRing).map((r) => [r.windowMs, r.bucketMs, r.buckets])];
+      case "incr":
+        return [OP_CODE.incr, m.field, String(m.by)];
+      default:
+        return [OP_CODE[m.op], m.field, String(m.value)];
+    }
+  });
+}
+
+function encodeReads(er: EntityRead, asOf: number): unknown[] {
+  return [
+    er.counts.map((c) => {
+      const w = countWindow(asOf, c.windowMs);
+      return [c.name, w.unit.letter, w.unit.slots, w.newest, w.n];
+    }),
+    er.distinct.map((d) => {
+      const ring = hllRing(d.windowMs);
+      return [d.name, asOf - d.windowMs, d.windowMs, ring.buckets, bucketIndex(asOf, ring.bucketMs)];
+    }),
+    er.members.map((m) => [m.name, m.member]),
+  ];
 }
 
 /**
@@ -139,11 +181,13 @@ function snapshot(asOf: number, er: EntityRead, reply: readonly unknown[]): Enti
     for (let k = 0; k < flat.length; k += 2) fields[flat[k] as string] = flat[k + 1] as string;
   }
   const counts = er.counts.map((_, k) => Number(reply[1 + k]));
+  const offset = 1 + er.counts.length;
+  const distinct = er.distinct.map((_, k) => Number(reply[offset + k]));
   const members = er.members.map((m, k) => {
-    const score = reply[1 + er.counts.length + k] as string | null | undefined;
+    const score = reply[offset + er.distinct.length + k] as string | null | undefined;
     if (score == null) return null;
     const t = Number(score);
     return t > asOf - m.windowMs ? t : null;
   });
-  return { fields, counts, members };
+  return { fields, counts, distinct, members };
 }

@@ -1,10 +1,20 @@
 import type { Entity } from "../definitions/entities.ts";
 import { toEurCents } from "../definitions/money.ts";
-import { FIELD, STREAM } from "../definitions/state-names.ts";
+import { COUNTED, FIELD, SET } from "../definitions/state-names.ts";
+import { FEATURE_WINDOWS } from "../definitions/state-windows.ts";
 import { type DomainEvent, eventTimeMs } from "../events/index.ts";
 import type { EntityUpdate, EventUpdate, Mutation } from "../online/contract.ts";
 
-/** Collects mutations per entity so each entity is written atomically, once per event. */
+/** A count or set write before it knows its entity (and so the windows its buckets serve). */
+type Pending =
+  | Mutation
+  | { op: "count_of"; stream: string }
+  | { op: "distinct_of"; set: string; member: string };
+
+/**
+ * Collects mutations per entity so each entity is written atomically, once per event; counts and
+ * sets get the windows the features read them over for that entity.
+ */
 class UpdateBuilder {
   private readonly byKey = new Map<string, { entity: Entity; id: string; mutations: Mutation[] }>();
   private readonly t: number;
@@ -13,7 +23,7 @@ class UpdateBuilder {
     this.t = t;
   }
 
-  on(entity: Entity, id: string | undefined, ...mutations: Mutation[]): this {
+  on(entity: Entity, id: string | undefined, ...pending: Pending[]): this {
     if (id === undefined) return this;
     const key = `${entity}\u0000${id}`;
     let entry = this.byKey.get(key);
@@ -21,7 +31,20 @@ class UpdateBuilder {
       entry = { entity, id, mutations: [{ op: "min", field: FIELD.firstSeen, value: this.t }] };
       this.byKey.set(key, entry);
     }
-    entry.mutations.push(...mutations);
+    for (const p of pending) {
+      if (p.op === "count_of") {
+        entry.mutations.push({
+          op: "count",
+          stream: p.stream,
+          windows: FEATURE_WINDOWS.of(entity, p.stream),
+        });
+      } else if (p.op === "distinct_of") {
+        const windows = FEATURE_WINDOWS.of(entity, p.set);
+        entry.mutations.push({ op: "distinct", set: p.set, member: p.member, windows });
+      } else {
+        entry.mutations.push(p);
+      }
+    }
     return this;
   }
 
@@ -31,7 +54,8 @@ class UpdateBuilder {
   }
 }
 
-const add = (stream: string, member: string): Mutation => ({ op: "stream_add", stream, member });
+const count = (stream: string): Pending => ({ op: "count_of", stream });
+const distinct = (set: string, member: string): Pending => ({ op: "distinct_of", set, member });
 const incr = (field: string, by = 1): Mutation => ({ op: "incr", field, by });
 const max = (field: string, value: number): Mutation => ({ op: "max", field, value });
 const min = (field: string, value: number): Mutation => ({ op: "min", field, value });
@@ -47,23 +71,23 @@ export function update(event: DomainEvent): EventUpdate {
   switch (event.type) {
     case "payment_attempt": {
       const failed = event.status === "failed";
-      const deviceMutations = event.device_id ? [add(STREAM.devices, event.device_id)] : [];
+      const deviceMutations = event.device_id ? [distinct(SET.devices, event.device_id)] : [];
       b.on(
         "user",
         event.user_id,
         ...deviceMutations,
         ...(failed
-          ? [add(STREAM.paymentFailures, id)]
+          ? [count(COUNTED.paymentFailures)]
           : [incr(FIELD.paymentsOk), incr(FIELD.paymentsOkCents, toEurCents(event.amount, event.currency))]),
       );
       b.on(
         "payment_instrument",
         event.payment_instrument_id,
-        add(STREAM.paymentAttempts, id),
-        add(STREAM.users, event.user_id),
-        ...(failed ? [add(STREAM.paymentFailures, id)] : [incr(FIELD.paymentsOk)]),
+        count(COUNTED.paymentAttempts),
+        distinct(SET.users, event.user_id),
+        ...(failed ? [count(COUNTED.paymentFailures)] : [incr(FIELD.paymentsOk)]),
       );
-      b.on("device", event.device_id, add(STREAM.users, event.user_id));
+      b.on("device", event.device_id, distinct(SET.users, event.user_id));
       break;
     }
     case "signup":
@@ -71,21 +95,21 @@ export function update(event: DomainEvent): EventUpdate {
     case "password_reset":
     case "email_change":
     case "device_added": {
-      const own: Mutation[] = [];
+      const own: Pending[] = [];
       if (event.type === "signup") own.push(min(FIELD.signupAt, t));
-      if (event.type === "login") own.push(add(STREAM.logins, id));
+      if (event.type === "login") own.push(count(COUNTED.logins));
       if (event.type === "password_reset") own.push(max(FIELD.passwordResetAt, t));
       if (event.type === "email_change") own.push(max(FIELD.emailChangeAt, t));
       if (event.type === "device_added") own.push(max(FIELD.deviceAddedAt, t));
-      if (event.device_id) own.push(add(STREAM.devices, event.device_id));
-      if (event.ip) own.push(add(STREAM.ips, event.ip));
+      if (event.device_id) own.push(distinct(SET.devices, event.device_id));
+      if (event.ip) own.push(distinct(SET.ips, event.ip));
       b.on("user", event.user_id, ...own);
-      b.on("device", event.device_id, add(STREAM.users, event.user_id));
+      b.on("device", event.device_id, distinct(SET.users, event.user_id));
       b.on(
         "ip",
         event.ip,
-        add(STREAM.users, event.user_id),
-        ...(event.type === "login" ? [add(STREAM.logins, id)] : []),
+        distinct(SET.users, event.user_id),
+        ...(event.type === "login" ? [count(COUNTED.logins)] : []),
       );
       break;
     }
@@ -96,14 +120,14 @@ export function update(event: DomainEvent): EventUpdate {
         "listing",
         event.listing_id,
         { op: "last", field: FIELD.pricePerNight, value: String(event.price_per_night) },
-        ...(created ? [min(FIELD.createdAt, t)] : [add(STREAM.updates, id)]),
+        ...(created ? [min(FIELD.createdAt, t)] : [count(COUNTED.updates)]),
       );
       b.on("host", event.host_id, ...(created ? [incr(FIELD.listingsCreated)] : []));
       break;
     }
     case "chargeback":
     case "review_outcome": {
-      const labels: Mutation[] = [incr(event.label === "fraud" ? FIELD.fraudLabels : FIELD.legitLabels)];
+      const labels: Pending[] = [incr(event.label === "fraud" ? FIELD.fraudLabels : FIELD.legitLabels)];
       if (event.type === "chargeback") labels.push(incr(FIELD.chargebacks));
       b.on("user", event.user_id, ...labels);
       b.on("payment_instrument", event.payment_instrument_id, ...labels);
@@ -113,16 +137,16 @@ export function update(event: DomainEvent): EventUpdate {
       b.on(
         "user",
         event.user.id,
-        add(STREAM.checkouts, id),
-        add(STREAM.devices, event.device.id),
-        add(STREAM.ips, event.device.ip),
+        count(COUNTED.checkouts),
+        distinct(SET.devices, event.device.id),
+        distinct(SET.ips, event.device.ip),
         incr(FIELD.checkouts),
       );
-      b.on("device", event.device.id, add(STREAM.users, event.user.id), add(STREAM.checkouts, id));
-      b.on("payment_instrument", event.payment.instrument_id, add(STREAM.users, event.user.id));
-      b.on("listing", event.listing.id, add(STREAM.checkouts, id));
-      b.on("host", event.listing.host_id, add(STREAM.guests, event.user.id), add(STREAM.checkouts, id));
-      b.on("ip", event.device.ip, add(STREAM.users, event.user.id), add(STREAM.checkouts, id));
+      b.on("device", event.device.id, distinct(SET.users, event.user.id), count(COUNTED.checkouts));
+      b.on("payment_instrument", event.payment.instrument_id, distinct(SET.users, event.user.id));
+      b.on("listing", event.listing.id, count(COUNTED.checkouts));
+      b.on("host", event.listing.host_id, distinct(SET.guests, event.user.id), count(COUNTED.checkouts));
+      b.on("ip", event.device.ip, distinct(SET.users, event.user.id), count(COUNTED.checkouts));
       break;
     }
   }

@@ -147,7 +147,8 @@ describe.each(factories)("online store conformance: $name", (factory) => {
             entity: "user",
             id,
             mutations: [
-              { op: "stream_add", stream: "devices", member },
+              { op: "distinct", set: "devices", member, windows: [HOUR] },
+              { op: "count", stream: "logins", windows: [HOUR] },
               { op: "last", field: "note", value: `${value} ${i}` },
               { op: "incr", field: "n", by: 2 },
             ],
@@ -161,12 +162,14 @@ describe.each(factories)("online store conformance: $name", (factory) => {
         {
           entity: "user",
           id,
-          counts: [{ stream: "devices", windowMs: HOUR }],
-          members: members.map((member) => ({ stream: "devices", windowMs: HOUR, member })),
+          counts: [{ name: "logins", windowMs: HOUR }],
+          distinct: [{ name: "devices", windowMs: HOUR }],
+          members: members.map((member) => ({ name: "devices", windowMs: HOUR, member })),
         },
       ],
     });
     expect(snap?.counts).toEqual([members.length]);
+    expect(snap?.distinct).toEqual([members.length]);
     expect(snap?.members).toEqual(members.map((_, i) => T0 - (i + 1) * MINUTE));
     expect(snap?.fields?.note).toBe(`${value} 0`);
     expect(snap?.fields?.n).toBe(String(2 * members.length));

@@ -1,0 +1,67 @@
+// The Lua lives in a TS module so tsc ships it with the build; see the header comment for the protocol.
+export const READ_ENTITIES_LUA = `
+-- Reads what one checkout needs from the entities given (all on one Redis Cluster slot, or any on
+-- a standalone Redis) in one call. Keys as in apply-event-lua.ts.
+-- ARGV[1]: as_of_ms. ARGV[2]: JSON, per entity (aligned with KEYS) [counts, distinct, members]:
+--   counts   [[stream, letter, slots, newest_bucket, n], ...]: the n ring cells up to newest
+--   distinct [[set, from_ms, window_ms, buckets, newest_bucket], ...]: members with newest time
+--            in (from, as_of], or past the cap the larger of that and the HyperLogLog estimate
+--   members  [[set, member], ...]: that member's newest time (the caller applies its window)
+-- Returns per entity { HGETALL of the hash, count..., distinct..., member time or nil... }.
+-- memory-entity.ts reads the same way.
+local as_of = ARGV[1]
+local spec = cjson.decode(ARGV[2])
+local LAP = 4294967296
+local out = {}
+for e = 1, #KEYS do
+  local base, reads = KEYS[e], spec[e]
+  local flat = redis.call('HGETALL', base .. ':h')
+  local entity = { flat }
+  local rings = {}
+  for _, c in ipairs(reads[1]) do
+    local ring = rings[c[1]]
+    if not ring then
+      ring = {}
+      local all = redis.call('HGETALL', base .. ':c:' .. c[1])
+      for i = 1, #all, 2 do ring[all[i]] = tonumber(all[i + 1]) end
+      rings[c[1]] = ring
+    end
+    local sum, letter, slots = 0, c[2], c[3]
+    for j = c[4] - c[5] + 1, c[4] do
+      local v = ring[letter .. (j % slots)]
+      if v and math.floor(v / LAP) == math.floor(j / slots) then sum = sum + v % LAP end
+    end
+    entity[#entity + 1] = sum
+  end
+  if #reads[2] > 0 then
+    local h = {}
+    for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+    for _, d in ipairs(reads[2]) do
+      local name, from = d[1], d[2]
+      local key = base .. ':x:' .. name
+      local n = redis.call('ZCOUNT', key, string.format('(%d', from), as_of)
+      -- Exact unless members were dropped from the capped set and the window reaches back to them.
+      if h['_o:' .. name] then
+        local low = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+        if low[2] and from < tonumber(low[2]) then
+          local keys = {}
+          for j = d[5] - d[4] + 1, d[5] do
+            local cell = name .. ':' .. d[3] .. ':' .. (j % d[4])
+            if tonumber(h['_u:' .. cell]) == j then keys[#keys + 1] = base .. ':u:' .. cell end
+          end
+          if #keys > 0 then
+            local estimate = redis.call('PFCOUNT', unpack(keys))
+            if estimate > n then n = estimate end
+          end
+        end
+      end
+      entity[#entity + 1] = n
+    end
+  end
+  for _, m in ipairs(reads[3]) do
+    entity[#entity + 1] = redis.call('ZSCORE', base .. ':x:' .. m[1], m[2])
+  end
+  out[e] = entity
+end
+return out
+`;
