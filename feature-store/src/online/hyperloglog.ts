@@ -6,7 +6,8 @@
 const P = 14;
 export const HLL_REGISTERS = 1 << P;
 const Q = 64 - P;
-const ALPHA_INF = 0.72134752044448170368;
+// Redis writes 0.721347520444481703680: the same double.
+const ALPHA_INF = 0.7213475204444817;
 const M64 = 0xffff_ffff_ffff_ffffn;
 const MUL = 0xc6a4a7935bd1e995n;
 const SEED = 0xadc83b19n;
