@@ -12,7 +12,9 @@ const ALL = [
  * REDIS_URL and KAFKA_BROKERS, so a misfiled test fails there naming the variable.
  */
 const INTEGRATION = [
+  "feature-store/test/online/bounded-state.test.ts",
   "feature-store/test/online/conformance.test.ts",
+  "feature-store/test/online/hyperloglog.test.ts",
   "feature-store/test/online/redis-store.test.ts",
   "feature-store/test/online/late-labels.test.ts",
   "load-tests/test/runner.test.ts",
