@@ -35,7 +35,8 @@ interface Binding {
   readonly kind: "count" | "distinct" | "member" | "none";
 }
 
-function checkoutPath(c: Checkout, path: string): string {
+/** The checkout's value at a dotted path (a membership feature's member), as a string. */
+export function checkoutPath(c: Checkout, path: string): string {
   let cur: unknown = c;
   for (const key of path.split(".")) cur = (cur as Record<string, unknown> | undefined)?.[key];
   return String(cur);
