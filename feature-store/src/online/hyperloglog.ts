@@ -53,19 +53,47 @@ export function hllPattern(element: string): { index: number; rank: number } {
   return { index, rank };
 }
 
-/** One HyperLogLog: sparse (a map) while few registers are set, then dense, like Redis's. */
+/**
+ * One HyperLogLog: sparse (a map) while few registers are set, then dense, like Redis's. It keeps
+ * the histogram of its register values as they change, so an estimate costs 64 steps, not 2^14.
+ */
 export class HyperLogLog {
   private sparse: Map<number, number> | null = new Map();
   private dense: Uint8Array | null = null;
+  private readonly histogram = new Uint32Array(64);
 
-  add(element: string): void {
-    const { index, rank } = hllPattern(element);
+  constructor() {
+    this.histogram[0] = HLL_REGISTERS;
+  }
+
+  /** A copy of the union (max per register) of the given HyperLogLogs. */
+  static union(hlls: readonly HyperLogLog[]): HyperLogLog {
+    const out = new HyperLogLog();
+    for (const h of hlls) h.forEachRegister((index, rank) => out.offer(index, rank));
+    return out;
+  }
+
+  /** Adds an element; returns its register and rank, to offer to another HyperLogLog as well. */
+  add(element: string): { index: number; rank: number } {
+    const pattern = hllPattern(element);
+    this.offer(pattern.index, pattern.rank);
+    return pattern;
+  }
+
+  /** Raises one register to `rank` if lower (PFADD's step after hashing). */
+  offer(index: number, rank: number): void {
+    const cur = this.dense
+      ? (this.dense[index] as number)
+      : ((this.sparse as Map<number, number>).get(index) ?? 0);
+    if (rank <= cur) return;
+    this.histogram[cur] = (this.histogram[cur] as number) - 1;
+    this.histogram[rank] = (this.histogram[rank] as number) + 1;
     if (this.dense) {
-      if (rank > (this.dense[index] as number)) this.dense[index] = rank;
+      this.dense[index] = rank;
       return;
     }
     const sparse = this.sparse as Map<number, number>;
-    if (rank > (sparse.get(index) ?? 0)) sparse.set(index, rank);
+    sparse.set(index, rank);
     if (sparse.size > SPARSE_MAX) {
       this.dense = new Uint8Array(HLL_REGISTERS);
       for (const [i, r] of sparse) this.dense[i] = r;
@@ -73,34 +101,31 @@ export class HyperLogLog {
     }
   }
 
-  /** Folds this HyperLogLog's registers into `into` (max per register), as PFCOUNT of many keys. */
-  mergeInto(into: Uint8Array): void {
+  forEachRegister(fn: (index: number, rank: number) => void): void {
     if (this.dense) {
-      for (let i = 0; i < HLL_REGISTERS; i++) {
-        const r = this.dense[i] as number;
-        if (r > (into[i] as number)) into[i] = r;
-      }
-      return;
+      for (let i = 0; i < HLL_REGISTERS; i++) if (this.dense[i]) fn(i, this.dense[i] as number);
+    } else {
+      for (const [i, r] of this.sparse as Map<number, number>) fn(i, r);
     }
-    for (const [i, r] of this.sparse as Map<number, number>) if (r > (into[i] as number)) into[i] = r;
+  }
+
+  /** PFCOUNT. */
+  count(): number {
+    return estimateFromHistogram(this.histogram);
   }
 }
 
 /** PFCOUNT of the union of the given HyperLogLogs. */
 export function countUnion(hlls: readonly HyperLogLog[]): number {
-  const registers = new Uint8Array(HLL_REGISTERS);
-  for (const h of hlls) h.mergeInto(registers);
-  return estimate(registers);
+  return hlls.length === 1 ? (hlls[0] as HyperLogLog).count() : HyperLogLog.union(hlls).count();
 }
 
-/** Redis's hllCount: Ertl, "New cardinality estimation algorithms for HyperLogLog sketches". */
-export function estimate(registers: Uint8Array): number {
+/**
+ * Redis's hllCount from the histogram of register values: Ertl, "New cardinality estimation
+ * algorithms for HyperLogLog sketches".
+ */
+function estimateFromHistogram(histogram: Uint32Array): number {
   const m = HLL_REGISTERS;
-  const histogram = new Uint32Array(64);
-  for (let i = 0; i < m; i++) {
-    const r = registers[i] as number;
-    histogram[r] = (histogram[r] as number) + 1;
-  }
   let z = m * tau((m - (histogram[Q + 1] as number)) / m);
   for (let j = Q; j >= 1; --j) {
     z += histogram[j] as number;

@@ -1,19 +1,10 @@
 import { DEDUP_EVENTS, DISTINCT_EXACT_CAP } from "../definitions/bounded-state.ts";
 import { HORIZON_MS } from "../definitions/time.ts";
-import {
-  bucketIndex,
-  countUnits,
-  countWindow,
-  type HllRing,
-  hllCell,
-  hllRing,
-  LAP,
-  sumWindow,
-} from "./buckets.ts";
+import { bucketIndex, countUnits, countWindow, hllRing, LAP, sumWindow } from "./buckets.ts";
 import { CappedSet } from "./capped-set.ts";
 import type { ApplyOutcome, EntityRead, EntitySnapshot, Mutation } from "./contract.ts";
 import { WATERMARK_FIELD } from "./contract.ts";
-import { countUnion, HyperLogLog } from "./hyperloglog.ts";
+import { HllWindow } from "./hll-window.ts";
 import { isNewer } from "./last-writer.ts";
 
 /**
@@ -28,8 +19,8 @@ export class MemoryEntity {
   private readonly sets = new Map<string, CappedSet>();
   /** Sets that went over the cap: they also feed their HyperLogLogs. */
   private readonly overflowed = new Set<string>();
-  /** HyperLogLog ring cell → its bucket index and registers. */
-  private readonly hlls = new Map<string, { index: number; hll: HyperLogLog }>();
+  /** `<set>:<window>` → its HyperLogLog ring. */
+  private readonly hlls = new Map<string, HllWindow>();
   private readonly seen = new CappedSet(DEDUP_EVENTS);
   private watermark = Number.NEGATIVE_INFINITY;
 
@@ -105,28 +96,24 @@ export class MemoryEntity {
       this.sets.set(name, set);
     }
     const over = set.add(member, t);
-    const rings = windows.map(hllRing);
     if (this.overflowed.has(name)) {
-      for (const ring of rings) this.hllAdd(name, ring, member, t);
+      for (const w of windows) this.hll(name, w).add(member, t);
     } else if (over) {
       // First time past the cap: the HyperLogLogs start from every member still known.
-      for (const [m, mt] of set.times) for (const ring of rings) this.hllAdd(name, ring, m, mt);
+      for (const [m, mt] of set.times) for (const w of windows) this.hll(name, w).add(m, mt);
       this.overflowed.add(name);
     }
     if (over) set.popMin();
   }
 
-  private hllAdd(name: string, ring: HllRing, member: string, t: number): void {
-    const index = bucketIndex(t, ring.bucketMs);
-    const cell = hllCell(name, ring, index);
-    const cur = this.hlls.get(cell);
-    if (!cur || index > cur.index) {
-      const hll = new HyperLogLog();
-      hll.add(member);
-      this.hlls.set(cell, { index, hll });
-    } else if (index === cur.index) {
-      cur.hll.add(member);
+  private hll(name: string, windowMs: number): HllWindow {
+    const key = `${name}:${windowMs}`;
+    let w = this.hlls.get(key);
+    if (!w) {
+      w = new HllWindow(hllRing(windowMs));
+      this.hlls.set(key, w);
     }
+    return w;
   }
 
   read(er: EntityRead, asOf: number): EntitySnapshot {
@@ -151,13 +138,7 @@ export class MemoryEntity {
     const exact = set.countIn(from, asOf);
     // Exact unless members were dropped from the capped set and the window reaches back to them.
     if (!this.overflowed.has(name) || from >= set.lowest()) return exact;
-    const ring = hllRing(windowMs);
-    const newest = bucketIndex(asOf, ring.bucketMs);
-    const hlls: HyperLogLog[] = [];
-    for (let j = newest - ring.buckets + 1; j <= newest; j++) {
-      const cell = this.hlls.get(hllCell(name, ring, j));
-      if (cell && cell.index === j) hlls.push(cell.hll);
-    }
-    return hlls.length === 0 ? exact : Math.max(exact, countUnion(hlls));
+    const estimate = this.hlls.get(`${name}:${windowMs}`)?.count(asOf);
+    return estimate === undefined ? exact : Math.max(exact, estimate);
   }
 }

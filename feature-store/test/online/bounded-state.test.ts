@@ -68,7 +68,7 @@ describe.each(factories)("bounded state: $name", (factory) => {
     expect(Math.abs((f.ip_distinct_users_24h as number) - 3_000)).toBeLessThan(HLL_ERROR_BOUND * 3_000);
     // The read falls on a minute boundary: 59 full minute buckets and its own, still empty.
     expect(f.ip_checkouts_1h).toBe(177);
-  });
+  }, 120_000);
 
   it("reads a member as new once more than the cap of newer members pushed it out", async () => {
     const { store } = factory.create();
@@ -121,5 +121,5 @@ describe("memory and Redis stores agree past the caps", () => {
         expect(await featuresAt(r, at)).toEqual(expected);
       }
     }
-  });
+  }, 180_000);
 });

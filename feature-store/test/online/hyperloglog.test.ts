@@ -18,7 +18,7 @@ async function both(key: string, members: readonly string[]): Promise<HyperLogLo
 describe("HyperLogLog", () => {
   it("estimates exactly what Redis's PFCOUNT does, sparse and dense, ASCII and not", async () => {
     const prefix = uniquePrefix("hll");
-    for (const n of [1, 7, 64, 65, 300, 1_500, 4_000, 20_000, 120_000]) {
+    for (const n of [1, 7, 64, 65, 300, 1_500, 4_000, 30_000]) {
       const members = Array.from(
         { length: n },
         (_, i) => `m${i}:${"é名".repeat(i % 3)}${"x".repeat(i % 17)}`,

@@ -1,0 +1,127 @@
+// Per-checkout CPU of the feature work (read + compute, and the checkout's own write) and Redis
+// memory per entity, as one listing, host, IP and card see 10 … 1,000,000 events: a card-testing
+// run through one hot listing. Flat from the first level to the last is the target (bounded state).
+// usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:store -- [--levels 10,1000,100000,1000000] [--reads 2000]
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { FeatureSet } from "../src/definitions/feature-set.ts";
+import { FEATURES } from "../src/definitions/features.ts";
+import type { Checkout, DomainEvent } from "../src/events/index.ts";
+import type { OnlineStore } from "../src/online/contract.ts";
+import { MemoryStore } from "../src/online/memory-store.ts";
+import { readCheckoutFeatures } from "../src/online/read-features.ts";
+import { RedisStore } from "../src/online/redis-store.ts";
+import { update } from "../src/update/update.ts";
+
+const { values } = parseArgs({
+  options: {
+    levels: { type: "string", default: "10,1000,100000,1000000" },
+    reads: { type: "string", default: "2000" },
+  },
+});
+const levels = (values.levels as string).split(",").map(Number);
+const reads = Number(values.reads);
+const url = process.env.REDIS_URL;
+if (!url) throw new Error("REDIS_URL is required (infra/dev/redis.sh start prints it)");
+
+// One event every 50 ms of event time: 1,000,000 events span about 14 hours, so the hour rings
+// and the half-day HyperLogLog buckets of the 24-hour windows turn over during the run.
+const T0 = Date.parse("2026-03-01T00:00:00Z");
+const STEP_MS = 50;
+const iso = (ms: number) => new Date(ms).toISOString();
+const checkout = (i: number, at: number): Checkout => ({
+  event_id: `hot-${i}`,
+  occurred_at: iso(at),
+  user: { id: `u${i}`, created_at: iso(at - 100 * 86_400_000), email_verified: true },
+  device: { id: `d${i}`, ip: "10.9.9.9", ip_country: "DE" },
+  payment: { instrument_id: "pi-hot", type: "card", country: "DE", billing_country: "DE" },
+  listing: { id: "l-hot", host_id: "h-hot", country: "PT" },
+  booking: { amount: 250, currency: "EUR", nights: 2, checkin_at: iso(at + 20 * 86_400_000) },
+  message: { text: "Hi, arriving late" },
+});
+const event = (i: number): DomainEvent => ({ type: "checkout", ...checkout(i, T0 + i * STEP_MS) });
+
+const redis = new Redis(url, { enableOfflineQueue: true });
+const prefix = `bench-store:${process.pid}:`;
+const stores: Record<string, OnlineStore> = {
+  memory: new MemoryStore(),
+  redis: new RedisStore(redis, { keyPrefix: prefix }),
+};
+const features = new FeatureSet(FEATURES);
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** CPU per checkout in µs: reads of fresh checkouts on the hot entities, then their writes. */
+async function measure(store: OnlineStore, from: number): Promise<{ read_us: number; write_us: number }> {
+  const probes = Array.from({ length: reads }, (_, k) => event(from + k));
+  let c0 = cpuMicros();
+  for (const e of probes) {
+    const { type: _t, ...c } = e as DomainEvent & { type: "checkout" };
+    await readCheckoutFeatures(store, features, c);
+  }
+  const read = (cpuMicros() - c0) / reads;
+  c0 = cpuMicros();
+  for (const e of probes) await store.apply(update(e));
+  return { read_us: Math.round(read), write_us: Math.round((cpuMicros() - c0) / reads) };
+}
+
+async function entityBytes(entity: string, id: string): Promise<number> {
+  let bytes = 0;
+  const match = `${prefix}fs:*:{${entity}:${id}}*`;
+  for await (const keys of redis.scanStream({ match, count: 100_000 })) {
+    for (const key of keys as string[]) bytes += (await redis.memory("USAGE", key)) ?? 0;
+  }
+  return bytes;
+}
+
+const rows: Record<string, number | string>[] = [];
+let written = 0;
+for (const level of levels) {
+  for (const [name, store] of Object.entries(stores)) {
+    for (let i = written; i < level; i += 1_000) {
+      const batch: ReturnType<typeof update>[] = [];
+      for (let k = i; k < Math.min(level, i + 1_000); k++) batch.push(update(event(k)));
+      await store.applyBatch(batch);
+    }
+    // The probes are the next events of the run; they count towards the following level.
+    const cpu = await measure(store, level);
+    const row: Record<string, number | string> = { events: level, store: name, ...cpu };
+    if (name === "redis") {
+      for (const [entity, id] of [
+        ["listing", "l-hot"],
+        ["host", "h-hot"],
+        ["ip", "10.9.9.9"],
+        ["payment_instrument", "pi-hot"],
+      ] as const) {
+        row[`${entity}_bytes`] = await entityBytes(entity, id);
+      }
+    }
+    rows.push(row);
+    process.stderr.write(`${JSON.stringify(row)}\n`);
+  }
+  written = level + reads;
+}
+console.table(rows);
+for (const name of Object.keys(stores)) {
+  const mine = rows.filter((r) => r.store === name);
+  const spread = (k: string) => {
+    const v = mine.map((r) => r[k] as number);
+    return (Math.max(...v) / Math.min(...v)).toFixed(2);
+  };
+  process.stdout.write(`${name}: max/min read CPU ${spread("read_us")}, write CPU ${spread("write_us")}\n`);
+}
+const maxBytes = Math.max(
+  ...rows.flatMap((r) =>
+    Object.entries(r)
+      .filter(([k]) => k.endsWith("_bytes"))
+      .map(([, v]) => v as number),
+  ),
+);
+process.stdout.write(`largest entity in Redis: ${maxBytes} bytes (target ≤ ${64 * 1024})\n`);
+for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 100_000 })) {
+  if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+}
+await redis.quit();
