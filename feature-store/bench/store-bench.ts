@@ -4,12 +4,14 @@
 // usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:store -- [--levels 10,1000,100000,1000000] [--reads 2000]
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import type { Entity } from "../src/definitions/entities.ts";
 import { FeatureSet } from "../src/definitions/feature-set.ts";
 import { FEATURES } from "../src/definitions/features.ts";
 import type { Checkout, DomainEvent } from "../src/events/index.ts";
 import type { OnlineStore } from "../src/online/contract.ts";
 import { MemoryStore } from "../src/online/memory-store.ts";
 import { readCheckoutFeatures } from "../src/online/read-features.ts";
+import { RedisKeys } from "../src/online/redis-keys.ts";
 import { RedisStore } from "../src/online/redis-store.ts";
 import { update } from "../src/update/update.ts";
 
@@ -43,6 +45,7 @@ const event = (i: number): DomainEvent => ({ type: "checkout", ...checkout(i, T0
 
 const redis = new Redis(url, { enableOfflineQueue: true });
 const prefix = `bench-store:${process.pid}:`;
+const keys = new RedisKeys(prefix);
 const stores: Record<string, OnlineStore> = {
   memory: new MemoryStore(),
   redis: new RedisStore(redis, { keyPrefix: prefix }),
@@ -68,14 +71,30 @@ async function measure(store: OnlineStore, from: number): Promise<{ read_us: num
   return { read_us: Math.round(read), write_us: Math.round((cpuMicros() - c0) / reads) };
 }
 
+/** An entity's keys: its hash, dedup ring and what the hash registers (`_k:<suffix>`). Not SCAN:
+ *  a shared Redis may hold millions of keys, and scanning them stalls everyone. */
+async function entityKeys(entity: string, id: string): Promise<string[]> {
+  const base = keys.base(entity as Entity, id);
+  const fields = await redis.hkeys(`${base}:h`);
+  return [
+    `${base}:h`,
+    `${base}:seen`,
+    ...fields.filter((f) => f.startsWith("_k:")).map((f) => `${base}:${f.slice(3)}`),
+  ];
+}
+
 async function entityBytes(entity: string, id: string): Promise<number> {
   let bytes = 0;
-  const match = `${prefix}fs:*:{${entity}:${id}}*`;
-  for await (const keys of redis.scanStream({ match, count: 100_000 })) {
-    for (const key of keys as string[]) bytes += (await redis.memory("USAGE", key)) ?? 0;
-  }
+  for (const key of await entityKeys(entity, id)) bytes += (await redis.memory("USAGE", key)) ?? 0;
   return bytes;
 }
+
+const HOT = [
+  ["listing", "l-hot"],
+  ["host", "h-hot"],
+  ["ip", "10.9.9.9"],
+  ["payment_instrument", "pi-hot"],
+] as const;
 
 const rows: Record<string, number | string>[] = [];
 let written = 0;
@@ -90,12 +109,7 @@ for (const level of levels) {
     const cpu = await measure(store, level);
     const row: Record<string, number | string> = { events: level, store: name, ...cpu };
     if (name === "redis") {
-      for (const [entity, id] of [
-        ["listing", "l-hot"],
-        ["host", "h-hot"],
-        ["ip", "10.9.9.9"],
-        ["payment_instrument", "pi-hot"],
-      ] as const) {
+      for (const [entity, id] of HOT) {
         row[`${entity}_bytes`] = await entityBytes(entity, id);
       }
     }
@@ -121,7 +135,6 @@ const maxBytes = Math.max(
   ),
 );
 process.stdout.write(`largest entity in Redis: ${maxBytes} bytes (target ≤ ${64 * 1024})\n`);
-for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 100_000 })) {
-  if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
-}
+// The hot entities' keys; the probes' users, devices and cards keep their TTL (400 days) otherwise.
+for (const [entity, id] of HOT) await redis.unlink(...(await entityKeys(entity, id)));
 await redis.quit();

@@ -30,8 +30,11 @@ export function countUnit(windowMs: number): BucketUnit {
 /** Distinct members kept exactly (the most recent ones, by newest time) per entity and set. */
 export const DISTINCT_EXACT_CAP = 64;
 
-/** Event ids kept per entity for dedup: its most recent ones by event time. */
-export const DEDUP_EVENTS = 64;
+/**
+ * Event ids kept per entity for dedup: the latest it applied, in arrival order (a Kafka
+ * redelivery repeats what was applied last). Redis keeps them as 8-byte digests in one string.
+ */
+export const DEDUP_EVENTS = 1024;
 
 /**
  * Past the cap, a distinct window is estimated from HyperLogLogs (Redis's, 12 KB dense each) of

@@ -1,9 +1,10 @@
 // The Lua lives in a TS module so tsc ships it with the build; see the header comment for the protocol.
 export const APPLY_EVENT_LUA = `
 -- Applies one event to each entity given (all on one Redis Cluster slot, or any on a standalone
--- Redis), atomically, and at most once per entity among its latest dedup_n events.
+-- Redis), atomically, and at most once per entity among the latest dedup_n events it applied.
 -- KEYS: per entity its key base <prefix>fs:v2:{<entity>:<id>}; the script derives the keys
---   <base>:h (fields), <base>:seen (latest event ids), <base>:c:<stream> (count ring cells),
+--   <base>:h (fields), <base>:seen (a ring of the 8-byte digests of the latest applied event ids,
+--   next write position in the field _dp), <base>:c:<stream> (count ring cells),
 --   <base>:x:<set> (capped exact set) and <base>:u:<set>:<window>:<slot> (HyperLogLog cells).
 -- ARGV: event_id, event_time_ms, horizon_ms, ttl_s, wall_day, cap, dedup_n, then JSON: per entity
 --   (aligned with KEYS) a list of ops, then never_too_late (1 for labels: past the horizon they
@@ -28,6 +29,20 @@ local dedup_n = tonumber(ARGV[7])
 local ops_by_entity = cjson.decode(ARGV[8])
 local never_too_late = ARGV[9] == '1'
 local LAP = 4294967296
+-- The first 8 bytes of the event id's SHA-1: a collision between two ids is 2^-64 unlikely.
+local digest = string.gsub(string.sub(redis.sha1hex(eid), 1, 16), '..', function(h)
+  return string.char(tonumber(h, 16))
+end)
+
+local function seen_before(ring)
+  local from = 1
+  while true do
+    local at = string.find(ring, digest, from, true)
+    if not at then return false end
+    if (at - 1) % 8 == 0 then return true end
+    from = at + 1
+  end
+end
 
 -- Byte-wise comparison: Lua's string < follows the server's collation locale, JavaScript does not.
 local function id_greater(a, b)
@@ -44,7 +59,7 @@ local function apply_entity(base, ops)
   local t, t_text = t, ARGV[2]
   local hash, seen = base .. ':h', base .. ':seen'
   -- Every hash field the ops read, in one HMGET.
-  local names = { '_wm', '_hk' }
+  local names = { '_wm', '_hk', '_dp' }
   for _, o in ipairs(ops) do
     local op, a = o[1], o[2]
     if op == 'c' then
@@ -77,9 +92,9 @@ local function apply_entity(base, ops)
     if not never_too_late then return 2 end
     t, t_text = wm, cur['_wm']
   end
-  if redis.call('ZSCORE', seen, eid) then return 1 end
-  redis.call('ZADD', seen, t, eid)
-  if redis.call('ZCARD', seen) > dedup_n then redis.call('ZPOPMIN', seen) end
+  if seen_before(redis.call('GET', seen) or '') then return 1 end
+  local dp = tonumber(cur['_dp']) or 0
+  redis.call('SETRANGE', seen, dp * 8, digest)
 
   -- Field writes gather here and go out in one HSET; cur follows them, so later ops see earlier ones.
   local pending, order = {}, {}
@@ -113,6 +128,7 @@ local function apply_entity(base, ops)
     end
   end
 
+  set('_dp', tostring((dp + 1) % dedup_n))
   if not wm or t > wm then
     wm = t
     set('_wm', ARGV[2])

@@ -4,6 +4,7 @@ import { bucketIndex, countUnits, countWindow, hllRing, LAP, sumWindow } from ".
 import { CappedSet } from "./capped-set.ts";
 import type { ApplyOutcome, EntityRead, EntitySnapshot, Mutation } from "./contract.ts";
 import { WATERMARK_FIELD } from "./contract.ts";
+import { DedupRing } from "./dedup-ring.ts";
 import { HllWindow } from "./hll-window.ts";
 import { isNewer } from "./last-writer.ts";
 
@@ -21,7 +22,7 @@ export class MemoryEntity {
   private readonly overflowed = new Set<string>();
   /** `<set>:<window>` → its HyperLogLog ring. */
   private readonly hlls = new Map<string, HllWindow>();
-  private readonly seen = new CappedSet(DEDUP_EVENTS);
+  private readonly seen = new DedupRing(DEDUP_EVENTS);
   private watermark = Number.NEGATIVE_INFINITY;
 
   /** `neverTooLate` (labels): past the horizon the event counts at the newest time seen. */
@@ -31,8 +32,8 @@ export class MemoryEntity {
       if (!neverTooLate) return "too_late";
       t = this.watermark;
     }
-    if (this.seen.times.has(eventId)) return "duplicate";
-    if (this.seen.add(eventId, t)) this.seen.popMin();
+    if (this.seen.has(eventId)) return "duplicate";
+    this.seen.add(eventId);
     if (t > this.watermark) {
       this.watermark = t;
       this.fields.set(WATERMARK_FIELD, String(t));
