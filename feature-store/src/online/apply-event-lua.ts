@@ -92,7 +92,13 @@ local function apply_entity(base, ops)
     if not never_too_late then return 2 end
     t, t_text = wm, cur['_wm']
   end
-  if seen_before(redis.call('GET', seen) or '') then return 1 end
+  local ring = redis.call('GET', seen)
+  if ring then
+    if seen_before(ring) then return 1 end
+  else
+    -- Created at its full size: SETRANGE past the end would grow it greedily, to twice the bytes.
+    redis.call('SET', seen, string.rep('\\0', dedup_n * 8))
+  end
   local dp = tonumber(cur['_dp']) or 0
   redis.call('SETRANGE', seen, dp * 8, digest)
 
