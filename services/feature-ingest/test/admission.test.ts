@@ -72,12 +72,20 @@ describe("feature-ingest admission", () => {
     // The payment is stored under pseudonyms: its raw ids name no entity, their pseudonyms do.
     const raw = await h.store.read({
       asOf: T0,
-      entities: [{ entity: "user", id: "u_ingest_raw", counts: [], members: [] }],
+      entities: [{ entity: "user", id: "u_ingest_raw", counts: [], distinct: [], members: [] }],
     });
     expect(raw[0]?.fields).toBeNull();
     const hashed = await h.store.read({
       asOf: T0,
-      entities: [{ entity: "user", id: pseudonymiser.id("user", "u_ingest_raw"), counts: [], members: [] }],
+      entities: [
+        {
+          entity: "user",
+          id: pseudonymiser.id("user", "u_ingest_raw"),
+          counts: [],
+          distinct: [],
+          members: [],
+        },
+      ],
     });
     expect(hashed[0]?.fields).not.toBeNull();
   });
