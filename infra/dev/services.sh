@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Convenience for people: the whole local stack (Redis + Kafka) in one command.
+# Convenience for people: the whole local stack (Redis, a 3-master Redis Cluster, Kafka) in one command.
 #
-#   infra/dev/services.sh up     start both (idempotent), print export lines
-#   infra/dev/services.sh down   stop both
+#   infra/dev/services.sh up     start all three (idempotent), print export lines
+#   infra/dev/services.sh down   stop all three
 #   infra/dev/services.sh env    print export lines for what is running
 #
 # Typical use:  eval "$(bash infra/dev/services.sh up)"  then  npx vitest run test/infra
@@ -23,16 +23,22 @@ exports() {
 case "${1:-}" in
 up)
   exports redis start
+  exports redis-cluster up
   exports kafka start
   ;;
 down)
   bash "$DEV/kafka.sh" stop
+  bash "$DEV/redis-cluster.sh" down
   bash "$DEV/redis.sh" stop
   ;;
 env)
   rc=0
   exports redis status || {
     log "Redis is not running (infra/dev/services.sh up)"
+    rc=1
+  }
+  exports redis-cluster env || {
+    log "the Redis Cluster is not running (infra/dev/services.sh up)"
     rc=1
   }
   exports kafka status || {

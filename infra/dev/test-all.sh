@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's one test command (`npm test`). First installs the missing Debian packages
 # (system-packages.sh: as root; otherwise it says what to run and the run stops there), then
-# runs every vitest test (both projects, unit and integration: vitest.config.ts) and the Python
-# tests of models/training against real services:
+# runs every vitest test (all projects: unit, integration, and cluster, which runs the Redis-using
+# integration tests again against the 3-master Redis Cluster: vitest.config.ts) and the Python
+# tests of models/training against real services (Redis, the Redis Cluster, Kafka):
 #   - REDIS_URL / KAFKA_BROKERS set: use those services, leave them alone.
 #   - unset, but the dev service is already running (infra/dev/services.sh up): use it, leave it running.
 #   - unset and not running: start it here (Kafka with an empty data dir) and stop it on exit,
@@ -18,14 +19,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$RISKGATE_REPO"
 DEV="$RISKGATE_REPO/infra/dev"
 
-started_redis=0
-started_kafka=0
+started=()
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
-  local rc=$?
-  # Stop only what this script started; never fail the run because of cleanup.
-  if ((started_kafka)); then bash "$DEV/kafka.sh" stop || true; fi
-  if ((started_redis)); then bash "$DEV/redis.sh" stop || true; fi
+  local rc=$? i
+  # Stop only what this script started, last started first; never fail the run because of cleanup.
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do bash "$DEV/${started[i]}.sh" stop || true; done
   exit "$rc"
 }
 trap cleanup EXIT
@@ -43,7 +42,7 @@ ensure_service() {
     log "using the dev $name that is already running (left running)"
   else
     # Mark first: if start fails half way or is interrupted, cleanup still stops it.
-    if [[ $name == redis ]]; then started_redis=1; else started_kafka=1; fi
+    started+=("$name")
     line=$(RISKGATE_DEV_KAFKA_FRESH=1 bash "$DEV/$name.sh" start)
   fi
   line=$(grep "^$var=" <<<"$line" | tail -n 1)
@@ -57,6 +56,7 @@ bash "$DEV/system-packages.sh"
 bash "$DEV/vegeta.sh" >/dev/null
 t0=$SECONDS
 ensure_service redis REDIS_URL
+ensure_service redis-cluster REDIS_CLUSTER_URL
 ensure_service kafka KAFKA_BROKERS
 # kafkajs prints a partitioner notice on every producer unless told not to.
 export KAFKAJS_NO_PARTITIONER_WARNING=1
