@@ -1,6 +1,7 @@
 import { type Static, type TObject, type TSchema, Type } from "@sinclair/typebox";
 import envSchema from "env-schema";
 import { ConfigError } from "./errors.ts";
+import { parseRedisUrl, REDIS_URL_FORMS } from "./redis-url.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,6 +48,12 @@ export const envList = (env: string, atLeast = 0) =>
 export const envUrl = (env: string, protocols: readonly string[]) =>
   Type.String({ env, protocols: [...protocols] });
 
+/**
+ * REDIS_URL: one Redis or a Redis Cluster, in the forms of redis-url.ts. Never echoed in a problem
+ * (it may hold a password). Wrap in Type.Optional() when the service runs without it.
+ */
+export const envRedisUrl = (env: string) => Type.String({ env, redisUrl: true });
+
 /** What the schema of one variable says, read back from the annotations the helpers above set. */
 interface VarSchema {
   readonly env?: string;
@@ -56,6 +63,7 @@ interface VarSchema {
   readonly maximum?: number;
   readonly enum?: readonly string[];
   readonly protocols?: readonly string[];
+  readonly redisUrl?: boolean;
   readonly commaList?: number;
 }
 
@@ -150,6 +158,7 @@ function describe(name: string, s: VarSchema, issue: Issue, raw: string | undefi
 }
 
 function expectation(s: VarSchema): string {
+  if (s.redisUrl) return `expected ${REDIS_URL_FORMS}`;
   if (s.protocols) return `expected a URL starting with ${s.protocols.join(" or ")}`;
   if (s.enum) return `expected one of ${s.enum.join(", ")}`;
   if (s.commaList !== undefined) return `expected a comma-separated list of at least ${s.commaList}`;
@@ -168,7 +177,7 @@ interface Ajv {
   addKeyword(definition: object): Ajv;
 }
 
-/** Our two keywords, added to each Ajv instance env-schema creates. */
+/** Our three keywords, added to each Ajv instance env-schema creates. */
 function customOptions<A>(instance: A): A {
   (instance as Ajv)
     .addKeyword({
@@ -185,6 +194,13 @@ function customOptions<A>(instance: A): A {
         cxt.parentData[cxt.parentDataProperty] = list;
         return list.length >= atLeast;
       },
+    })
+    .addKeyword({
+      keyword: "redisUrl",
+      type: "string",
+      schemaType: "boolean",
+      errors: false,
+      validate: (_on: boolean, value: string) => parseRedisUrl(value) !== undefined,
     })
     .addKeyword({
       keyword: "protocols",

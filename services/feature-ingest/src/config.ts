@@ -1,5 +1,14 @@
 import { EVENT_ADMISSION_CONFIG, eventAdmissionProblems } from "@riskgate/common/admission-config";
-import { envInt, envList, envOneOf, envString, envUrl, LOG_LEVELS, loadEnv } from "@riskgate/common/env";
+import {
+  envInt,
+  envList,
+  envOneOf,
+  envRedisUrl,
+  envString,
+  envUrl,
+  LOG_LEVELS,
+  loadEnv,
+} from "@riskgate/common/env";
 import { kafkaConnectionProblems, kafkaConnectionSchema } from "@riskgate/common/kafka-config";
 import { DEFAULT_TOPIC_PREFIX } from "@riskgate/feature-store/events";
 import { type Static, Type } from "@sinclair/typebox";
@@ -10,7 +19,7 @@ import { type Static, Type } from "@sinclair/typebox";
  */
 export const IngestConfigSchema = Type.Object({
   /** Required: the consumer moves events from Kafka into Redis. */
-  redisUrl: envUrl("REDIS_URL", ["redis:", "rediss:"]),
+  redisUrl: envRedisUrl("REDIS_URL"),
   redisKeyPrefix: envString("REDIS_KEY_PREFIX", "rg:"),
   kafkaBrokers: envList("KAFKA_BROKERS", 1),
   ...kafkaConnectionSchema,

@@ -1,4 +1,5 @@
 import type { Logger } from "@riskgate/common/logger";
+import type { RedisClient } from "@riskgate/common/redis-client";
 import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
@@ -6,7 +7,6 @@ import { pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.ts";
@@ -40,9 +40,9 @@ export interface Resources {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly keys: readonly ApiKey[];
-  readonly redis?: Redis;
-  /** Opens the kill-switch's pub/sub connection (compose closes it). Default: redis.duplicate(). */
-  readonly createSubscriber?: () => Redis;
+  readonly redis?: RedisClient;
+  /** Opens the kill-switch's pub/sub connection (compose closes it). Default: a duplicate of `redis`. */
+  readonly createSubscriber?: () => RedisClient;
   /** A producer for the decisions and labels topics, when Kafka is configured. */
   readonly producer?: Producer;
   /** False while that producer is still connecting in the background (main.ts). Unset: connected. */

@@ -4,6 +4,7 @@ import {
   envList,
   envNumber,
   envOneOf,
+  envRedisUrl,
   envString,
   envText,
   envUrl,
@@ -28,7 +29,7 @@ export const ApiConfigSchema = Type.Object({
   metricsPort: Type.Optional(Type.Integer({ env: "METRICS_PORT", minimum: 0, maximum: 65_535 })),
   metricsHost: envString("METRICS_HOST", "127.0.0.1"),
   /** Unset: the embedded in-memory feature store, decision store and review queue. */
-  redisUrl: Type.Optional(envUrl("REDIS_URL", ["redis:", "rediss:"])),
+  redisUrl: Type.Optional(envRedisUrl("REDIS_URL")),
   redisKeyPrefix: envString("REDIS_KEY_PREFIX", "rg:"),
   redisCommandTimeoutMs: envInt("REDIS_COMMAND_TIMEOUT_MS", 50, 1, 10_000),
   /** Budget for the whole feature read; past it the checkout is scored in degraded mode. */

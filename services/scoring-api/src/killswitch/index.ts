@@ -1,5 +1,5 @@
 import type { Logger } from "@riskgate/common/logger";
-import type { Redis } from "ioredis";
+import { duplicateRedisClient, type RedisClient } from "@riskgate/common/redis-client";
 import { KillSwitch, type KillSwitchMetrics } from "./kill-switch.ts";
 import { MemorySwitchStore } from "./memory-store.ts";
 import { RedisSwitchStore, subscribeToChanges } from "./redis-store.ts";
@@ -7,9 +7,9 @@ import { RedisSwitchStore, subscribeToChanges } from "./redis-store.ts";
 export { KillSwitch } from "./kill-switch.ts";
 
 export interface KillSwitchWiring {
-  readonly redis?: Redis;
-  /** Opens the dedicated pub/sub connection (the kill-switch owns and closes it). Default: redis.duplicate(). */
-  readonly createSubscriber?: () => Redis;
+  readonly redis?: RedisClient;
+  /** Opens the dedicated pub/sub connection (the kill-switch owns and closes it). Default: a duplicate of `redis`. */
+  readonly createSubscriber?: () => RedisClient;
   readonly prefix: string;
   readonly pollMs: number;
   readonly auditMaxEntries: number;
@@ -40,7 +40,7 @@ export async function startKillSwitch(w: KillSwitchWiring): Promise<KillSwitch> 
       subscribeToChanges(
         // Off the scoring path: a subscribe may take longer than the hot-path command timeout.
         w.createSubscriber?.() ??
-          redis.duplicate({ connectionName: "riskgate-scoring-api-killswitch", commandTimeout: 2_000 }),
+          duplicateRedisClient(redis, { name: "riskgate-scoring-api-killswitch", commandTimeoutMs: 2_000 }),
         store.keys.channel,
         onNotice,
         w.logger,

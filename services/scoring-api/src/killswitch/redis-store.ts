@@ -1,5 +1,5 @@
 import type { Logger } from "@riskgate/common/logger";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@riskgate/common/redis-client";
 import type { AuditEntry, Change, Snapshot, SwitchState, SwitchStore, Target } from "./types.ts";
 
 /**
@@ -64,11 +64,11 @@ type ChangeCommand = (state: string, audit: string, ...argv: string[]) => Promis
 export class RedisSwitchStore implements SwitchStore {
   readonly kind = "redis";
   readonly keys: ReturnType<typeof killSwitchKeys>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly opts: { auditMaxEntries: number; publish?: boolean };
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     opts: { auditMaxEntries: number; publish?: boolean } = { auditMaxEntries: 100_000 },
   ) {
@@ -177,7 +177,7 @@ export interface Subscription {
  * `ready`. Whatever pub/sub misses, the poll catches. The connection is owned (and closed) here.
  */
 export function subscribeToChanges(
-  connection: Redis,
+  connection: RedisClient,
   channel: string,
   onNotice: (version: number) => void,
   logger: Logger,

@@ -1,5 +1,5 @@
 import type { Logger } from "@riskgate/common/logger";
-import type { Redis } from "ioredis";
+import { type RedisClient, redisProblems } from "@riskgate/common/redis-client";
 import type { ApiConfig } from "../config.ts";
 import type { ScoringModel } from "../decision/types.ts";
 import type { ApiMetrics } from "../metrics.ts";
@@ -49,7 +49,7 @@ export function createResilience(deps: {
   metrics: ApiMetrics;
   logger: Logger;
   router: ModelRouter;
-  redis?: Redis;
+  redis?: RedisClient;
   clock?: () => number;
 }): Resilience {
   const { config, metrics, logger, router, redis } = deps;
@@ -83,7 +83,7 @@ export function createResilience(deps: {
     },
     degraded() {
       const out: string[] = [];
-      if (redis && redis.status !== "ready") out.push(`redis is ${redis.status}`);
+      if (redis) out.push(...redisProblems(redis));
       for (const b of [...(redisBreaker ? [redisBreaker] : []), ...models.values()]) {
         const state = b.state;
         if (state !== "closed") out.push(`${b.name} circuit breaker is ${state.replace("_", "-")}`);

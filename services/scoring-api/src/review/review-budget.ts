@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@riskgate/common/redis-client";
 
 /**
  * The daily review capacity, shared by every replica. A review beyond it is settled by
@@ -14,11 +14,11 @@ export interface ReviewBudget {
 const day = (now: Date) => now.toISOString().slice(0, 10);
 
 export class RedisReviewBudget implements ReviewBudget {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   readonly capacity: number;
 
-  constructor(redis: Redis, prefix: string, capacity: number) {
+  constructor(redis: RedisClient, prefix: string, capacity: number) {
     this.redis = redis;
     this.prefix = prefix;
     this.capacity = capacity;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@riskgate/common/redis-client";
 import {
   type CasePage,
   type CaseStatus,
@@ -34,10 +34,10 @@ function pairs(flat: string[]): Hash {
 const MAX_LIST_SCAN = 2_000;
 
 export class RedisReviewQueue implements ReviewQueue {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.redis = redis;
     this.prefix = prefix;
     for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) {

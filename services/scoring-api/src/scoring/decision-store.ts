@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@riskgate/common/redis-client";
 
 export interface StoredDecision {
   /** Hash of the request body: the same event_id with another body is a conflict, not a retry. */
@@ -14,11 +14,11 @@ export interface DecisionStore {
 }
 
 export class RedisDecisionStore implements DecisionStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private readonly ttlSeconds: number;
 
-  constructor(redis: Redis, prefix: string, ttlSeconds: number) {
+  constructor(redis: RedisClient, prefix: string, ttlSeconds: number) {
     this.redis = redis;
     this.prefix = prefix;
     this.ttlSeconds = ttlSeconds;
