@@ -34,6 +34,7 @@ const INTEGRATION = [
   "services/scoring-api/test/killswitch/propagation.test.ts",
   "services/scoring-api/test/killswitch/replicas.test.ts",
   "services/scoring-api/test/replay/replay-decisions.test.ts",
+  "services/scoring-api/test/resilience/cluster-master-failure.test.ts",
   "services/scoring-api/test/resilience/fail-safe.test.ts",
   "services/scoring-api/test/review/**/*.test.ts",
   "services/scoring-api/test/score.test.ts",
@@ -54,6 +55,26 @@ const TIMING = [
   "services/scoring-api/test/resilience/model-failure.test.ts",
 ];
 
+/**
+ * The Redis-using integration tests that run a second time against the 3-master Redis Cluster
+ * (RISKGATE_TEST_REDIS=cluster: test-support's harnesses and createRedis() connect to
+ * REDIS_CLUSTER_URL). Not the whole integration set: twice that would not fit the suite's time on a
+ * 2-core box. These are the parts whose Redis use differs on a cluster: the feature store (scripts
+ * and reads per hash slot), the skew test through the ingest, the review queue's multi-key scripts,
+ * the kill-switch (scripts, pub/sub across nodes) and scoring end to end.
+ */
+const CLUSTER = [
+  "feature-store/test/online/conformance.test.ts",
+  "feature-store/test/online/redis-store.test.ts",
+  "services/feature-ingest/test/skew.test.ts",
+  "services/scoring-api/test/killswitch/propagation.test.ts",
+  "services/scoring-api/test/killswitch/replicas.test.ts",
+  "services/scoring-api/test/review/queue-conformance.test.ts",
+  "services/scoring-api/test/review/review-api.test.ts",
+  "services/scoring-api/test/score.test.ts",
+  "test/infra/redis.test.ts",
+];
+
 export default defineConfig({
   test: {
     // Tests share one real Redis and one real Kafka broker; two workers keep a 2-core box responsive.
@@ -67,10 +88,11 @@ export default defineConfig({
           name: "unit",
           include: ALL,
           exclude: [...configDefaults.exclude, ...INTEGRATION, ...TIMING],
-          env: { REDIS_URL: "", KAFKA_BROKERS: "" },
+          env: { REDIS_URL: "", REDIS_CLUSTER_URL: "", KAFKA_BROKERS: "" },
         },
       },
       { extends: true, test: { name: "integration", include: INTEGRATION } },
+      { extends: true, test: { name: "cluster", include: CLUSTER, env: { RISKGATE_TEST_REDIS: "cluster" } } },
       {
         extends: true,
         test: { name: "timing", include: TIMING, fileParallelism: false, sequence: { groupOrder: 1 } },

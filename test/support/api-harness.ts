@@ -1,15 +1,14 @@
-// Builds the scoring API exactly as main.ts does (composeScoringApi), over the real Redis when asked,
-// with known API keys and a pinned clock.
+// Builds the scoring API exactly as main.ts does (composeScoringApi), over the real Redis when asked
+// (the Redis Cluster in the cluster vitest project), with known API keys and a pinned clock.
 
-import { createRedisClient } from "@riskgate/common/redis-client";
+import { createRedisClient, type RedisClient } from "@riskgate/common/redis-client";
 import { pseudonymiserFor } from "@riskgate/feature-store/events";
 import { type Composed, composeScoringApi } from "@riskgate/scoring-api/compose";
 import { loadApiConfig } from "@riskgate/scoring-api/config";
-import { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import { createKafka, redisUrl, uniquePrefix, uniqueTopic } from "./services.ts";
+import { createKafka, createRedis, uniquePrefix, uniqueTopic } from "./services.ts";
 
 export const TOKENS = {
   score: "score-key-0123456789abcdef",
@@ -20,7 +19,7 @@ export const TOKENS = {
 const API_KEYS = `score:${TOKENS.score},review:${TOKENS.review},admin:${TOKENS.admin},score+review+admin:${TOKENS.all}`;
 
 export interface ApiHarness extends Composed {
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
   readonly registry: Registry;
   readonly prefix: string;
   /** Topic prefix of this API's decisions topic (`<prefix>decisions`), when started with Kafka. */
@@ -66,7 +65,7 @@ export async function startApi(
         name: "riskgate-test",
       })
     : opts.redis
-      ? new Redis(redisUrl(), { enableOfflineQueue: true })
+      ? createRedis({ enableOfflineQueue: true })
       : undefined;
   let producer: Producer | undefined;
   if (opts.kafka) {

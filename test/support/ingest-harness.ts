@@ -1,5 +1,7 @@
-// Starts a real FeatureIngest against the dev Kafka and Redis with topics and keys unique to one test.
+// Starts a real FeatureIngest against the dev Kafka and Redis (the Redis Cluster in the cluster vitest
+// project) with topics and keys unique to one test.
 
+import type { RedisClient } from "@riskgate/common/redis-client";
 import { FeatureIngest } from "@riskgate/feature-ingest/consumer";
 import { createIngestMetrics, type IngestMetrics } from "@riskgate/feature-ingest/ingest-metrics";
 import { FEATURES, FeatureSet, HORIZON_MS } from "@riskgate/feature-store/definitions";
@@ -14,15 +16,14 @@ import {
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import { type Admission, update } from "@riskgate/feature-store/update";
-import { Redis } from "ioredis";
 import type { Kafka } from "kafkajs";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { checkout } from "./events.ts";
 import {
   createKafka,
+  createRedis,
   createTopics,
-  redisUrl,
   uniqueGroup,
   uniquePrefix,
   uniqueTopic,
@@ -43,7 +44,7 @@ export class IngestHarness {
   readonly kafka: Kafka;
   readonly topics: TopicNames;
   readonly groupId: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly store: RedisStore;
   readonly keyPrefix: string;
   private readonly running: FeatureIngest[] = [];
@@ -52,7 +53,7 @@ export class IngestHarness {
     this.kafka = createKafka(name);
     this.topics = topicNames(`${uniqueTopic(name)}.`);
     this.groupId = uniqueGroup(name);
-    this.redis = new Redis(redisUrl());
+    this.redis = createRedis();
     this.keyPrefix = uniquePrefix(name);
     this.store = new RedisStore(this.redis, { keyPrefix: this.keyPrefix });
   }

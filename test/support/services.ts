@@ -2,17 +2,32 @@
 // (infra/dev/test-all.sh). Nothing here is a module-level singleton: every helper
 // returns something the calling test owns and closes, so no connection outlives a test.
 import { randomBytes } from "node:crypto";
-import { Redis, type RedisOptions } from "ioredis";
+import type { RedisClient } from "@riskgate/common/redis-client";
+import { parseRedisUrl } from "@riskgate/common/redis-url";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
 
 const HOW_TO_RUN =
-  "run `npm test`, which starts Redis and Kafka (or infra/dev/services.sh up and export its lines); " +
-  "a test that needs them belongs to the integration project (vitest.config.ts), never to unit";
+  "run `npm test`, which starts Redis, the Redis Cluster and Kafka (or infra/dev/services.sh up and export " +
+  "its lines); a test that needs them belongs to the integration project (vitest.config.ts), never to unit";
 
-/** The dev Redis URL from REDIS_URL; throws with a hint when tests run outside `npm test`. */
+/**
+ * True in the `cluster` vitest project (RISKGATE_TEST_REDIS=cluster): every harness and helper here
+ * then talks to the 3-master Redis Cluster (REDIS_CLUSTER_URL) instead of the standalone Redis.
+ */
+export function testRedisIsCluster(): boolean {
+  return process.env.RISKGATE_TEST_REDIS === "cluster";
+}
+
+/**
+ * The Redis the tests use, as a REDIS_URL: the dev Redis (REDIS_URL), or the dev cluster
+ * (REDIS_CLUSTER_URL, `redis+cluster://...`) under RISKGATE_TEST_REDIS=cluster. Throws with a hint
+ * when tests run outside `npm test`.
+ */
 export function redisUrl(): string {
-  const url = process.env.REDIS_URL;
-  if (!url) throw new Error(`REDIS_URL is not set: ${HOW_TO_RUN}`);
+  const name = testRedisIsCluster() ? "REDIS_CLUSTER_URL" : "REDIS_URL";
+  const url = process.env[name];
+  if (!url) throw new Error(`${name} is not set: ${HOW_TO_RUN}`);
   return url;
 }
 
@@ -145,15 +160,37 @@ export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T
 }
 
 /**
- * An ioredis client for the dev Redis with fail-fast settings (see DESIGN.md: the
- * defaults wait for a dead Redis for a long time). The caller must `quit()` it.
+ * An ioredis client for the test Redis (redisUrl(): standalone, or a Cluster in the cluster project)
+ * that fails fast (see DESIGN.md: the defaults wait for a dead Redis for a long time) but queues
+ * commands sent before it is connected. The caller must `quit()` it.
  */
-export function createRedis(options: RedisOptions = {}): Redis {
-  return new Redis(redisUrl(), {
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    ...options,
+export function createRedis(options: RedisOptions = {}): RedisClient {
+  const url = redisUrl();
+  const target = parseRedisUrl(url);
+  const redisOptions = { maxRetriesPerRequest: 1, connectTimeout: 2_000, ...options };
+  if (target?.kind !== "cluster") return new Redis(url, redisOptions);
+  const { enableOfflineQueue, ...perNode } = redisOptions;
+  return new Cluster([...target.nodes], {
+    scaleReads: "master",
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    redisOptions: perNode,
   });
+}
+
+/** Every key matching `pattern` (SCAN, on each master of a Cluster): for tests that look for leftovers. */
+export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
+  if (redis instanceof Cluster && redis.status !== "ready") await new Promise((r) => redis.once("ready", r));
+  const nodes = redis instanceof Cluster ? redis.nodes("master") : [redis];
+  const found: string[] = [];
+  for (const node of nodes) {
+    let cursor = "0";
+    do {
+      const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", 10_000);
+      found.push(...batch);
+      cursor = next;
+    } while (cursor !== "0");
+  }
+  return found;
 }
 
 /** Poll `check` until it returns true; throws a message naming `what` on timeout. */

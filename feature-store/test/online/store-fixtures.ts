@@ -1,7 +1,7 @@
-// Runs a conformance suite against each online store: the in-memory one and the real Redis one.
+// Runs a conformance suite against each online store: the in-memory one and the real Redis one
+// (standalone, or the Redis Cluster in the cluster vitest project).
 
-import { redisUrl, uniquePrefix } from "@riskgate/test-support/services";
-import { Redis } from "ioredis";
+import { createRedis, uniquePrefix } from "@riskgate/test-support/services";
 import type { OnlineStore } from "../../src/online/contract.ts";
 import { MemoryStore, type MemoryStore as MemoryStoreT } from "../../src/online/memory-store.ts";
 import { RedisStore } from "../../src/online/redis-store.ts";
@@ -26,11 +26,11 @@ export function memoryFactory(): StoreFactory {
 }
 
 export function redisFactory(): StoreFactory {
-  let client: Redis | undefined;
+  let client: ReturnType<typeof createRedis> | undefined;
   return {
     name: "redis",
     create() {
-      client ??= new Redis(redisUrl(), { lazyConnect: false, maxRetriesPerRequest: 1 });
+      client ??= createRedis();
       let n = 0;
       const store = new RedisStore(client, { keyPrefix: uniquePrefix("conformance"), onTooLate: () => n++ });
       return { store, tooLate: () => n };

@@ -1,9 +1,9 @@
 // The same review-queue behaviour against the embedded MemoryReviewQueue and the RedisReviewQueue
 // on a real Redis (like the feature store's conformance suite).
 
+import type { RedisClient } from "@riskgate/common/redis-client";
 import { T0 } from "@riskgate/test-support/events";
 import { createRedis, uniquePrefix } from "@riskgate/test-support/services";
-import type { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { NewCase, ReviewQueue } from "../../src/review/review-queue.ts";
 import { MemoryReviewQueue } from "../../src/review/review-queue-memory.ts";
@@ -28,7 +28,7 @@ function newCase(id: string, priority: number, createdAt = T0): NewCase {
   };
 }
 
-let redis: Redis | undefined;
+let redis: RedisClient | undefined;
 afterAll(async () => {
   await redis?.quit();
 });
