@@ -41,6 +41,7 @@ const INTEGRATION = [
   "services/scoring-api/test/scoring/decision-log.test.ts",
   "test/infra/kafka-compat.test.ts",
   "test/infra/prometheus-rules.test.ts",
+  "test/infra/redis-cluster.test.ts",
   "test/infra/redis.test.ts",
   "test/system/**/*.test.ts",
 ];

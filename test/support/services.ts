@@ -19,15 +19,22 @@ export function testRedisIsCluster(): boolean {
   return process.env.RISKGATE_TEST_REDIS === "cluster";
 }
 
+/** The dev Redis Cluster's URL (REDIS_CLUSTER_URL, `redis+cluster://...`), whatever the project. */
+export function redisClusterUrl(): string {
+  const url = process.env.REDIS_CLUSTER_URL;
+  if (!url) throw new Error(`REDIS_CLUSTER_URL is not set: ${HOW_TO_RUN}`);
+  return url;
+}
+
 /**
  * The Redis the tests use, as a REDIS_URL: the dev Redis (REDIS_URL), or the dev cluster
  * (REDIS_CLUSTER_URL, `redis+cluster://...`) under RISKGATE_TEST_REDIS=cluster. Throws with a hint
  * when tests run outside `npm test`.
  */
 export function redisUrl(): string {
-  const name = testRedisIsCluster() ? "REDIS_CLUSTER_URL" : "REDIS_URL";
-  const url = process.env[name];
-  if (!url) throw new Error(`${name} is not set: ${HOW_TO_RUN}`);
+  if (testRedisIsCluster()) return redisClusterUrl();
+  const url = process.env.REDIS_URL;
+  if (!url) throw new Error(`REDIS_URL is not set: ${HOW_TO_RUN}`);
   return url;
 }
 

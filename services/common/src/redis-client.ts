@@ -32,7 +32,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
       retryStrategy: reconnect,
     });
   }
-  return new Cluster([...target.nodes], {
+  const cluster = new Cluster([...target.nodes], {
     ...clusterOptions,
     redisOptions: {
       ...connectionOptions(options),
@@ -41,6 +41,19 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
       ...(target.tls ? { tls: {} } : {}),
     },
   });
+  return connectNodesEagerly(cluster);
+}
+
+/**
+ * ioredis connects to a cluster node on its first command, and without an offline queue every
+ * command that meets the node still connecting fails: connect each node as soon as the client
+ * learns of it.
+ */
+function connectNodesEagerly(cluster: Cluster): Cluster {
+  cluster.on("+node", (node: Redis) => {
+    if (node.status === "wait") node.connect().catch(() => {});
+  });
+  return cluster;
 }
 
 function connectionOptions(o: RedisClientOptions): RedisOptions {
@@ -77,7 +90,9 @@ const clusterOptions: ClusterOptions = {
 /** A second client to the same Redis or Cluster (e.g. a pub/sub connection), with its own name and timeout. */
 export function duplicateRedisClient(client: RedisClient, options: RedisClientOptions): RedisClient {
   const own = { connectionName: options.name, commandTimeout: options.commandTimeoutMs };
-  return client instanceof Cluster ? client.duplicate([], { redisOptions: own }) : client.duplicate(own);
+  return client instanceof Cluster
+    ? connectNodesEagerly(client.duplicate([], { redisOptions: own }))
+    : client.duplicate(own);
 }
 
 /**

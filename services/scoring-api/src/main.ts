@@ -121,7 +121,7 @@ logger.info(
   {
     champion: `${composed.router.champion.name}/${composed.router.champion.version}`,
     rulesVersion: composed.rules.version,
-    featureStore: redis ? "redis" : "memory",
+    featureStore: redis ? (redis.isCluster ? "redis-cluster" : "redis") : "memory",
     console: "/console/",
   },
   "scoring-api ready",
