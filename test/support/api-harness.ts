@@ -8,7 +8,7 @@ import { loadApiConfig } from "@riskgate/scoring-api/config";
 import type { Producer } from "kafkajs";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import { createKafka, createRedis, uniquePrefix, uniqueTopic } from "./services.ts";
+import { createKafka, createRedis, redisReady, uniquePrefix, uniqueTopic } from "./services.ts";
 
 export const TOKENS = {
   score: "score-key-0123456789abcdef",
@@ -67,6 +67,7 @@ export async function startApi(
     : opts.redis
       ? createRedis({ enableOfflineQueue: true })
       : undefined;
+  if (redis) await redisReady(redis);
   let producer: Producer | undefined;
   if (opts.kafka) {
     producer = createKafka("api").producer({ allowAutoTopicCreation: true });
