@@ -189,7 +189,7 @@ export function createRedis(options: RedisOptions = {}): RedisClient {
  * its first command, which is then slower than a feature read's budget): a harness that scores
  * right after starting does not see its first checkouts degraded by connection set-up.
  */
-export async function redisReady(redis: RedisClient, timeoutMs = 10_000): Promise<void> {
+export async function redisReady(redis: RedisClient, timeoutMs = 30_000): Promise<void> {
   await waitFor(() => redis.status === "ready", { timeoutMs, what: "the Redis client to connect" });
   if (!(redis instanceof Cluster)) return;
   for (const node of redis.nodes("master")) if (node.status === "wait") node.connect().catch(() => {});
