@@ -67,7 +67,9 @@ export async function startApi(
     : opts.redis
       ? createRedis({ enableOfflineQueue: true })
       : undefined;
-  if (redis) await redisReady(redis);
+  // The shared test Redis is up: wait for it (and each Cluster master) before the first checkout.
+  // A test's own Redis (redisUrl) may be down on purpose; such a test waits for what it needs.
+  if (redis && !opts.redisUrl) await redisReady(redis);
   let producer: Producer | undefined;
   if (opts.kafka) {
     producer = createKafka("api").producer({ allowAutoTopicCreation: true });

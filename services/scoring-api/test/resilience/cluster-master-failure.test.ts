@@ -13,7 +13,7 @@
 
 import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
-import { waitFor } from "@riskgate/test-support/services";
+import { redisReady, waitFor } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OwnCluster } from "./own-cluster.ts";
 import { SteadyLoad, summary } from "./steady-load.ts";
@@ -27,7 +27,7 @@ let h: ApiHarness;
 beforeAll(async () => {
   cluster = await OwnCluster.start();
   h = await startApi({ redisUrl: cluster.url });
-  await waitFor(() => h.redis?.status === "ready", { what: "the API's Cluster client to connect" });
+  if (h.redis) await redisReady(h.redis);
 }, 60_000);
 
 afterAll(async () => {
