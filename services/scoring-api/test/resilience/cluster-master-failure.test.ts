@@ -127,10 +127,16 @@ describe("one Redis Cluster master lost under a steady stream of checkouts", () 
       // stream after recovery: on a busy shared box a CPU stall pushes a feature read past
       // FEATURE_TIMEOUT_MS and rightly degrades that checkout, which says nothing about the cluster.)
       let streak = 0;
-      await waitFor(async () => ((streak = (await probe()) === "normal" ? streak + 1 : 0), streak >= 5), {
-        timeoutMs: 10_000,
-        what: "five normal answers in a row after recovery",
-      });
+      await waitFor(
+        async () => {
+          streak = (await probe()) === "normal" ? streak + 1 : 0;
+          return streak >= 5;
+        },
+        {
+          timeoutMs: 10_000,
+          what: "five normal answers in a row after recovery",
+        },
+      );
       expect((await readyz()).body).toEqual({ ready: true, problems: [] });
     } finally {
       await load.stop();
