@@ -6,6 +6,8 @@ import { parseRedisUrl, REDIS_URL_FORMS } from "./redis-url.ts";
  * MULTI on a Cluster must keep its keys in one hash slot (every key format here has a hash tag).
  */
 export type RedisClient = Redis | Cluster;
+/** A client on one Redis server (not a cluster): one socket carries every command. */
+export type StandaloneRedisClient = Redis;
 
 export interface RedisClientOptions {
   readonly commandTimeoutMs: number;

@@ -1,5 +1,5 @@
 import type { Logger } from "@riskgate/common/logger";
-import type { RedisClient } from "@riskgate/common/redis-client";
+import type { RedisClient, StandaloneRedisClient } from "@riskgate/common/redis-client";
 import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
@@ -223,7 +223,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
       scoringLog.warn({ step, err }, "side effect failed; the decision was still served");
     },
     now,
-    together: redis ? corked(redis) : (issue) => issue(),
+    together: redis && !redis.isCluster ? corked(redis as StandaloneRedisClient) : (issue) => issue(),
   };
   const scorer = res.tracing?.enabled
     ? new TracedScoreService(scorerDeps, res.tracing.span)
@@ -325,8 +325,9 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
 /**
  * Holds the connection's socket writes while `issue` runs, then sends them as one: each command
  * would otherwise be its own write system call, the largest single share of a checkout's CPU.
+ * (A cluster writes to one socket per node; its commands go out as ioredis sends them.)
  */
-function corked(redis: Redis) {
+function corked(redis: StandaloneRedisClient) {
   return <T>(issue: () => T): T => {
     const socket = redis.stream;
     if (!socket || redis.status !== "ready") return issue();

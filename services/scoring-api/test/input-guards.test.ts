@@ -9,6 +9,7 @@ import { MINUTE } from "@riskgate/feature-store/definitions";
 import type { Checkout } from "@riskgate/feature-store/events";
 import { type ApiHarness, bearer, pseudonymiser, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { account, checkout, iso, T0 } from "@riskgate/test-support/events";
+import { scanKeys } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OwnRedis } from "./resilience/own-redis.ts";
 
@@ -167,9 +168,7 @@ describe("pseudonymised identifiers on Redis", () => {
     });
 
     const redis = h.redis as NonNullable<ApiHarness["redis"]>;
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${h.prefix}*`, count: 50_000 }))
-      keys.push(...(batch as string[]));
+    const keys = await scanKeys(redis, `${h.prefix}*`);
     expect(keys.length).toBeGreaterThan(10);
     const dump: string[] = [...keys];
     for (const key of keys) {
