@@ -55,6 +55,27 @@ describe("Pseudonymiser", () => {
     expect(p.id("user", a)).toBe(a);
   });
 
+  it("is HMAC-SHA-256 over kind NUL identifier, base64url, behind the key id (stored pseudonyms stay valid)", () => {
+    // Computed once with createHmac("sha256", DEV_ID_HASH_KEY).update("user\u0000x").digest("base64url").
+    expect(new Pseudonymiser({ key: DEV_ID_HASH_KEY, keyId: "dev" }).id("user", "x")).toBe(
+      "dev~cTRQ_J53u8iNE0yC43kKvCRrXtHYN1tkXPTpgnwPzgQ",
+    );
+  });
+
+  it("remembers a bounded number of pseudonyms and answers the same after eviction", () => {
+    const small = new Pseudonymiser({ key: KEY, keyId: "k1", cacheSize: 3 });
+    const first = small.id("user", "u_0");
+    for (let i = 1; i <= 10; i++) small.id("user", `u_${i}`);
+    expect(small.cached).toBe(3);
+    expect(small.id("user", "u_0")).toBe(first);
+    expect(small.id("user", "u_0")).toBe(p.id("user", "u_0"));
+    expect(small.id("device", "u_0")).toBe(p.id("device", "u_0"));
+    expect(small.cached).toBe(3);
+    const none = new Pseudonymiser({ key: KEY, keyId: "k1", cacheSize: 0 });
+    expect(none.id("user", "u_0")).toBe(first);
+    expect(none.cached).toBe(0);
+  });
+
   it("refuses a short key and a malformed key id", () => {
     expect(() => new Pseudonymiser({ key: "short", keyId: "k1" })).toThrow(/at least 32/);
     expect(() => new Pseudonymiser({ key: KEY, keyId: "K~1" })).toThrow(/key id/);
