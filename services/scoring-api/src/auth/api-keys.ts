@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const SCOPES = ["score", "review", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -21,7 +21,8 @@ export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 /** A key given as its SHA-256 digest, so the configuration need not hold the secret itself. */
 const HASHED_KEY = /^sha256:([0-9a-f]{64})$/;
 
-const digest = (key: string) => createHash("sha256").update(key).digest();
+// One-shot: every request hashes its bearer token.
+const digest = (key: string) => hash("sha256", key, "buffer");
 
 function apiKey(d: Buffer, scopes: Scope[], name?: string): ApiKey {
   const id = `key_${d.toString("hex").slice(0, 8)}`;

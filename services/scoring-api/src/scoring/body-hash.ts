@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Checkout } from "@riskgate/feature-store/events";
 import type { TSchema } from "@sinclair/typebox";
 
@@ -23,5 +23,6 @@ const CHECKOUT_KEYS = [...propertyNames(Checkout)].sort();
  * re-serialises the same checkout is retrying, not conflicting.
  */
 export function checkoutBodyHash(checkout: Checkout): string {
-  return createHash("sha256").update(JSON.stringify(checkout, CHECKOUT_KEYS)).digest("hex").slice(0, 32);
+  // One-shot hash(): a Hash object per call cost several times the digest itself in the profile.
+  return hash("sha256", JSON.stringify(checkout, CHECKOUT_KEYS), "hex").slice(0, 32);
 }
