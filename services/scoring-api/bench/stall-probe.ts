@@ -4,11 +4,12 @@
 // during the gap says whose stall it was (about the gap: work on our thread, GC included; far less:
 // the process was not scheduled), and GC entries that overlap it say how much was the collector.
 // usage: node [--cpu-prof] services/scoring-api/bench/stall-probe.ts [--seconds 20] [--rate 80]
-import { PerformanceObserver } from "node:perf_hooks";
+import { type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { writeHeapSnapshot } from "node:v8";
 import { startApi } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
+import type { InjectOptions } from "fastify";
 import { OwnRedis } from "../test/resilience/own-redis.ts";
 import { SteadyLoad, summary } from "../test/resilience/steady-load.ts";
 
@@ -34,7 +35,11 @@ interface Gap {
 const gcs: { start: number; ms: number; kind: number }[] = [];
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    gcs.push({ start: e.startTime, ms: e.duration, kind: (e.detail as { kind: number }).kind });
+    gcs.push({
+      start: e.startTime,
+      ms: e.duration,
+      kind: (e as PerformanceEntry & { detail?: { kind: number } }).detail?.kind ?? 0,
+    });
   }
 }).observe({ entryTypes: ["gc"] });
 const GC_KIND: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weakcb" };
@@ -65,7 +70,20 @@ const beat = setInterval(() => {
   lastCpu = cpu;
 }, 2);
 
-const load = new SteadyLoad(h, (i) => checkout(`stall-${i}`, T0 + i * 1_000), {
+// The server's own stage timings per checkout: a slow answer whose stages were fast waited outside them.
+const timings = new Map<string, Record<string, number>>();
+const timed = {
+  ...h,
+  app: {
+    inject: async (opts: InjectOptions) => {
+      const res = await h.app.inject(opts);
+      const id = (opts.payload as { event_id?: string } | undefined)?.event_id;
+      if (id && res.statusCode === 200) timings.set(id, res.json().timings_ms);
+      return res;
+    },
+  },
+} as unknown as typeof h;
+const load = new SteadyLoad(timed, (i) => checkout(`stall-${i}`, T0 + i * 1_000), {
   ratePerSec: rate,
   maxRequests: rate * seconds,
 });
@@ -74,6 +92,10 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 load.start();
 floor.start();
+if (values["heap-snapshot"]) {
+  // Mid-stream too: what lives while checkouts flow, against what is left once they stopped.
+  setTimeout(() => writeHeapSnapshot(`${values["heap-snapshot"]}.mid`), (seconds * 1000) / 2).unref();
+}
 await new Promise((r) => setTimeout(r, seconds * 1000 + 500));
 const samples = await load.stop();
 const floorSamples = await floor.stop();
@@ -104,6 +126,7 @@ const slowExplained = slow.map((s) => {
   return {
     latencyMs: r(s.latencyMs),
     mode: s.mode,
+    serverMs: timings.get(`stall-${s.i}`),
     loopGapsMs: g.map((x) => r(x.ms)),
     cpuInGapsMs: r(g.reduce((a, x) => a + x.cpuMs, 0)),
     gcInGapsMs: r(g.reduce((a, x) => a + x.gcMs, 0)),
@@ -142,6 +165,7 @@ process.stdout.write(
     .join("\n")}\n`,
 );
 // --heap-snapshot: what the stream left alive (a snapshot collects garbage first), by constructor.
-if (values["heap-snapshot"]) process.stderr.write(`heap snapshot: ${writeHeapSnapshot(values["heap-snapshot"])}\n`);
+if (values["heap-snapshot"])
+  process.stderr.write(`heap snapshot: ${writeHeapSnapshot(values["heap-snapshot"])}\n`);
 await h.close();
 await redis.close();
