@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout } from "@riskgate/test-support/events";
+import { scanKeys } from "@riskgate/test-support/services";
 
 const { values } = parseArgs({
   options: {
@@ -71,11 +72,10 @@ for (let r = 0; r < Number(values.rounds); r++) {
   const { cpuMs, modes } = await round(n);
   results.push({ cpu_ms_per_checkout: Math.round((cpuMs / n) * 1000) / 1000, modes });
 }
-// SCAN, not KEYS: the shared Redis may hold millions of other keys.
+// SCAN (every master of a cluster), not KEYS: the shared Redis may hold millions of other keys.
 if (h.redis) {
-  for await (const keys of h.redis.scanStream({ match: `${h.prefix}*`, count: 1000 })) {
-    if ((keys as string[]).length > 0) await h.redis.unlink(...(keys as string[]));
-  }
+  const keys = await scanKeys(h.redis, `${h.prefix}*`);
+  for (const key of keys) await h.redis.unlink(key);
 }
 await h.close();
 process.stdout.write(`${JSON.stringify({ traffic: values.traffic, checkouts: n, results })}\n`);
