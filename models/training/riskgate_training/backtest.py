@@ -120,11 +120,12 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
         "scorecard": fit_scorecard(X[fit], y_fit, X[valid], y_valid, params.seed),
     }
     cdf = DelayCdf.measure(t, rows.known_at, window.cutoff, args.maturity_days)
-    scorers, correction = served_scorers(fitted, X[valid], y_valid, t[valid], window.cutoff, cdf)
+    scorers, correction = served_scorers(fitted, X[valid], y_valid, t[valid], window.cutoff, cdf,
+                                        params.seed)
     parts = {"valid": {"X": X[valid], "y": y_valid}, "test": {"X": X[test], "y": y_test},
              "gap": {"X": X[gap], "y": labels_as_of(rows.known_at[gap], window.cutoff), "t": t[gap]}}
     calibration = calibration_report(fitted["model"], scorers["model"], parts, window.cutoff, cdf,
-                                     {k: v for k, v in correction.items() if k != "shift_scorecard"})
+                                     {k: v for k, v in correction.items() if k != "calibration_scorecard"})
     day_valid = day_of(t[valid])
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
     cap = {k: capacity_point(s.score(X[valid]), amount[valid], day_valid, costs, args.review_capacity)

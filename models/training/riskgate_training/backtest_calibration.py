@@ -2,11 +2,13 @@
 
 At cut-off C the calibration split's labels are those known at C, 35-42 days after its checkouts, so
 about a third of its frauds have not been charged back yet and a calibration fitted there forecasts
-"fraud known by C". The served scorers are shifted by the split's expected label completeness
-(nowcast.py, delay CDF measured at C). Reported per window, on the test window's matured labels:
+"fraud known by C", flattened at the top (a score of 0.9 can be "known" at most with the share of
+labels that has arrived). The served scorers are calibrated for labels still arriving
+(calibration.py; `known` = the delay CDF measured at C, at each row's age). Reported per window, on the test window's matured labels:
 
-* as_fitted: the calibration as fitted on labels known at C;
-* served: after the completeness shift (what the replayed systems use);
+* as_fitted: the calibration fitted as if the labels known at C were complete;
+* served: fitted to labels still arriving (P(known) = delay CDF at the row's age x p; what the
+  replayed systems use);
 * nowcast: served, then shifted again so its mean on the gap days [C - gap, C) equals the gap's
   nowcast fraud rate: what recency would add if a prior shift had begun before C;
 * shift: the fraud rate of the test window vs the validation days (completeness-corrected) and the
@@ -23,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from riskgate_training.backtest_models import FittedScorer
+from riskgate_training.calibration import choose_calibration
 from riskgate_training.metrics import calibration_metrics, meets_calibration_target
-from riskgate_training.nowcast import DelayCdf, expected_completeness, intercept_shift, nowcast_rate
+from riskgate_training.nowcast import DelayCdf, intercept_shift, nowcast_rate
 
 CDF_POINTS = (7, 14, 21, 35, 42, 60)
 
@@ -36,15 +39,24 @@ def _calibration(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
 
 
 def served_scorers(scorers: dict[str, FittedScorer], X_valid: np.ndarray, y_valid: np.ndarray, t_valid: pd.Series,
-                   cutoff: pd.Timestamp, cdf: DelayCdf) -> tuple[dict[str, FittedScorer], dict[str, float]]:
-    """Each scorer shifted so its mean forecast on the validation days is their known fraud rate
-    divided by the expected completeness of their labels at the cut-off."""
-    completeness = expected_completeness(t_valid, cutoff, cdf)
-    target = float(np.mean(y_valid)) / completeness
-    deltas = {k: intercept_shift(s.score(X_valid), target) for k, s in scorers.items()}
-    return {k: s.shifted(deltas[k]) for k, s in scorers.items()}, {"valid_completeness": completeness,
-                                                                   "valid_rate_corrected": target, **{
-                                                                       f"shift_{k}": d for k, d in deltas.items()}}
+                   cutoff: pd.Timestamp, cdf: DelayCdf, seed: int) -> tuple[dict[str, FittedScorer], dict[str, Any]]:
+    """Each scorer recalibrated on the validation days for labels still arriving: a row of age a
+    at the cut-off has a share cdf(a) of its eventual fraud label known, and the calibration is
+    fitted to P(fraud known) = cdf(a) * p (calibration.py). A shift of the plain fit's intercept
+    (the previous correction) fixed the mean but kept the flattened top of the curve."""
+    known = cdf(_age_days(t_valid, cutoff))
+    served, selection = {}, {}
+    for k, s in scorers.items():
+        cal, rep = choose_calibration(s.raw(X_valid), y_valid, seed=seed, known=known)
+        served[k] = s.recalibrated(cal)
+        selection[f"calibration_{k}"] = {"chosen": rep["chosen"], "cv_log_loss": rep["cv_log_loss"]}
+    completeness = float(np.mean(known))
+    return served, {"valid_completeness": completeness, "valid_rate_corrected": float(np.mean(y_valid)) / completeness,
+                    **selection}
+
+
+def _age_days(t: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
+    return np.asarray((as_of - t) / pd.Timedelta(days=1), dtype=np.float64)
 
 
 def report(fitted: FittedScorer, served: FittedScorer, parts: dict[str, Any], cutoff: pd.Timestamp, cdf: DelayCdf,

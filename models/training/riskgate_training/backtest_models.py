@@ -31,6 +31,9 @@ class FittedScorer:
         """Calibrated probabilities, clipped into [0, 1] (the replay refuses anything else)."""
         return np.clip(apply_calibration(self.calibration, self.raw(X)), 0.0, 1.0)
 
+    def recalibrated(self, calibration: Calibration) -> "FittedScorer":
+        return replace(self, calibration=calibration)
+
     def shifted(self, delta: float) -> "FittedScorer":
         """The same scorer with its calibrated log-odds moved by delta (nowcast.shifted)."""
         return replace(self, calibration=shifted(self.calibration, delta))

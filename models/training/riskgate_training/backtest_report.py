@@ -131,8 +131,9 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
           "what the rules alone review; at capacity, the bar that fits the p95 validation day into the daily "
           "capacity.", "", *cost_table(results, meets), "",
           "## Calibration of the model on the test window's matured labels", "",
-          "As fitted: on labels known at the cut-off. Served (what the replay decides with): shifted by the "
-          "validation days' expected label completeness at the cut-off (delay CDF measured then). + nowcast: "
+          "As fitted: on labels known at the cut-off, taken as complete. Served (what the replay decides with): "
+          "fitted to labels still arriving, P(fraud known at the cut-off) = delay CDF at the row's age × p "
+          "(delay CDF measured then). + nowcast: "
           "served, shifted again to the nowcast fraud rate of the gap days before the cut-off (not served). "
           "Target: |mean p − rate| ≤ 10 % of the rate and slope in [0.85, 1.15].", "",
           *calibration_table(results), ""]

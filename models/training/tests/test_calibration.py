@@ -108,3 +108,52 @@ def test_recalibration_check_flags_a_shifted_window() -> None:
     rng = np.random.default_rng(5)
     y_more = np.maximum(y, (rng.random(len(y)) < 0.02).astype(int))  # the fraud rate rose
     assert recalibration_check(cal, raw, y_more)["recalibrate"]
+
+
+def _arriving_labels(n: int = 120_000, seed: int = 6) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A calibrated raw score (it is the true probability) with a wide spread; each fraud's label is
+    known with a share `known` (0.4-1, like rows 1-6 weeks old at the cut-off): (raw, eventual y,
+    known y, known)."""
+    rng = np.random.default_rng(seed)
+    raw = 1 / (1 + np.exp(-rng.normal(-6.0, 3.0, n)))
+    y = (rng.random(n) < raw).astype(int)
+    known = rng.uniform(0.4, 1.0, n)
+    return raw, y, y * (rng.random(n) < known), known
+
+
+@pytest.mark.parametrize("fit", [fit_isotonic, fit_platt])
+def test_labels_still_arriving_flatten_a_plain_fit_and_not_one_told_how_many_arrived(fit) -> None:
+    raw, y, y_known, known = _arriving_labels()
+    half = len(raw) // 2
+    plain = apply_calibration(fit(raw[:half], y_known[:half], np.ones(half)), raw[half:])
+    delayed = apply_calibration(fit(raw[:half], y_known[:half], np.ones(half), known[:half]), raw[half:])
+    truth = raw[half:]
+    assert np.mean(plain) / np.mean(truth) < 0.85  # forecasts "known by now", not fraud
+    assert np.mean(delayed) / np.mean(truth) == pytest.approx(1.0, abs=0.08)
+    assert calibration_metrics(y[half:], delayed)["slope"] == pytest.approx(1.0, abs=0.1)
+
+
+def test_flattening_by_arriving_labels_shows_in_the_slope_after_a_mean_shift() -> None:
+    raw, y, y_known, known = _arriving_labels(seed=7)
+    cal = fit_platt(raw, y_known, np.ones(len(raw)))
+    # the previous correction: the plain fit's intercept shifted by the mean completeness
+    shifted = {**cal, "b": cal["b"] - math.log(float(np.mean(known)))}
+    m = calibration_metrics(y, apply_calibration(shifted, raw))
+    assert m["slope"] > 1.15
+
+
+def test_all_labels_known_gives_the_plain_fit() -> None:
+    raw, y = _miscalibrated(n=8000, seed=8)
+    ones = np.ones(len(raw))
+    for fit in (fit_platt, fit_isotonic):
+        a, b = fit(raw, y, ones), fit(raw, y, ones, ones)
+        grid = np.linspace(0, 1, 101)
+        assert apply_calibration(a, grid) == pytest.approx(apply_calibration(b, grid), rel=1e-3, abs=1e-6)
+
+
+def test_choose_calibration_with_arriving_labels_scores_what_was_observed() -> None:
+    raw, y, y_known, known = _arriving_labels(n=60_000, seed=9)
+    cal, report = choose_calibration(raw, y_known, seed=1, known=known)
+    json.dumps(report)
+    assert report["valid"]["mean_p_over_rate"] == pytest.approx(1.0, abs=0.05)  # known x p against known labels
+    assert np.mean(apply_calibration(cal, raw)) / np.mean(raw) == pytest.approx(1.0, abs=0.08)
