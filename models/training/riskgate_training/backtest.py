@@ -27,6 +27,7 @@ import pandas as pd
 
 from riskgate_training.backtest_calibration import report as calibration_report
 from riskgate_training.backtest_calibration import served_scorers
+from riskgate_training.backtest_drift import monitor_window
 from riskgate_training.backtest_costs import (PolicyCosts, bootstrap_cost, bootstrap_ratio, day_of, day_weights,
                                               decision_costs, per_day, summarise)
 from riskgate_training.backtest_models import fit_model, fit_scorecard
@@ -128,6 +129,9 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
                                      {k: v for k, v in correction.items() if k != "calibration_scorecard"})
     day_valid = day_of(t[valid])
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
+    drift = monitor_window(rows.features, X[fit], scorers["model"].score(X[fit]), X[test], p_test["model"], t[test],
+                           rows.known_at[test], scorers["model"].score(X[valid])[y_valid == 1], window.cutoff,
+                           window.test_end, window.matured_at, drift_starts_at(world))
     cap = {k: capacity_point(s.score(X[valid]), amount[valid], day_valid, costs, args.review_capacity)
            for k, s in scorers.items()}
     common = dict(checkouts=world / "checkouts.jsonl", table_csv=rows.table_csv,
@@ -161,16 +165,21 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
     return {"seed": seed, "window": window.to_dict(), "costs": costs.to_dict(), "target_reviews": target,
             "test_checkouts": int(test.sum()), "test_frauds": int(y_test.sum()),
             "fit_frauds_known": int(y_fit.sum()), "valid_frauds_known": int(y_valid.sum()),
-            "drift_in_test": drift_overlap(world, window), "calibration": calibration,
+            "drift_in_test": drift_overlap(world, window), "calibration": calibration, "drift_monitors": drift,
             "days": list(days[BASELINE].index), "systems": systems}
+
+
+def drift_starts_at(world: Path) -> str | None:
+    """When the simulator's drifted fraud starts (world.json), None if unknown or none."""
+    meta = world / "world.json"
+    return json.loads(meta.read_text()).get("drift_starts_at") if meta.is_file() else None
 
 
 def drift_overlap(world: Path, window: Window) -> float | None:
     """Share of the test window's days with the simulator's drifted fraud (world.json), None if unknown."""
-    meta = world / "world.json"
-    if not meta.is_file():
+    if not (world / "world.json").is_file():
         return None
-    start = json.loads(meta.read_text()).get("drift_starts_at")
+    start = drift_starts_at(world)
     if not start:
         return 0.0
     drift = pd.Timestamp(start)

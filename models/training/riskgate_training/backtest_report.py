@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from riskgate_training.backtest_summary import calibration_table, cost_table
+from riskgate_training.backtest_summary import calibration_table, cost_table, drift_table
 
 import matplotlib
 
@@ -136,7 +136,14 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
           "(delay CDF measured then). + nowcast: "
           "served, shifted again to the nowcast fraud rate of the gap days before the cut-off (not served). "
           "Target: |mean p − rate| ≤ 10 % of the rate and slope in [0.85, 1.15].", "",
-          *calibration_table(results), ""]
+          *calibration_table(results), "",
+          "## Would the deployment have noticed the drift?", "",
+          "Replayed per test day (backtest_drift.py): the served PSI alerts (feature and calibrated score "
+          "against the fit split's deciles, alert above 0.25; serving's 60-minute window needs 500 checkouts, "
+          "so a day is the shortest window that has them at 3,000 a day) and a monitor on labels: the mean "
+          "served score on test frauds labelled so far, alerting when at least 20 are in and it is 2 standard "
+          "errors below the validation frauds' mean. Lag in days from the drift onset in the window; without "
+          "drift, from the cut-off (an alert is a false alarm).", "", *drift_table(results), ""]
     for r in results:
         w, c = r["window"], r["costs"]
         md += [f"## seed {r['seed']}, cut-off {w['cutoff'][:10]} "
@@ -158,6 +165,7 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
 
     lines = [f"backtest: target {verdict} (model + rules at the rules' review volume vs the production rules alone)",
              "", *cost_table(results, meets), "", "calibration (model, matured test labels):", "",
-             *calibration_table(results), ""]
+             *calibration_table(results), "", "drift monitors (first alert, lag from the drift onset):", "",
+             *drift_table(results), ""]
     lines.append(f"  report: {out / 'backtest.md'}  ({timings.get('total', 0):.0f}s)")
     return "\n".join(lines)

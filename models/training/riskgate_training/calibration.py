@@ -132,6 +132,8 @@ FITTERS = {"isotonic": fit_isotonic, "platt": fit_platt}
 
 
 def _log_loss(y: np.ndarray, p: np.ndarray, w: np.ndarray) -> float:
+    # known x p is 0 on a row younger than any measured label delay that already has its label
+    p = np.clip(p, 1e-15, 1 - 1e-15)
     return float(-np.sum(w * (y * np.log(p) + (1 - y) * np.log(1 - p))) / np.sum(w))
 
 

@@ -1,0 +1,64 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from riskgate_training.backtest_drift import drift_onset, missed_fraud_by_day, monitor_window, psi
+from riskgate_training.backtest_summary import drift_table
+from riskgate_training.monitoring import bins
+
+C = pd.Timestamp("2026-03-01", tz="UTC")
+
+
+def test_psi_is_the_serving_formula() -> None:
+    ref = {"edges": [1.0], "train_share": [0.5, 0.5]}
+    assert psi(np.array([0.0, 0.0, 0.0, 2.0]), ref) == pytest.approx((0.75 - 0.5) * np.log(1.5) + (0.25 - 0.5) * np.log(0.5))
+    assert psi(np.array([0.0, 2.0]), ref) == 0.0
+    # an empty bin counts as the 1e-4 floor, not as log(0)
+    assert psi(np.zeros(10), ref) == pytest.approx((1 - 0.5) * np.log(2) + (1e-4 - 0.5) * np.log(1e-4 / 0.5))
+
+
+def _labels(days_after_c: list[float]) -> pd.Series:
+    return pd.Series([C + pd.Timedelta(days=d) if d is not None else pd.NaT for d in days_after_c])
+
+
+def test_the_missed_fraud_monitor_fires_when_labelled_fraud_scores_low_and_not_before_enough_labels() -> None:
+    rng = np.random.default_rng(0)
+    p_valid_fraud = rng.uniform(0.5, 0.9, 200)  # mean 0.7
+    n = 60
+    known = _labels([1.5 + i * 0.5 for i in range(n)] + [None] * 40)  # one label every 12 hours
+    days = list(pd.date_range(C, periods=40, freq="D"))
+    low = np.concatenate([np.full(n, 0.3), rng.uniform(0, 0.01, 40)])
+    same = np.concatenate([rng.uniform(0.5, 0.9, n), rng.uniform(0, 0.01, 40)])
+    fired = [d for d in missed_fraud_by_day(p_valid_fraud, low, known, days) if d["alert"]]
+    # labels by the end of day k: those at 1.5 + i/2 < k + 1 (i < 2k - 1): 19 by day 10, 21 by day 11
+    assert fired[0]["day"] == "2026-03-12" and fired[0]["frauds_labelled"] == 21
+    assert not any(d["alert"] for d in missed_fraud_by_day(p_valid_fraud, same, known, days))
+
+
+def test_onset_is_the_drift_start_inside_the_window_else_the_cut_off() -> None:
+    end = C + pd.Timedelta(days=10)
+    assert drift_onset("2026-03-04T00:00:00Z", C, end) == (pd.Timestamp("2026-03-04", tz="UTC"), True)
+    assert drift_onset("2026-02-01T00:00:00Z", C, end) == (C, True)
+    assert drift_onset("2026-03-20T00:00:00Z", C, end) == (C, False)
+    assert drift_onset(None, C, end) == (C, False)
+
+
+def test_a_shifted_feature_fires_feature_psi_on_its_day_with_the_lag_from_the_onset() -> None:
+    rng = np.random.default_rng(1)
+    X_fit = rng.normal(0, 1, (5000, 2))
+    t_test = pd.Series(pd.date_range(C, periods=4000, freq="216s"))  # 10 days, 400 a day
+    X_test = rng.normal(0, 1, (4000, 2))
+    shifted = (t_test >= C + pd.Timedelta(days=6)).to_numpy()
+    X_test[shifted, 1] += 2.0
+    p_fit, p_test = rng.uniform(0, 1, 5000), rng.uniform(0, 1, 4000)
+    report = monitor_window(["a", "b"], X_fit, p_fit, X_test, p_test, t_test, pd.Series([pd.NaT] * 4000, dtype="datetime64[ns, UTC]"),
+                            p_fit[:50], C, C + pd.Timedelta(days=10), C + pd.Timedelta(days=20),
+                            "2026-03-05T00:00:00Z")
+    assert report["drift_in_window"]
+    assert report["feature_psi"] == {"first_alert_day": "2026-03-07", "lag_days": 3.0}
+    assert report["score_psi"]["first_alert_day"] is None and report["missed_fraud"]["first_alert_day"] is None
+    assert report["psi_by_day"][6]["max_feature"] == "b"
+    row = drift_table([{"seed": 1, "window": {"cutoff": "2026-03-01T00:00:00Z"}, "drift_in_test": 0.6,
+                        "drift_monitors": report}])[2]
+    assert "2026-03-07 (+3 d)" in row and "none" in row
+    assert bins(X_fit[:, 1])["edges"]  # the reference is the served one (monitoring.bins)
