@@ -29,6 +29,7 @@ from riskgate_training.monitoring import bins
 
 PSI_ALERT = 0.25
 SHARE_FLOOR = 1e-4
+MIN_CHECKOUTS = 500  # serving's alerts need as many in their window (a partial last day has a few)
 MIN_FRAUDS = 20
 Z = 2.0
 DAY = pd.Timedelta(days=1)
@@ -45,12 +46,14 @@ def psi(values: np.ndarray, reference: dict[str, Any]) -> float:
 
 def psi_by_day(X_fit: np.ndarray, score_fit: np.ndarray, X_test: np.ndarray, score_test: np.ndarray,
                day_test: np.ndarray, features: list[str]) -> list[dict[str, Any]]:
-    """Per test day: the score's PSI and the feature with the highest PSI."""
+    """Per test day with at least MIN_CHECKOUTS: the score's PSI and the feature with the highest PSI."""
     refs = [bins(X_fit[:, j]) for j in range(X_fit.shape[1])]
     score_ref = bins(score_fit)
     out = []
     for day in np.unique(day_test):
         m = day_test == day
+        if m.sum() < MIN_CHECKOUTS:
+            continue
         per_feature = [psi(X_test[m, j], refs[j]) for j in range(len(refs))]
         top = int(np.argmax(per_feature))
         out.append({"day": str(day), "checkouts": int(m.sum()), "score_psi": psi(score_test[m], score_ref),

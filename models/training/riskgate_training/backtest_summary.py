@@ -59,7 +59,10 @@ def calibration_table(results: list[dict[str, Any]]) -> list[str]:
 
 
 def _alert(a: dict[str, Any]) -> str:
-    return "none" if a["first_alert_day"] is None else f"{a['first_alert_day']} (+{a['lag_days']:.0f} d)"
+    if a["first_alert_day"] is None:
+        return "none"
+    lag = a["lag_days"]
+    return f"{a['first_alert_day']} (+{lag:.0f} d)" if lag > 0 else f"{a['first_alert_day']} ({lag:.0f} d: before the onset)"
 
 
 def drift_table(results: list[dict[str, Any]]) -> list[str]:

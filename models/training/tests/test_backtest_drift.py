@@ -46,18 +46,19 @@ def test_onset_is_the_drift_start_inside_the_window_else_the_cut_off() -> None:
 def test_a_shifted_feature_fires_feature_psi_on_its_day_with_the_lag_from_the_onset() -> None:
     rng = np.random.default_rng(1)
     X_fit = rng.normal(0, 1, (5000, 2))
-    t_test = pd.Series(pd.date_range(C, periods=4000, freq="216s"))  # 10 days, 400 a day
-    X_test = rng.normal(0, 1, (4000, 2))
+    t_test = pd.Series(pd.date_range(C, periods=6001, freq="144s"))  # 10 days, 600 a day, one on day 11
+    X_test = rng.normal(0, 1, (6001, 2))
     shifted = (t_test >= C + pd.Timedelta(days=6)).to_numpy()
     X_test[shifted, 1] += 2.0
-    p_fit, p_test = rng.uniform(0, 1, 5000), rng.uniform(0, 1, 4000)
-    report = monitor_window(["a", "b"], X_fit, p_fit, X_test, p_test, t_test, pd.Series([pd.NaT] * 4000, dtype="datetime64[ns, UTC]"),
+    p_fit, p_test = rng.uniform(0, 1, 5000), rng.uniform(0, 1, 6001)
+    report = monitor_window(["a", "b"], X_fit, p_fit, X_test, p_test, t_test, pd.Series([pd.NaT] * 6001, dtype="datetime64[ns, UTC]"),
                             p_fit[:50], C, C + pd.Timedelta(days=10), C + pd.Timedelta(days=20),
                             "2026-03-05T00:00:00Z")
     assert report["drift_in_window"]
     assert report["feature_psi"] == {"first_alert_day": "2026-03-07", "lag_days": 3.0}
     assert report["score_psi"]["first_alert_day"] is None and report["missed_fraud"]["first_alert_day"] is None
     assert report["psi_by_day"][6]["max_feature"] == "b"
+    assert len(report["psi_by_day"]) == 10  # the last day's single checkout is no window to alert on
     row = drift_table([{"seed": 1, "window": {"cutoff": "2026-03-01T00:00:00Z"}, "drift_in_test": 0.6,
                         "drift_monitors": report}])[2]
     assert "2026-03-07 (+3 d)" in row and "none" in row
