@@ -35,6 +35,9 @@ export const features = new FeatureSet(FEATURES);
 /** The consumer's key when none is configured: expectations pseudonymise with it as the consumer does. */
 export const pseudonymiser = pseudonymiserFor({}).pseudonymiser;
 
+/** The service's defaults (INGEST_COMMIT_INTERVAL_MS, INGEST_PARTITIONS_CONCURRENTLY). */
+export const INGEST_TUNING = { commitIntervalMs: 1_000, partitionsConcurrently: 16 } as const;
+
 /** What FeatureIngest admits with in these tests: the embedded default's key, the default skew. */
 export function testAdmission(now: () => number = Date.now): Admission {
   return { pseudonymiser, maxClockSkewMs: 5 * 60_000, now };
@@ -69,6 +72,7 @@ export class IngestHarness {
   /** Starts one consumer instance; `store` lets a test wrap the real store to inject a crash. */
   async startIngest(
     store: OnlineStore = this.store,
+    tuning: Partial<typeof INGEST_TUNING> = {},
   ): Promise<{ ingest: FeatureIngest; metrics: IngestMetrics }> {
     const metrics = createIngestMetrics(new Registry());
     const ingest = new FeatureIngest({
@@ -79,6 +83,8 @@ export class IngestHarness {
       logger: pino({ level: "silent" }),
       metrics,
       admission: testAdmission(),
+      ...INGEST_TUNING,
+      ...tuning,
     });
     await ingest.start();
     this.running.push(ingest);

@@ -10,7 +10,7 @@ import { startMetricsServer } from "@riskgate/common/metrics-server";
 import { FeatureIngest } from "@riskgate/feature-ingest/consumer";
 import { createIngestMetrics } from "@riskgate/feature-ingest/ingest-metrics";
 import { startApi, TOKENS } from "@riskgate/test-support/api-harness";
-import { IngestHarness, testAdmission } from "@riskgate/test-support/ingest-harness";
+import { INGEST_TUNING, IngestHarness, testAdmission } from "@riskgate/test-support/ingest-harness";
 import { kafkaBrokers } from "@riskgate/test-support/services";
 import { pino } from "pino";
 import { Registry } from "prom-client";
@@ -68,6 +68,7 @@ describe("npm run replay", () => {
       logger: pino({ level: "silent" }),
       metrics: createIngestMetrics(registry),
       admission: testAdmission(),
+      ...INGEST_TUNING,
     });
     await ingest.start();
     cleanup.push(() => ingest.stop());

@@ -83,6 +83,8 @@ const ingest = new FeatureIngest({
   store: new RedisStore(redis, { keyPrefix: `${run}:` }),
   topics,
   groupId: `${run}-group`,
+  commitIntervalMs: 1_000,
+  partitionsConcurrently: 16,
   logger: pino({ level: "warn" }),
   metrics,
   admission: { pseudonymiser: pseudonymiserFor({}).pseudonymiser, maxClockSkewMs: 5 * 60_000, now: Date.now },

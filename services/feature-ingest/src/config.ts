@@ -25,6 +25,8 @@ export const IngestConfigSchema = Type.Object({
   ...kafkaConnectionSchema,
   topicPrefix: envString("KAFKA_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
   groupId: envString("INGEST_GROUP_ID", "riskgate-feature-ingest"),
+  commitIntervalMs: envInt("INGEST_COMMIT_INTERVAL_MS", 1_000, 0, 60_000),
+  partitionsConcurrently: envInt("INGEST_PARTITIONS_CONCURRENTLY", 16, 1, 1_024),
   metricsPort: envInt("INGEST_METRICS_PORT", 9464, 0, 65_535),
   metricsHost: envString("INGEST_METRICS_HOST", "127.0.0.1"),
   logLevel: envOneOf("LOG_LEVEL", LOG_LEVELS, "info"),

@@ -14,6 +14,7 @@ import { type Admission, admitEvent, update } from "@riskgate/feature-store/upda
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import { type DeadLetter, sendToDeadLetter } from "./dead-letter.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
+import { type PartitionOffset, PendingCommits } from "./pending-commits.ts";
 
 export interface IngestDeps {
   readonly kafka: Kafka;
@@ -28,22 +29,33 @@ export interface IngestDeps {
   readonly fromBeginning?: boolean;
   /** Tracing: one `ingest.batch` span per batch. Unset: none. */
   readonly span?: SpanRunner;
+  /** Offsets are committed at most this often (INGEST_COMMIT_INTERVAL_MS); 0: after every batch. */
+  readonly commitIntervalMs: number;
+  /** Partitions whose batches are decoded and written at once (INGEST_PARTITIONS_CONCURRENTLY). */
+  readonly partitionsConcurrently: number;
+  readonly now?: () => number;
 }
 
 /**
- * Kafka → decode → apply → commit. Offsets are committed only after the store write succeeded,
- * so a crash re-delivers, and the store's per-event dedup makes re-delivery harmless: nothing is
- * lost, nothing is counted twice. Undecodable messages and events from the future go to the
- * dead-letter topic and the partition keeps flowing.
+ * Kafka → decode → apply → commit. Offsets are committed only after the store write succeeded
+ * (at most every `commitIntervalMs`, and at stop), so a crash re-delivers, and the store's per-event
+ * dedup makes re-delivery harmless: nothing is lost, nothing is counted twice. Undecodable messages
+ * and events from the future go to the dead-letter topic and the partition keeps flowing. The
+ * batches of one fetch are written concurrently (one partition's stay in order): the next fetch
+ * waits for all of them, so written one after another each added its Redis round trip to the time
+ * an event on another partition waits to become visible.
  */
 export class FeatureIngest {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly topicByName: Map<string, InputTopic>;
   private readonly deps: IngestDeps;
+  private readonly commits: PendingCommits;
+  private stopping = false;
 
   constructor(deps: IngestDeps) {
     this.deps = deps;
+    this.commits = new PendingCommits(deps.commitIntervalMs, deps.now ?? Date.now);
     this.consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
     this.producer = deps.kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
     this.topicByName = new Map(INPUT_TOPIC_NAMES.map((t) => [deps.topics.input[t], t]));
@@ -65,6 +77,7 @@ export class FeatureIngest {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.deps.partitionsConcurrently,
       eachBatch: (payload) => this.tracedBatch(payload),
     });
   }
@@ -83,7 +96,14 @@ export class FeatureIngest {
     });
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload) {
     const topic = this.topicByName.get(batch.topic);
     const events: DomainEvent[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -131,15 +151,52 @@ export class FeatureIngest {
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
     resolveOffset(last.offset);
-    await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-    ]);
+    this.commits.written({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: (BigInt(last.offset) + 1n).toString(),
+    });
+    // Stopping: a batch that finishes after stop() took the pending offsets commits its own, through
+    // the batch's handle (the consumer's commitOffsets is a no-op once it stops running).
+    if (this.stopping || !isRunning() || this.commits.due())
+      await this.commit((offsets) => commitOffsetsIfNecessary({ topics: byTopic(offsets) }));
     await heartbeat();
   }
 
-  /** Stops after the batch in flight; its offsets are committed before the consumer leaves. */
+  /**
+   * A failed commit is logged, not retried: its events are in the store, so the worst case is that
+   * they are re-delivered after a restart or a rebalance, and the dedup absorbs them.
+   */
+  private async commit(send: (offsets: PartitionOffset[]) => Promise<void>): Promise<void> {
+    const offsets = this.commits.take();
+    if (offsets.length === 0) return;
+    try {
+      await send(offsets);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err, partitions: offsets.length },
+        "offset commit failed; the events may be re-delivered",
+      );
+    }
+  }
+
+  /** Commits what was written, then stops after the batch in flight (which commits its own). */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.commit((offsets) => this.consumer.commitOffsets(offsets));
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }
+}
+
+type TopicOffsets = { topic: string; partitions: { partition: number; offset: string }[] };
+
+function byTopic(offsets: readonly PartitionOffset[]): TopicOffsets[] {
+  const topics = new Map<string, TopicOffsets>();
+  for (const o of offsets) {
+    const t = topics.get(o.topic) ?? { topic: o.topic, partitions: [] };
+    t.partitions.push({ partition: o.partition, offset: o.offset });
+    topics.set(o.topic, t);
+  }
+  return [...topics.values()];
 }

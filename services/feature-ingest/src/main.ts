@@ -43,6 +43,8 @@ const ingest = new FeatureIngest({
   store,
   topics,
   groupId: config.groupId,
+  commitIntervalMs: config.commitIntervalMs,
+  partitionsConcurrently: config.partitionsConcurrently,
   logger: logger.child({ component: "consumer" }),
   metrics,
   admission: {

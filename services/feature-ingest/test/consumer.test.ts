@@ -8,7 +8,7 @@ import {
   memoryStoreWith,
   probeFeatures,
 } from "@riskgate/test-support/ingest-harness";
-import { waitFor } from "@riskgate/test-support/services";
+import { waitFor, withAdmin } from "@riskgate/test-support/services";
 import { afterEach, describe, expect, it } from "vitest";
 import { DLQ_HEADERS } from "../src/dead-letter.ts";
 
@@ -138,6 +138,32 @@ describe("feature-ingest on real Kafka and Redis", () => {
     expect(crashed).toBe(true);
     expect(await consumedCount(b.metrics)).toBeGreaterThan(0);
     expect(await probeFeatures(harness.store, T0 + HOUR, ids)).toEqual(expected);
+  });
+
+  it("commits every written offset when it stops, though its commit interval has not passed", async () => {
+    const h = new IngestHarness("ingest-stop-commit");
+    harness = h;
+    await h.createTopics(3);
+    const events = eventStream(300, "s");
+    await h.produce(events);
+    const { ingest, metrics } = await h.startIngest(h.store, { commitIntervalMs: 600_000 });
+    await waitFor(async () => (await consumedCount(metrics)) >= events.length, {
+      timeoutMs: 60_000,
+      what: "all events consumed",
+    });
+    await ingest.stop();
+
+    const topics = Object.values(h.topics.input);
+    const [ends, committed] = await withAdmin(h.kafka, async (admin) => [
+      await Promise.all(
+        topics.map(async (t) => ({ topic: t, partitions: await admin.fetchTopicOffsets(t) })),
+      ),
+      await admin.fetchOffsets({ groupId: h.groupId, topics }),
+    ]);
+    const flat = (xs: { topic: string; partitions: { partition: number; offset: string }[] }[]) =>
+      xs.flatMap((t) => t.partitions.map((p) => `${t.topic}/${p.partition}=${p.offset}`)).sort();
+    expect(flat(committed)).toEqual(flat(ends));
+    expect(flat(ends).some((p) => !p.endsWith("=0"))).toBe(true);
   });
 
   it("gives one in-order delivery's features for 1,000 duplicated, shuffled deliveries", async () => {

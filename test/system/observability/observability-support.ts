@@ -7,7 +7,7 @@ import { FeatureIngest } from "@riskgate/feature-ingest/consumer";
 import { createIngestMetrics, type IngestMetrics } from "@riskgate/feature-ingest/ingest-metrics";
 import { type ApiHarness, bearer, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, payment, T0 } from "@riskgate/test-support/events";
-import { IngestHarness, testAdmission } from "@riskgate/test-support/ingest-harness";
+import { INGEST_TUNING, IngestHarness, testAdmission } from "@riskgate/test-support/ingest-harness";
 import { waitFor } from "@riskgate/test-support/services";
 import { pino } from "pino";
 import type { Registry } from "prom-client";
@@ -125,6 +125,7 @@ export async function startLiveIngest(name: string): Promise<LiveIngest> {
     logger: pino({ level: "silent" }),
     metrics,
     admission: testAdmission(),
+    ...INGEST_TUNING,
   });
   await ingest.start();
   await h.produce([

@@ -13,7 +13,7 @@ import { type Composed, composeScoringApi } from "@riskgate/scoring-api/compose"
 import { loadApiConfig } from "@riskgate/scoring-api/config";
 import { bearer, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, payment, T0 } from "@riskgate/test-support/events";
-import { IngestHarness, testAdmission } from "@riskgate/test-support/ingest-harness";
+import { INGEST_TUNING, IngestHarness, testAdmission } from "@riskgate/test-support/ingest-harness";
 import { uniquePrefix, waitFor } from "@riskgate/test-support/services";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -198,6 +198,7 @@ describe("tracing on", () => {
       logger: pino({ level: "silent" }),
       metrics: createIngestMetrics(new Registry()),
       admission: testAdmission(),
+      ...INGEST_TUNING,
       span: tracing.span,
     });
     try {
