@@ -41,6 +41,10 @@ export const ERROR_CODES = {
     meaning: "the scoring service is over capacity; retry after Retry-After seconds",
   },
   kill_switch_unavailable: { status: 503, meaning: "the kill-switch store (Redis) is unreachable; retry" },
+  features_unavailable: {
+    status: 503,
+    meaning: "the feature store (Redis) did not answer within scoring's feature budget; retry",
+  },
   internal: { status: 500, meaning: "an unexpected failure; the log line carries the cause" },
   // Never sent to a client: control flow inside the service, start-up and operator logs.
   timeout: { status: 500, meaning: "a dependency call took longer than its budget" },

@@ -3,7 +3,7 @@ import type { RedisClient, StandaloneRedisClient } from "@riskgate/common/redis-
 import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
-import { pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
+import { type Checkout, pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
@@ -175,13 +175,15 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
 
   const scoringLog = loggerFor("scoring");
+  // Scoring and POST /v1/features read alike: what the route shows is what a checkout is scored with.
+  const readFeatures = (c: Checkout) =>
+    resilience.featureRead(() =>
+      withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
+    );
   const scorerDeps: ScoreServiceDeps = {
     pipeline: {
       features,
-      readFeatures: (c) =>
-        resilience.featureRead(() =>
-          withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
-        ),
+      readFeatures,
       rules: rules.engine,
       modelEnabled,
       ...policyOverrides(config),
@@ -278,6 +280,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     onAdmission: (level) => metrics.admission.inc({ level }),
     store,
     features,
+    readFeatures,
     scorer,
     review: review.service,
     keys: res.keys,

@@ -1,7 +1,7 @@
-import type { FeatureSet } from "@riskgate/feature-store/definitions";
+import { AppError } from "@riskgate/common/errors";
+import type { FeatureSet, FeatureVector } from "@riskgate/feature-store/definitions";
 import { AnyEvent, Checkout, type DomainEvent } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
-import { readCheckoutFeatures } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { Type } from "@sinclair/typebox";
 import type { ApiKey } from "../auth/api-keys.ts";
@@ -12,6 +12,8 @@ import type { TypedApp } from "./typed-app.ts";
 export interface FeatureRouteDeps {
   readonly store: OnlineStore;
   readonly features: FeatureSet;
+  /** The scoring path's feature read: its timeout and its Redis circuit breaker. */
+  readonly readFeatures: (checkout: Checkout) => Promise<FeatureVector>;
   readonly keys: readonly ApiKey[];
 }
 
@@ -50,12 +52,22 @@ export function featureRoutes(app: TypedApp, deps: FeatureRouteDeps) {
         tags,
         security,
         body: Checkout,
-        response: { 200: FeatureRead, ...errorResponses(...AUTH_ERRORS, ...EVENT_BODY_ERRORS) },
+        response: {
+          200: FeatureRead,
+          ...errorResponses(...AUTH_ERRORS, ...EVENT_BODY_ERRORS, "features_unavailable"),
+        },
       },
     },
     async (req) => {
       const checkout = req.body;
-      const vector = await readCheckoutFeatures(deps.store, deps.features, checkout);
+      const vector = await deps.readFeatures(checkout).catch((err: unknown) => {
+        // The Redis breaker logs the outage once; a line per request would flood the log during it.
+        req.log.debug({ err }, "feature read failed: answered 503");
+        throw new AppError(
+          "features_unavailable",
+          "the feature store did not answer within the feature read budget; retry",
+        );
+      });
       return {
         event_id: checkout.event_id,
         feature_set: deps.features.version,

@@ -104,6 +104,44 @@ describe("Redis stopped under the API", () => {
   });
 });
 
+describe("POST /v1/features while Redis does not answer", () => {
+  it("answers 503 features_unavailable, for a Redis that hangs and one that is gone, and 200 once it is back", async () => {
+    const redis = await ownRedis();
+    const h = await api(redis);
+    await waitFor(() => h.redis?.status === "ready", { what: "the API's Redis client to connect" });
+    const c = fresh(120);
+    const read = () =>
+      h.app.inject({
+        method: "POST",
+        url: "/v1/features",
+        headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
+        payload: c,
+      });
+    expect((await read()).statusCode).toBe(200);
+
+    redis.pause(); // commands time out (REDIS_COMMAND_TIMEOUT_MS, the feature budget)
+    let hung: Awaited<ReturnType<typeof read>>;
+    try {
+      hung = await read();
+    } finally {
+      redis.resume();
+    }
+    expect(hung.statusCode).toBe(503);
+    expect(hung.json()).toEqual({ error: { code: "features_unavailable", message: expect.any(String) } });
+
+    await redis.kill(); // connection refused
+    const gone = await read();
+    expect(gone.statusCode).toBe(503);
+    expect(gone.json().error.code).toBe("features_unavailable");
+
+    await redis.start();
+    await waitFor(async () => (await read()).statusCode === 200, {
+      timeoutMs: 10_000,
+      what: "the feature read to answer once Redis is back",
+    });
+  });
+});
+
 describe("Redis flushed under the API", () => {
   it("keeps an engaged kill-switch engaged on every replica and writes it back, audited", async () => {
     const redis = await ownRedis();

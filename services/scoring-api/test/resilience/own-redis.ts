@@ -91,6 +91,18 @@ export class OwnRedis {
     proc.removeAllListeners("exit");
   }
 
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and commands get no answer, as from a Redis
+   * stuck on a slow command or a stalled host. `resume` (SIGCONT) lets it answer again.
+   */
+  pause(): void {
+    if (!this.proc?.kill("SIGSTOP")) throw new Error("not running");
+  }
+
+  resume(): void {
+    if (!this.proc?.kill("SIGCONT")) throw new Error("not running");
+  }
+
   /** Kills the server and resolves once the process is gone (its port is closed). */
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     const proc = this.proc;
