@@ -36,7 +36,10 @@ export const features = new FeatureSet(FEATURES);
 export const pseudonymiser = pseudonymiserFor({}).pseudonymiser;
 
 /** The service's defaults (INGEST_COMMIT_INTERVAL_MS, INGEST_PARTITIONS_CONCURRENTLY). */
-export const INGEST_TUNING = { commitIntervalMs: 1_000, partitionsConcurrently: 16 } as const;
+export const INGEST_TUNING: { readonly commitIntervalMs: number; readonly partitionsConcurrently: number } = {
+  commitIntervalMs: 1_000,
+  partitionsConcurrently: 16,
+};
 
 /** What FeatureIngest admits with in these tests: the embedded default's key, the default skew. */
 export function testAdmission(now: () => number = Date.now): Admission {
