@@ -195,6 +195,7 @@ async function main(): Promise<void> {
   stats.probesProduced = probe?.produced ?? 0;
   stats.freshnessTimeouts = probe?.timeouts ?? 0;
   stats.freshnessErrors = probe?.errors ?? 0;
+  stats.freshnessUnavailable = probe?.unavailable ?? 0;
   stats.freshnessLastError = probe?.lastError;
   const seconds = (performance.now() - started) / 1000;
   progress.done(`${handed}/${world.events} events, ${liveLine(stats)}`);

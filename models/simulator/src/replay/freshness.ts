@@ -13,6 +13,19 @@ export interface ProbeOptions {
   now(): number;
 }
 
+/** What the probe records, each in a bounded histogram. */
+export interface ProbeHistograms {
+  /** Produce call → the first answer of POST /v1/features that counts the event: one sample. */
+  readonly visible: LatencyHistogram;
+  /** Produce call → the broker's acknowledgement: the Kafka share of each sample. */
+  readonly acked: LatencyHistogram;
+  /**
+   * Start of the last poll that did not see the event → the answer that did: the event became
+   * visible somewhere in that span, so each sample is late by up to this much (the probe's resolution).
+   */
+  readonly pollSpan: LatencyHistogram;
+}
+
 const VISIBLE_WITHIN_MS = 10_000;
 const POLL_MS = 1;
 
@@ -21,22 +34,25 @@ const POLL_MS = 1;
  * probe's card goes to Kafka, then POST /v1/features is asked (every millisecond or so) for a
  * checkout with that card until its failed-payment count includes the new one. The time from just
  * before the produce to the answer that shows it is one sample. Probe entities are the run's own, so
- * they never change what the world's checkouts are scored with.
+ * they never change what the world's checkouts are scored with. A 503 (the feature store did not
+ * answer within scoring's budget) means "not visible to scoring yet": the probe keeps asking.
  */
 export class FreshnessProbe {
   private readonly o: ProbeOptions;
-  private readonly histogram: LatencyHistogram;
+  private readonly h: ProbeHistograms;
   private sent = 0;
   /** Probes not visible within VISIBLE_WITHIN_MS, and probes the produce or the API failed. */
   timeouts = 0;
   errors = 0;
+  /** Answers 503 while polling: the feature store was unavailable to scoring at that moment. */
+  unavailable = 0;
   lastError: string | undefined;
   private running = true;
   private loop: Promise<void> | undefined;
 
-  constructor(options: ProbeOptions, histogram: LatencyHistogram) {
+  constructor(options: ProbeOptions, histograms: ProbeHistograms) {
     this.o = options;
-    this.histogram = histogram;
+    this.h = histograms;
   }
 
   get produced(): number {
@@ -75,17 +91,24 @@ export class FreshnessProbe {
       status: "failed",
       failure_code: "probe",
     });
+    this.h.acked.record(performance.now() - started);
     this.sent = n;
+    let lastMiss = started;
     while (performance.now() - started < VISIBLE_WITHIN_MS) {
+      const asked = performance.now();
       if ((await this.failedCount(n)) >= n) {
-        this.histogram.record(performance.now() - started);
+        const seen = performance.now();
+        this.h.visible.record(seen - started);
+        this.h.pollSpan.record(seen - lastMiss);
         return;
       }
+      lastMiss = asked;
       await delay(POLL_MS);
     }
     this.timeouts++;
   }
 
+  /** The probe card's failed payments as scoring would read them now; -1 while the store is unavailable. */
   private async failedCount(n: number): Promise<number> {
     const now = this.o.now();
     const res = await fetch(`${this.o.apiUrl}/v1/features`, {
@@ -93,6 +116,11 @@ export class FreshnessProbe {
       headers: { authorization: `Bearer ${this.o.key}`, "content-type": "application/json" },
       body: JSON.stringify(probeCheckout(this.o.runId, n, now)),
     });
+    if (res.status === 503) {
+      await res.body?.cancel();
+      this.unavailable++;
+      return -1;
+    }
     if (res.status !== 200) throw new Error(`POST /v1/features answered ${res.status}`);
     const body = (await res.json()) as { features: Record<string, number> };
     return body.features.instrument_failed_24h ?? 0;

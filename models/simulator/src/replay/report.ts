@@ -1,3 +1,4 @@
+import type { LatencyHistogram } from "./histogram.ts";
 import { DECISIONS, type ReplayStats } from "./stats.ts";
 
 const pct = (n: number, of: number) => (of === 0 ? "  -  " : `${((100 * n) / of).toFixed(1)}%`);
@@ -10,7 +11,7 @@ export function liveLine(s: ReplayStats): string {
     parts.push(
       `scored ${s.scored} (${s.decisions.allow}/${s.decisions.review}/${s.decisions.block} a/r/b, p99 ${ms(s.scoreLatency.quantile(0.99))})`,
     );
-  if (s.freshness.count > 0) parts.push(`fresh p99 ${ms(s.freshness.quantile(0.99))}`);
+  if (s.freshness.visible.count > 0) parts.push(`fresh p99 ${ms(s.freshness.visible.quantile(0.99))}`);
   return parts.join(", ");
 }
 
@@ -73,9 +74,7 @@ export function finalReport(s: ReplayStats, facts: RunFacts): string {
   }
   out.push(
     "Freshness (probe event -> visible to POST /v1/features)",
-    s.freshness.count > 0
-      ? `  p50 / p99          ${ms(s.freshness.quantile(0.5))} / ${ms(s.freshness.quantile(0.99))}   (${s.freshness.count} probes${s.freshnessTimeouts > 0 ? `, ${s.freshnessTimeouts} not seen within 10 s` : ""}${s.freshnessErrors > 0 ? `, ${s.freshnessErrors} failed, last: ${s.freshnessLastError}` : ""})`
-      : `  no probe seen${s.freshnessErrors > 0 ? ` (${s.freshnessErrors} failed: produce or POST /v1/features)` : ""}`,
+    ...freshnessLines(s),
     "",
     "Delivery",
     `  world events produced   ${s.produced}   (+ ${s.probesProduced} probe events, not counted elsewhere)`,
@@ -85,4 +84,24 @@ export function finalReport(s: ReplayStats, facts: RunFacts): string {
     `  time                    ${facts.seconds.toFixed(1)} s, ${(s.produced / Math.max(facts.seconds, 0.001)).toFixed(0)} events/s; world shifted by ${facts.shiftDays} days`,
   );
   return out.join("\n");
+}
+
+function freshnessLines(s: ReplayStats): string[] {
+  const { visible, acked, pollSpan } = s.freshness;
+  const p50p99 = (h: LatencyHistogram) => `${ms(h.quantile(0.5))} / ${ms(h.quantile(0.99))}`;
+  const notes = [
+    `${visible.count} probes`,
+    ...(s.freshnessTimeouts > 0 ? [`${s.freshnessTimeouts} not seen within 10 s`] : []),
+    ...(s.freshnessUnavailable > 0 ? [`${s.freshnessUnavailable} answers 503 while polling`] : []),
+    ...(s.freshnessErrors > 0 ? [`${s.freshnessErrors} failed, last: ${s.freshnessLastError}`] : []),
+  ];
+  if (visible.count === 0)
+    return [
+      `  no probe seen${s.freshnessErrors > 0 ? ` (${s.freshnessErrors} failed: produce or POST /v1/features)` : ""}`,
+    ];
+  return [
+    `  p50 / p99          ${p50p99(visible)}   (${notes.join(", ")})`,
+    `  produce acked      ${p50p99(acked)}   (the Kafka share of each sample)`,
+    `  probe resolution   ${p50p99(pollSpan)}   (last poll that missed -> poll that saw it: each sample is late by up to this)`,
+  ];
 }

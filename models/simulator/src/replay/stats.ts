@@ -15,9 +15,16 @@ export class ReplayStats {
   /** Reviews by simulated (unshifted) UTC day, YYYY-MM-DD. */
   readonly reviewsByDay = new Map<string, number>();
   readonly scoreLatency = new LatencyHistogram();
-  readonly freshness = new LatencyHistogram();
+  /** The freshness probe's samples, its produce acknowledgements and its resolution (FreshnessProbe). */
+  readonly freshness = {
+    visible: new LatencyHistogram(),
+    acked: new LatencyHistogram(),
+    pollSpan: new LatencyHistogram(),
+  };
   /** Probe events not visible within the probe's deadline. */
   freshnessTimeouts = 0;
+  /** 503 answers while probing: the feature store was unavailable to scoring. */
+  freshnessUnavailable = 0;
   /** Probes that failed outright (the produce, or POST /v1/features answering other than 200). */
   freshnessErrors = 0;
   freshnessLastError: string | undefined;
