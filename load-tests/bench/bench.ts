@@ -263,13 +263,7 @@ async function main(): Promise<void> {
       );
     }
     const replay = startReplay(producer, topicPrefix, world.stream, Number(values["ingest-rate"]));
-    const probe = startFreshness(
-      kafka(brokers, "bench-freshness"),
-      topicPrefix,
-      apiUrl,
-      token,
-      JSON.parse(world.checkouts[0] as string),
-    );
+    const probe = startFreshness(producer, topicPrefix, apiUrl, token);
     const stack = await measure(`run${r}-stack`, apiUrl, steady("stack", rate, seconds), pids);
     const freshness = await probe.stop();
     const ingested = await replay.stop();
@@ -283,7 +277,7 @@ async function main(): Promise<void> {
       floors: floorResults,
       stack,
       flagged,
-      freshnessMs: freshness,
+      freshness,
       ingestProduced: ingested,
     });
   }

@@ -1,20 +1,14 @@
 // What feature-ingest does while the bench's steady runs: a replay of the world's events after the
-// cut-off produced to the input topics at a constant rate, and a freshness probe: a payment produced
-// to Kafka, then POST /v1/features until scoring sees it.
-import type { DomainEvent } from "@riskgate/feature-store/events";
-import { INPUT_TOPICS, type InputTopic } from "@riskgate/feature-store/events";
-import type { Kafka, Producer } from "kafkajs";
+// cut-off produced to the input topics at a constant rate, and the replay's freshness probe (a failed
+// payment produced to Kafka, then POST /v1/features until scoring sees it). Both go through
+// @riskgate/simulator/replay, so `npm run bench` and `npm run replay` measure freshness alike.
+import { randomBytes } from "node:crypto";
+import { type DomainEvent, topicForEventType } from "@riskgate/feature-store/events";
+import { FreshnessProbe, LatencyHistogram, sendUntilAcked } from "@riskgate/simulator/replay";
+import type { Producer } from "kafkajs";
 
-const TOPIC_OF = new Map<string, InputTopic>(
-  (Object.entries(INPUT_TOPICS) as [InputTopic, readonly string[]][]).flatMap(([t, types]) =>
-    types.map((type) => [type, t] as const),
-  ),
-);
-
-function keyOf(e: DomainEvent): string {
-  const r = e as unknown as Record<string, unknown>;
-  return String(r.user_id ?? r.listing_id ?? e.event_id);
-}
+const keyOf = (e: DomainEvent) => e.event_id;
+const noRetryLog = () => {};
 
 /** Produces `events` in order at `rate` per second (batches every 100 ms) until stopped or exhausted. */
 export function startReplay(
@@ -32,16 +26,12 @@ export function startReplay(
       const started = Date.now();
       const batch = events.slice(next, next + perTick);
       next += batch.length;
-      const byTopic = new Map<string, { key: string; value: string }[]>();
-      for (const e of batch) {
-        const topic = `${prefix}${TOPIC_OF.get(e.type) ?? "payments"}`;
-        const list = byTopic.get(topic) ?? [];
-        list.push({ key: keyOf(e), value: JSON.stringify(e) });
-        byTopic.set(topic, list);
-      }
-      await producer.sendBatch({
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      const messages = batch.map((e) => ({
+        topic: `${prefix}${topicForEventType(e.type)}`,
+        key: keyOf(e),
+        value: JSON.stringify(e),
+      }));
+      if (!(await sendUntilAcked(producer, messages, noRetryLog, () => stopped))) break;
       produced += batch.length;
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
     }
@@ -55,74 +45,63 @@ export function startReplay(
   };
 }
 
-export interface FreshnessProbe {
-  stop(): Promise<number[]>;
+/** One run's freshness, in ms: the samples and how far each may be late (the probe's resolution). */
+export interface FreshnessSummary {
+  readonly probes: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly ackedP99: number;
+  readonly resolutionP99: number;
+  readonly timeouts: number;
+  readonly errors: number;
 }
 
-/**
- * Every `everyMs`, a payment attempt on a card never seen before is produced to the payments topic; the
- * probe then reads POST /v1/features for a checkout on that card every 2 ms until instrument_attempts_1h
- * counts it. Returns the delays (produce call to first visible read) in ms.
- */
+/** The replay's FreshnessProbe on the payments topic, one probe every `everyMs`. */
 export function startFreshness(
-  kafka: Kafka,
+  producer: Producer,
   prefix: string,
-  baseUrl: string,
+  apiUrl: string,
   apiKey: string,
-  checkoutTemplate: Record<string, unknown>,
   everyMs = 250,
-): FreshnessProbe {
-  const producer = kafka.producer();
-  const delays: number[] = [];
-  let stopped = false;
-  const run = `${Date.now().toString(36)}`;
-  const loop = (async () => {
-    await producer.connect();
-    for (let n = 0; !stopped; n++) {
-      const card = `pi_fresh_${run}_${n}`;
-      const now = new Date().toISOString();
-      const payment = {
-        type: "payment_attempt",
-        event_id: `fresh-${run}-${n}`,
-        occurred_at: now,
-        user_id: `u_fresh_${run}`,
-        payment_instrument_id: card,
-        amount: 10,
-        currency: "EUR",
-        status: "succeeded",
-      };
-      const checkout = {
-        ...checkoutTemplate,
-        event_id: `fresh-co-${run}-${n}`,
-        occurred_at: now,
-        payment: { ...(checkoutTemplate.payment as object), instrument_id: card },
-      };
-      const t0 = performance.now();
-      await producer.send({
-        topic: `${prefix}payments`,
-        messages: [{ key: payment.user_id, value: JSON.stringify(payment) }],
-      });
-      for (;;) {
-        const res = await fetch(`${baseUrl}/v1/features`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-          body: JSON.stringify(checkout),
-        });
-        const body = (await res.json()) as { features?: Record<string, number> };
-        if ((body.features?.instrument_attempts_1h ?? 0) >= 1) break;
-        if (performance.now() - t0 > 10_000) break; // counted as 10 s: lost or very late
-        await new Promise((r) => setTimeout(r, 2));
-      }
-      delays.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })();
+): { stop(): Promise<FreshnessSummary> } {
+  const h = {
+    visible: new LatencyHistogram(),
+    acked: new LatencyHistogram(),
+    pollSpan: new LatencyHistogram(),
+  };
+  const probe = new FreshnessProbe(
+    {
+      apiUrl,
+      key: apiKey,
+      runId: randomBytes(4).toString("hex"),
+      everyMs,
+      now: Date.now,
+      send: async (event) => {
+        const message = {
+          topic: `${prefix}payments`,
+          key: String(event.event_id),
+          value: JSON.stringify(event),
+        };
+        await sendUntilAcked(producer, [message], noRetryLog);
+      },
+    },
+    h,
+  );
+  probe.start();
   return {
     async stop() {
-      stopped = true;
-      await loop;
-      await producer.disconnect();
-      return delays;
+      await probe.stop();
+      return {
+        probes: h.visible.count,
+        p50: h.visible.quantile(0.5),
+        p99: h.visible.quantile(0.99),
+        max: h.visible.quantile(1),
+        ackedP99: h.acked.quantile(0.99),
+        resolutionP99: h.pollSpan.quantile(0.99),
+        timeouts: probe.timeouts,
+        errors: probe.errors,
+      };
     },
   };
 }

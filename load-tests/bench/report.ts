@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { percentile, type Summary } from "../src/results.ts";
+import type { FreshnessSummary } from "./ingest.ts";
 
 export interface Measured {
   readonly label: string;
@@ -18,7 +19,7 @@ export interface BenchRun {
   readonly floors: Measured[];
   readonly stack: Measured;
   readonly flagged: Measured;
-  readonly freshnessMs: number[];
+  readonly freshness: FreshnessSummary;
   readonly ingestProduced: number;
 }
 
@@ -39,7 +40,7 @@ const fmt = (v: number) => (Number.isInteger(v) ? String(v) : f(v));
 const median = (xs: number[]) => percentile(Float64Array.from(xs).sort(), 50);
 const floorOf = (r: BenchRun, kind: string) =>
   r.floors.find((x) => x.label.endsWith(`floor-${kind}`)) as Measured;
-const freshP99 = (r: BenchRun) => percentile(Float64Array.from(r.freshnessMs).sort(), 99);
+const freshP99 = (r: BenchRun) => r.freshness.p99;
 const apiCpu = (m: Measured) => m.processes["scoring-api"]?.cpuMsPerRequest ?? Number.NaN;
 
 function measuredRow(m: Measured): string {
@@ -164,13 +165,13 @@ export async function writeReport(file: string, r: BenchReport): Promise<void> {
     "",
     "## Feature freshness",
     "",
-    "A payment attempt on a never-seen card produced to the payments topic every 250 ms while the stack's steady ran; the delay is from the produce call to the first POST /v1/features that counts it (instrument_attempts_1h), polled every 2 ms.",
+    "The replay's probe (`npm run replay`, models/simulator/src/replay/freshness.ts) while the stack's steady ran: a failed payment on the probe's card produced to the payments topic every 250 ms; the delay is from the produce call to the first POST /v1/features that counts it, polled every millisecond. Acked: the produce's share; resolution: from the last poll that missed to the one that saw it (each sample is late by up to this).",
     "",
-    "| run | probes | p50 ms | p99 ms | max ms | replay events produced |",
-    "|---|---|---|---|---|---|",
+    "| run | probes | p50 ms | p99 ms | max ms | acked p99 ms | resolution p99 ms | not seen in 10 s | failed | replay events produced |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...r.runs.map((x, i) => {
-      const d = Float64Array.from(x.freshnessMs).sort();
-      return `| ${i + 1} | ${d.length} | ${f(percentile(d, 50))} | ${f(percentile(d, 99))} | ${f(d[d.length - 1] ?? Number.NaN)} | ${x.ingestProduced} |`;
+      const s = x.freshness;
+      return `| ${i + 1} | ${s.probes} | ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.ackedP99)} | ${f(s.resolutionP99)} | ${s.timeouts} | ${s.errors} | ${x.ingestProduced} |`;
     }),
     "",
     "## Plots",
