@@ -175,15 +175,14 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
 
   const scoringLog = loggerFor("scoring");
-  // Scoring and POST /v1/features read alike: what the route shows is what a checkout is scored with.
+  // Scoring and POST /v1/features read within the same budget: the route shows what a checkout sees.
+  // Only scoring feeds the Redis breaker: a client polling the route must not open it for checkouts.
   const readFeatures = (c: Checkout) =>
-    resilience.featureRead(() =>
-      withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read"),
-    );
+    withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read");
   const scorerDeps: ScoreServiceDeps = {
     pipeline: {
       features,
-      readFeatures,
+      readFeatures: (c) => resilience.featureRead(() => readFeatures(c)),
       rules: rules.engine,
       modelEnabled,
       ...policyOverrides(config),

@@ -12,7 +12,7 @@ import type { TypedApp } from "./typed-app.ts";
 export interface FeatureRouteDeps {
   readonly store: OnlineStore;
   readonly features: FeatureSet;
-  /** The scoring path's feature read: its timeout and its Redis circuit breaker. */
+  /** The scoring path's feature read within its budget (FEATURE_TIMEOUT_MS). */
   readonly readFeatures: (checkout: Checkout) => Promise<FeatureVector>;
   readonly keys: readonly ApiKey[];
 }
@@ -61,7 +61,7 @@ export function featureRoutes(app: TypedApp, deps: FeatureRouteDeps) {
     async (req) => {
       const checkout = req.body;
       const vector = await deps.readFeatures(checkout).catch((err: unknown) => {
-        // The Redis breaker logs the outage once; a line per request would flood the log during it.
+        // Scoring's Redis breaker logs the outage once; a line per request would flood the log.
         req.log.debug({ err }, "feature read failed: answered 503");
         throw new AppError(
           "features_unavailable",
