@@ -4,7 +4,6 @@ import type { Checkout } from "@riskgate/feature-store/events";
 import type { OnlineStore } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { type PipelineDeps, runPipeline } from "../decision/pipeline.ts";
-import { expectedLoss, modelAction } from "../decision/policy.ts";
 import {
   type OverflowMode,
   planReview,
@@ -20,6 +19,8 @@ import { caseIdFor, type ReviewQueue } from "../review/review-queue.ts";
 import { checkoutBodyHash } from "./body-hash.ts";
 import type { DecisionLog } from "./decision-log.ts";
 import type { DecisionStore } from "./decision-store.ts";
+import { ScoreMetrics } from "./score-metrics.ts";
+import { scoreShadows } from "./shadow-scoring.ts";
 
 export interface ScoreResponse {
   event_id: string;
@@ -68,12 +69,12 @@ export interface ScoreServiceDeps {
  * queue, the checkout-velocity update, the training log, and shadow scoring after the answer.
  */
 export class ScoreService {
-  // Bound histogram children: one map lookup per observation instead of hashing a label object.
-  private readonly durations = new Map<string, { observe(seconds: number): void }>();
   private readonly deps: ScoreServiceDeps;
+  private readonly scoreMetrics: ScoreMetrics;
 
   constructor(deps: ScoreServiceDeps) {
     this.deps = deps;
+    this.scoreMetrics = new ScoreMetrics(deps.metrics, deps.drift);
   }
 
   /**
@@ -143,7 +144,7 @@ export class ScoreService {
       );
       if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
     }
-    this.observe(response, result, role, (performance.now() - started) / 1000);
+    this.scoreMetrics.observe(response, result, role, (performance.now() - started) / 1000);
     d.log.publish({
       kind: "decision",
       event_id: checkout.event_id,
@@ -169,7 +170,7 @@ export class ScoreService {
     });
     if (d.router.shadows.length > 0 && result.mode === "normal") {
       const amountEur = toEur(checkout.booking.amount, checkout.booking.currency);
-      setImmediate(() => void this.scoreShadows(checkout.event_id, result, amountEur));
+      setImmediate(() => void scoreShadows(d, checkout.event_id, result, amountEur));
     }
     return response;
   }
@@ -258,63 +259,10 @@ export class ScoreService {
       this.deps.onError("velocity_update", err);
     }
   }
-
-  private observe(response: ScoreResponse, result: PipelineResult, role: string, seconds: number) {
-    const m = this.deps.metrics;
-    const { decision, mode } = response;
-    m.decisions.tally(decision, mode, role).inc();
-    bound(this.durations, `${mode}|${decision}`, () => m.scoreDuration.labels(mode, decision)).observe(
-      seconds,
-    );
-    for (const stage of STAGES) {
-      bound(this.durations, stage, () => m.stageDuration.labels(stage)).observe(result.timings[stage] / 1000);
-    }
-    for (const r of result.rules) m.ruleHits.tally(r.id, r.action, String(r.shadow)).inc();
-    // A failed or skipped feature read serves every default: an outage or overload (each has its own
-    // metrics), neither absent entities nor drift.
-    if (result.degradedBecause === "features" || result.degradedBecause === "overload") return;
-    for (const f of result.missing) m.featuresMissing.tally(f).inc();
-    for (const f of result.stale) m.featuresStale.tally(f).inc();
-    this.deps.drift.observe(result.features, role === "champion" ? result.score : null);
-  }
-
-  private async scoreShadows(eventId: string, served: PipelineResult, amountEur: number) {
-    for (const shadow of this.deps.router.shadows) {
-      if (!this.deps.pipeline.modelEnabled(shadow)) continue;
-      try {
-        const p = await shadow.predict(served.features);
-        const action = modelAction(expectedLoss(p.calibrated, amountEur, shadow.policy), shadow.policy);
-        const agrees = String(action === served.decision);
-        this.deps.metrics.shadowScores.inc({ model_version: shadow.version, agrees });
-        this.deps.log.publish({
-          kind: "shadow",
-          event_id: eventId,
-          model: { name: shadow.name, version: shadow.version },
-          score: p.calibrated,
-          raw_score: p.raw,
-          decision: action,
-          served_decision: served.decision,
-        });
-      } catch (err) {
-        this.deps.onError("shadow_model", err);
-      }
-    }
-  }
 }
-
-const STAGES = ["features", "rules", "model", "policy"] as const;
 
 const OVERLOAD_REASON: Reason = {
   code: "OVERLOAD",
   detail:
     "the service is over capacity: decided by the rules on request-time data (no stored features, no model)",
 };
-
-function bound<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let child = cache.get(key);
-  if (child === undefined) {
-    child = make();
-    cache.set(key, child);
-  }
-  return child;
-}
