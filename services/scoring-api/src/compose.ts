@@ -1,5 +1,5 @@
 import type { Logger } from "@riskgate/common/logger";
-import type { RedisClient, StandaloneRedisClient } from "@riskgate/common/redis-client";
+import type { RedisClient } from "@riskgate/common/redis-client";
 import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
@@ -13,8 +13,6 @@ import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
 import { composeConsole } from "./console/compose-console.ts";
-import type { PolicyCosts } from "./decision/types.ts";
-import { createDriftMonitor } from "./drift/drift-metrics.ts";
 import { type KillSwitch, startKillSwitch } from "./killswitch/index.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { championDir } from "./model/champion.ts";
@@ -28,10 +26,9 @@ import { MemoryReviewQueue } from "./review/review-queue-memory.ts";
 import { RedisReviewQueue } from "./review/review-queue-redis.ts";
 import { pseudonymiseIdentifierLists } from "./rules/identifier-lists.ts";
 import { RulesWatcher } from "./rules/index.ts";
+import { composeScoring } from "./scoring/compose-scoring.ts";
 import { type DecisionLog, DiscardingDecisionLog, KafkaDecisionLog } from "./scoring/decision-log.ts";
 import { MemoryDecisionStore, RedisDecisionStore } from "./scoring/decision-store.ts";
-import { ScoreService, type ScoreServiceDeps } from "./scoring/score-service.ts";
-import { TracedScoreService } from "./scoring/traced-score-service.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 /** Connections main.ts opened (or a test did); compose only uses them, their owner closes them. */
@@ -174,61 +171,32 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
       })
     : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
 
-  const scoringLog = loggerFor("scoring");
   // Scoring and POST /v1/features read within the same budget: the route shows what a checkout sees.
   // Only scoring feeds the Redis breaker: a client polling the route must not open it for checkouts.
   const readFeatures = (c: Checkout) =>
     withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read");
-  const scorerDeps: ScoreServiceDeps = {
-    pipeline: {
-      features,
-      readFeatures: (c) => resilience.featureRead(() => readFeatures(c)),
-      rules: rules.engine,
-      modelEnabled,
-      ...policyOverrides(config),
-      reasonsFromModel: config.reasonsFromModel,
-      degradedPolicy: {
-        reviewAboveEur: config.degradedReviewAboveEur,
-        blockAboveEur: config.degradedBlockAboveEur,
-      },
-      predict: resilience.predict,
-      ...(res.tracing?.enabled ? { span: res.tracing.span } : {}),
-      onDependencyError: (dependency, err) => {
-        if (resilience.rejected(err)) return;
-        metrics.dependencyErrors.inc({ dependency });
-        scoringLog.warn({ dependency, err }, "scoring degraded");
-      },
-    },
-    router,
-    // An open Redis breaker skips these side effects outright instead of failing each one.
-    decisions: resilience.guardRedis(decisions, ["get", "putIfAbsent"]),
-    budget: resilience.guardRedis(budget, ["tryTake", "used"]),
-    queue: resilience.guardRedis(queue, ["open"]),
-    store: resilience.guardRedis(store, ["apply"]),
-    log,
+  const scorer = composeScoring({
+    config,
+    registry,
+    logger: loggerFor("scoring"),
+    readFeatures,
     metrics,
-    overflow: config.reviewOverflowAction,
-    explorationShare: config.explorationShare,
-    random: res.random ?? Math.random,
-    drift: createDriftMonitor({
-      registry,
-      specs: features.specs,
-      model: champion,
-      windowMs: config.driftWindowMinutes * 60_000,
-      now,
-    }),
-    reviewSlaMs: config.reviewSlaMinutes * 60_000,
-    onError: (step, err) => {
-      if (resilience.rejected(err)) return;
-      metrics.dependencyErrors.inc({ dependency: step });
-      scoringLog.warn({ step, err }, "side effect failed; the decision was still served");
-    },
+    features,
+    rules: rules.engine,
+    router,
+    champion,
+    modelEnabled,
+    resilience,
+    store,
+    decisions,
+    budget,
+    queue,
+    log,
     now,
-    together: redis && !redis.isCluster ? corked(redis as StandaloneRedisClient) : (issue) => issue(),
-  };
-  const scorer = res.tracing?.enabled
-    ? new TracedScoreService(scorerDeps, res.tracing.span)
-    : new ScoreService(scorerDeps);
+    ...(redis ? { redis } : {}),
+    ...(res.tracing ? { tracing: res.tracing } : {}),
+    ...(res.random ? { random: res.random } : {}),
+  });
 
   const reviewLog = loggerFor("review-queue");
   const review = composeReview({
@@ -322,33 +290,4 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     },
   ];
   return { app, store, router, rules, log, killSwitch, review, closers };
-}
-
-/**
- * Holds the connection's socket writes while `issue` runs, then sends them as one: each command
- * would otherwise be its own write system call, the largest single share of a checkout's CPU.
- * (A cluster writes to one socket per node; its commands go out as ioredis sends them.)
- */
-function corked(redis: StandaloneRedisClient) {
-  return <T>(issue: () => T): T => {
-    const socket = redis.stream;
-    if (!socket || redis.status !== "ready") return issue();
-    socket.cork();
-    try {
-      return issue();
-    } finally {
-      socket.uncork();
-    }
-  };
-}
-
-/** The cost-model numbers set in configuration, as the pipeline's `policyOverrides` if any. */
-function policyOverrides(config: ApiConfig): { policyOverrides?: Partial<PolicyCosts> } {
-  const o: { -readonly [K in keyof PolicyCosts]?: number } = {};
-  if (config.chargebackFeeEur !== undefined) o.chargebackFeeEur = config.chargebackFeeEur;
-  if (config.reviewCostEur !== undefined) o.reviewCostEur = config.reviewCostEur;
-  if (config.declineCostEur !== undefined) o.declineCostEur = config.declineCostEur;
-  if (config.reviewMinExpectedLossEur !== undefined)
-    o.reviewMinExpectedLossEur = config.reviewMinExpectedLossEur;
-  return Object.keys(o).length > 0 ? { policyOverrides: o } : {};
 }
