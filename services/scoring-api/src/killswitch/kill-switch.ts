@@ -1,6 +1,7 @@
 import type { Logger } from "@riskgate/common/logger";
 import type { Gauge } from "prom-client";
 import type { Subscription } from "./redis-store.ts";
+import { engagedTargets, restoreStore } from "./store-restore.ts";
 import {
   type AuditEntry,
   EMPTY_SNAPSHOT,
@@ -186,28 +187,11 @@ export class KillSwitch {
     }
   }
 
-  /**
-   * The store is behind this replica (flushed, restarted without persistence, restored from an old
-   * backup): the switches this replica holds go back into it, so an engaged switch stays engaged
-   * until an operator releases it. Racing replicas are safe: the script restores only while the
-   * store is still behind.
-   */
+  /** Puts this replica's state back into a store that fell behind it, then re-reads (store-restore.ts). */
   private async restoreStore(storeVersion: number): Promise<void> {
-    const reason = `kill-switch store at version ${storeVersion}, below this replica's ${this.snap.version} (Redis lost its data): restored from a replica`;
-    this.opts.logger.warn(
-      { from: this.snap.version, to: storeVersion, engaged: this.engagedTargets() },
-      "kill-switch store version went backwards: restoring the state this replica holds",
-    );
-    await this.opts.store.restore(this.snap, {
-      actor: "system:replica-restore",
-      reason,
-      at: new Date(this.now()).toISOString(),
-    });
+    const at = new Date(this.now()).toISOString();
+    await restoreStore(this.opts.store, this.snap, storeVersion, this.opts.logger, at);
     await this.refresh("poll");
-  }
-
-  private engagedTargets(): string[] {
-    return [...this.snap.switches].filter(([, s]) => s.engaged).map(([t]) => t);
   }
 
   /** Re-reads the whole state; concurrent requests coalesce into one read after the current one. */
@@ -261,7 +245,7 @@ export class KillSwitch {
     this.snap = next;
     if (source === "start" && next.switches.size > 0) {
       this.opts.logger.info(
-        { version: next.version, engaged: this.engagedTargets() },
+        { version: next.version, engaged: engagedTargets(next) },
         "kill-switch state loaded",
       );
     }
