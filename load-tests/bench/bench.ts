@@ -11,11 +11,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { BodyFactory, loadTemplates } from "../src/bodies.ts";
-import { runScenario } from "../src/runner.ts";
-import type { Scenario, Stage, Traffic } from "../src/scenario.ts";
-import { mergeThresholds } from "../src/thresholds.ts";
+import type { Scenario, Traffic } from "../src/scenario.ts";
 import { vegetaPath } from "../src/vegeta.ts";
 import { startFreshness, startReplay } from "./ingest.ts";
+import { measure as measureSteady, steady, WARM_SECONDS } from "./measure.ts";
 import { type BenchReport, type Measured, writeReport } from "./report.ts";
 import {
   assertPortFree,
@@ -25,7 +24,6 @@ import {
   kafka,
   kafkaPid,
   loadWorld,
-  procStat,
   REPO,
   redisPid,
   required,
@@ -72,7 +70,6 @@ const track = (child: ChildProcess) => {
   children.push(child);
   return child;
 };
-const warm = 5;
 // Whatever fails, the run's processes stop and its keys and topics go; Ctrl-C too.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
@@ -93,8 +90,8 @@ try {
 async function main(): Promise<void> {
   const searchTotal = values["no-search"]
     ? 0
-    : searchRates.reduce((n, r) => n + r * (searchSeconds + warm), 0);
-  const needed = runs * rate * (seconds + warm) + searchTotal;
+    : searchRates.reduce((n, r) => n + r * (searchSeconds + WARM_SECONDS), 0);
+  const needed = runs * rate * (seconds + WARM_SECONDS) + searchTotal;
   log(`bench ${run}: loading the ${values.days}-day world's history into Redis ...`);
   const world = await loadWorld(
     await ensureWorld(Number(values.days)),
@@ -157,84 +154,19 @@ async function main(): Promise<void> {
     kafka: kafkaPid(),
   };
 
-  const steady = (name: string, r: number, s: number, traffic?: Traffic): Scenario => ({
-    name,
-    description: `steady ${r}/s for ${s}s`,
-    stages: [
-      { name: "warm-up", rate: r, seconds: warm, warmup: true, ...(traffic ? { traffic } : {}) },
-      { name: "steady", rate: r, seconds: s, ...(traffic ? { traffic } : {}) },
-    ],
-    thresholds: [],
-  });
-
-  /** One measured steady run against `baseUrl`, with CPU and memory of the named processes over the measured stage. */
-  async function measure(
+  const measure = (
     label: string,
     baseUrl: string,
     scenario: Scenario,
     procs: Record<string, number | null>,
-  ): Promise<Measured> {
-    const before: Record<string, ReturnType<typeof procStat>> = {};
-    const after: Record<string, ReturnType<typeof procStat>> = {};
-    let t0 = 0;
-    let t1 = 0;
-    const onStage = (st: Stage, phase: "start" | "end") => {
-      if (st.warmup) return;
-      for (const [name, pid] of Object.entries(procs))
-        if (pid) (phase === "start" ? before : after)[name] = procStat(pid);
-      if (phase === "start") t0 = performance.now();
-      else t1 = performance.now();
-    };
-    log(`${label}: ${scenario.description} against ${baseUrl}`);
-    const result = await runScenario({
-      scenario,
+  ): Promise<Measured> =>
+    measureSteady(
+      { token, body: bodyFor, vegeta, work, brokers, topicPrefix, log },
+      label,
       baseUrl,
-      apiKey: token,
-      thresholds: mergeThresholds(["p99<200ms"], []),
-      body: bodyFor,
-      onStage,
-      vegeta,
-      outDir: join(work, label),
-      scale: 1,
-      timeScale: 1,
-      maxWorkers: 5000,
-      timeoutSeconds: 5,
-      ctx: {
-        baseUrl,
-        metricsUrl: `${baseUrl}/metrics`,
-        adminKey: undefined,
-        redisControl: undefined,
-        kafkaControl: undefined,
-        kafkaBrokers: brokers,
-        ingestMetricsUrl: undefined,
-        topicPrefix,
-      },
-      keepResults: false,
-      log,
-    });
-    const wall = (t1 - t0) / 1000;
-    const summary = result.perStage.steady;
-    if (!summary) throw new Error(`${label}: no measured stage`);
-    const processes = Object.fromEntries(
-      Object.keys(after).map((name) => {
-        const a = after[name] as ReturnType<typeof procStat>;
-        const b = before[name] as ReturnType<typeof procStat>;
-        const cores = (a.cpuSeconds - b.cpuSeconds) / wall;
-        return [
-          name,
-          {
-            cores,
-            cpuMsPerRequest: (cores * 1000) / Math.max(1, summary.throughput),
-            rssMiB: a.rssBytes / 2 ** 20,
-          },
-        ];
-      }),
+      scenario,
+      procs,
     );
-    log(
-      `${label}: p50 ${summary.latency.p50.toFixed(2)} p99 ${summary.latency.p99.toFixed(2)} p99.9 ${summary.latency["p99.9"].toFixed(2)} ms, ${summary.throughput.toFixed(0)}/s`,
-    );
-    return { label, rate: scenario.stages.at(-1)?.rate ?? 0, summary, processes, plot: result.plotFile };
-  }
 
   const report: BenchReport = {
     command,
