@@ -62,3 +62,18 @@ export function rulesYaml(
     })),
   });
 }
+
+/** One input: a checkout and stored features (each at its default unless given). */
+export interface RuleCase {
+  name: string;
+  checkout?: Checkout;
+  features?: Record<string, number>;
+}
+/** One rule of default.yaml: inputs it fires on and inputs it must not fire on. */
+export interface RuleCases {
+  rule: string;
+  action: "allow" | "review" | "block";
+  shadow?: boolean;
+  fires: RuleCase[];
+  doesNot: RuleCase[];
+}
