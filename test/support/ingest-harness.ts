@@ -7,6 +7,7 @@ import { createIngestMetrics, type IngestMetrics } from "@riskgate/feature-inges
 import { FEATURES, FeatureSet, HORIZON_MS } from "@riskgate/feature-store/definitions";
 import {
   type DomainEvent,
+  eventSourceOf,
   eventTimeMs,
   pseudonymiserFor,
   type TopicNames,
@@ -150,10 +151,11 @@ export async function consumedCount(metrics: IngestMetrics): Promise<number> {
   return m.values.reduce((sum, v) => sum + v.value, 0);
 }
 
-/** The events applied in memory as the consumer applies them: identifiers pseudonymised. */
+/** The events applied in memory as the consumer applies them, each from its topic: identifiers pseudonymised. */
 export function memoryStoreWith(events: readonly DomainEvent[]): MemoryStore {
   const store = new MemoryStore();
-  for (const e of events) store.applySync(update(pseudonymiser.event(e)));
+  for (const e of events)
+    store.applySync(update(pseudonymiser.event(e, eventSourceOf(topicForEventType(e.type)))));
   return store;
 }
 

@@ -74,8 +74,8 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   let rows = 0;
   let positives = 0;
   let lastT = Number.NEGATIVE_INFINITY;
-  for await (const { event: raw, t } of mergedEventLog(options.inDir, stats)) {
-    const event = options.pseudonymiser.event(raw);
+  for await (const { event: raw, t, source } of mergedEventLog(options.inDir, stats)) {
+    const event = options.pseudonymiser.event(raw, source);
     events++;
     lastT = t;
     if (event.type === "checkout") {

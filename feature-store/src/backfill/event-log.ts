@@ -1,7 +1,14 @@
 import { createReadStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type DomainEvent, decodeEvent, EventDecodeError, INPUT_TOPIC_NAMES } from "../events/index.ts";
+import {
+  type DomainEvent,
+  decodeEvent,
+  EventDecodeError,
+  type EventSource,
+  eventSourceOf,
+  INPUT_TOPIC_NAMES,
+} from "../events/index.ts";
 
 /** Order of topics at equal event times: context first, the checkout that reads it last. */
 const TOPIC_ORDER = ["listings", "accounts", "payments", "labels", "checkouts"] as const;
@@ -10,19 +17,26 @@ export interface LogEntry {
   readonly event: DomainEvent;
   readonly t: number;
   readonly rank: number;
+  /** The topic file it was read from: only the labels file may carry pseudonyms already. */
+  readonly source: EventSource;
 }
 
 export interface LogStats {
   readonly invalid: Map<string, number>;
 }
 
-async function* readTopic(path: string, rank: number, stats: LogStats): AsyncGenerator<LogEntry> {
+async function* readTopic(
+  path: string,
+  rank: number,
+  source: EventSource,
+  stats: LogStats,
+): AsyncGenerator<LogEntry> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (line.length === 0) continue;
     try {
       const event = decodeEvent(JSON.parse(line));
-      yield { event, t: Date.parse(event.occurred_at), rank };
+      yield { event, t: Date.parse(event.occurred_at), rank, source };
     } catch (err) {
       const code = err instanceof EventDecodeError ? err.code : "invalid_json";
       stats.invalid.set(code, (stats.invalid.get(code) ?? 0) + 1);
@@ -43,9 +57,9 @@ function before(a: LogEntry, b: LogEntry): boolean {
  */
 export async function* mergedEventLog(dir: string, stats: LogStats): AsyncGenerator<LogEntry> {
   const sources = TOPIC_ORDER.filter((t) => INPUT_TOPIC_NAMES.includes(t))
-    .map((topic, rank) => ({ path: join(dir, `${topic}.jsonl`), rank }))
+    .map((topic, rank) => ({ path: join(dir, `${topic}.jsonl`), rank, source: eventSourceOf(topic) }))
     .filter((s) => existsSync(s.path))
-    .map((s) => readTopic(s.path, s.rank, stats));
+    .map((s) => readTopic(s.path, s.rank, s.source, stats));
   const heads: (LogEntry | undefined)[] = await Promise.all(
     sources.map(async (s) => (await s.next()).value ?? undefined),
   );

@@ -3,7 +3,7 @@ import { type TSchema, Type } from "@sinclair/typebox";
 /**
  * Identifiers are opaque tokens; the character set keeps them safe inside Redis hash tags and log
  * lines. `~` is allowed for pseudonyms (events/pseudonymise.ts): the review labels the API publishes
- * carry them.
+ * carry them, and the labels topic keeps them; anywhere else such an id is hashed like any other.
  */
 export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_.:@~-]+$" });
 

@@ -29,6 +29,8 @@ export { PaymentAttempt } from "./payments.ts";
 export {
   DEV_ID_HASH_KEY,
   DEV_ID_HASH_KEY_ID,
+  type EventSource,
+  eventSourceOf,
   type IdKind,
   KEY_ID,
   MIN_KEY_LENGTH,

@@ -2,11 +2,12 @@ import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import type { AccountEvent } from "./accounts.ts";
 import type { Checkout } from "./checkout.ts";
 import type { DomainEvent } from "./decode.ts";
+import type { InputTopic } from "./topics.ts";
 
 /** What an identifier names; part of the hashed message, so one string names different things apart. */
 export type IdKind = "user" | "device" | "payment_instrument" | "listing" | "host" | "ip";
 
-/** `<key id>~<43 characters of base64url HMAC-SHA-256>`; `~` never occurs in a raw identifier. */
+/** `<key id>~<43 characters of base64url HMAC-SHA-256>`: what a pseudonym looks like. */
 export const PSEUDONYM = /^[a-z0-9]{1,16}~[A-Za-z0-9_-]{43}$/;
 export const KEY_ID = /^[a-z0-9]{1,16}$/;
 export const MIN_KEY_LENGTH = 32;
@@ -19,6 +20,20 @@ export const DEFAULT_PSEUDONYM_CACHE_SIZE = 8192;
  */
 export const DEV_ID_HASH_KEY = "riskgate-development-key-not-secret-set-ID_HASH_KEY";
 export const DEV_ID_HASH_KEY_ID = "dev";
+
+/**
+ * Where an event entered. `labels`: the labels topic (and its event-log file), which the scoring
+ * API's review service writes with the pseudonyms of its case. `client`: every other input
+ * (`POST /v1/score`, `/v1/features`, `/v1/events`, the other Kafka topics). Told apart by where the
+ * event came from, never by what an identifier looks like: a client who learnt someone's pseudonym
+ * and sent it as an id would otherwise write to that entity.
+ */
+export type EventSource = "client" | "labels";
+
+/** The source of an event read from `topic`. */
+export function eventSourceOf(topic: InputTopic): EventSource {
+  return topic === "labels" ? "labels" : "client";
+}
 
 /**
  * Keyed hashes of identifiers (HMAC-SHA-256). Without the key, a pseudonym cannot be linked to the
@@ -48,11 +63,7 @@ export class Pseudonymiser {
     return this.#cache.size;
   }
 
-  /**
-   * A value that already is a pseudonym passes unchanged: the review labels the scoring API
-   * publishes carry the pseudonyms of their case, and hashing them again would file the label
-   * under another entity.
-   */
+  /** The pseudonym of `raw`, whatever it looks like (a pseudonym-shaped value is hashed again). */
   id(kind: IdKind, raw: string): string {
     const message = `${kind}\u0000${raw}`;
     const hit = this.#cache.get(message);
@@ -62,13 +73,22 @@ export class Pseudonymiser {
       this.#cache.set(message, hit);
       return hit;
     }
-    if (PSEUDONYM.test(raw)) return raw;
     const pseudonym = `${this.keyId}~${createHmac("sha256", this.#key).update(message).digest("base64url")}`;
     if (this.#cacheSize > 0) {
       if (this.#cache.size >= this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(message, pseudonym);
     }
     return pseudonym;
+  }
+
+  /**
+   * On the labels path only, a value that already is a pseudonym passes unchanged: the review
+   * labels the scoring API publishes carry the pseudonyms of their case, and hashing them again
+   * would file the label under another entity. Raw ids there (a chargeback feed) are hashed.
+   */
+  private labelId(kind: IdKind, raw: string | undefined): string | undefined {
+    if (raw === undefined) return undefined;
+    return PSEUDONYM.test(raw) ? raw : this.id(kind, raw);
   }
 
   private opt(kind: IdKind, raw: string | undefined): string | undefined {
@@ -90,8 +110,11 @@ export class Pseudonymiser {
     };
   }
 
-  /** The event with every identifier replaced by its pseudonym (a copy); event ids stay as they are. */
-  event(e: DomainEvent): DomainEvent {
+  /**
+   * The event with every identifier replaced by its pseudonym (a copy); event ids stay as they are.
+   * Only labels from the `labels` source may carry pseudonyms already (`labelId`).
+   */
+  event(e: DomainEvent, source: EventSource): DomainEvent {
     switch (e.type) {
       case "checkout":
         return this.checkout(e);
@@ -106,12 +129,14 @@ export class Pseudonymiser {
       case "listing_updated":
         return { ...e, listing_id: this.id("listing", e.listing_id), host_id: this.id("host", e.host_id) };
       case "chargeback":
-      case "review_outcome":
+      case "review_outcome": {
+        const id = source === "labels" ? this.labelId.bind(this) : this.opt.bind(this);
         return {
           ...e,
-          ...optional("user_id", this.opt("user", e.user_id)),
-          ...optional("payment_instrument_id", this.opt("payment_instrument", e.payment_instrument_id)),
+          ...optional("user_id", id("user", e.user_id)),
+          ...optional("payment_instrument_id", id("payment_instrument", e.payment_instrument_id)),
         };
+      }
       default:
         return this.account(e);
     }

@@ -2,6 +2,7 @@ import {
   type Checkout,
   type DomainEvent,
   EventDecodeError,
+  type EventSource,
   eventTimeMs,
   type Pseudonymiser,
 } from "../events/index.ts";
@@ -30,13 +31,16 @@ export function refuseFutureEvent(event: { readonly occurred_at: string }, admis
   }
 }
 
-/** Future events refused, identifiers pseudonymised. */
-export function admitEvent(event: DomainEvent, admission: Admission): DomainEvent {
+/**
+ * Future events refused, identifiers pseudonymised. `source`: where the event entered; only the
+ * labels topic keeps pseudonyms it already carries (events/pseudonymise.ts).
+ */
+export function admitEvent(event: DomainEvent, admission: Admission, source: EventSource): DomainEvent {
   refuseFutureEvent(event, admission);
-  return admission.pseudonymiser.event(event);
+  return admission.pseudonymiser.event(event, source);
 }
 
-/** The body of `POST /v1/score` and `POST /v1/features`: future checkouts refused, identifiers pseudonymised. */
+/** The body of `POST /v1/score` and `POST /v1/features`: future checkouts refused, every identifier pseudonymised. */
 export function admitCheckout(checkout: Checkout, admission: Admission): Checkout {
   refuseFutureEvent(checkout, admission);
   return admission.pseudonymiser.checkout(checkout);

@@ -15,9 +15,11 @@ import { FEATURES, FeatureSet } from "../../src/definitions/index.ts";
 import {
   DEV_ID_HASH_KEY,
   type DomainEvent,
+  eventSourceOf,
   PSEUDONYM,
   Pseudonymiser,
   pseudonymiserFor,
+  topicForEventType,
 } from "../../src/events/index.ts";
 import { MemoryStore } from "../../src/online/memory-store.ts";
 import { readCheckoutFeatures } from "../../src/online/read-features.ts";
@@ -51,8 +53,44 @@ describe("Pseudonymiser", () => {
     expect(p.id("user", "u_1")).toBe(a);
     expect(p.id("device", "u_1")).not.toBe(a);
     expect(new Pseudonymiser({ key: "q".repeat(32), keyId: "k1" }).id("user", "u_1")).not.toBe(a);
-    // A pseudonym passes unchanged: labels the API publishes carry them.
-    expect(p.id("user", a)).toBe(a);
+  });
+
+  it("hashes a pseudonym-shaped id from a client again: another entity, not the one it names", () => {
+    const victim = p.id("user", "u_victim");
+    const card = p.id("payment_instrument", "pi_victim");
+    expect(p.id("user", victim)).toMatch(PSEUDONYM);
+    expect(p.id("user", victim)).not.toBe(victim);
+    expect(p.checkout(checkout("c1", T0, { user: { ...checkout("c1", T0).user, id: victim } })).user.id).toBe(
+      p.id("user", victim),
+    );
+    const sent: DomainEvent[] = [
+      account("a1", T0, { user_id: victim }),
+      payment("p1", T0, { user_id: victim, payment_instrument_id: card }),
+      // A label sent by a client (POST /v1/events, a non-label topic) is a client's too.
+      label("cb1", T0, { user_id: victim, payment_instrument_id: card }),
+      label("ro1", T0, { type: "review_outcome", user_id: victim, payment_instrument_id: card }),
+    ];
+    for (const e of sent) {
+      const json = JSON.stringify(p.event(e, "client"));
+      expect(json, e.type).not.toContain(victim);
+      expect(json, e.type).toContain(p.id("user", victim));
+    }
+  });
+
+  it("keeps the pseudonyms a label carries on the labels source only, and hashes its raw ids", () => {
+    const user = p.id("user", "u_1");
+    const card = p.id("payment_instrument", "pi_1");
+    const outcome = label("ro1", T0, { type: "review_outcome", user_id: user, payment_instrument_id: card });
+    expect(p.event(outcome, "labels")).toEqual(outcome);
+    // A chargeback feed on the labels topic sends raw ids: hashed as anywhere else.
+    expect(p.event(label("cb1", T0), "labels")).toMatchObject({ user_id: user, payment_instrument_id: card });
+    // Other event types never keep a pseudonym-shaped id, whatever the source says.
+    expect(p.event(account("a1", T0, { user_id: user }), "labels")).toMatchObject({
+      user_id: p.id("user", user),
+    });
+    expect(eventSourceOf("labels")).toBe("labels");
+    for (const t of ["payments", "accounts", "listings", "checkouts"] as const)
+      expect(eventSourceOf(t)).toBe("client");
   });
 
   it("is HMAC-SHA-256 over kind NUL identifier, base64url, behind the key id (stored pseudonyms stay valid)", () => {
@@ -92,7 +130,7 @@ describe("Pseudonymiser", () => {
 
   it("leaves no raw identifier in any event type, event ids untouched", () => {
     for (const e of events) {
-      const out = p.event(e);
+      const out = p.event(e, eventSourceOf(topicForEventType(e.type)));
       expect(out.event_id).toBe(e.event_id);
       const json = JSON.stringify(out);
       for (const raw of RAW_IDS) expect(json, `${e.type} still holds ${raw}`).not.toContain(`"${raw}"`);
@@ -108,7 +146,7 @@ describe("Pseudonymiser", () => {
     const hashed = new MemoryStore();
     for (const e of events) {
       raw.applySync(update(e));
-      hashed.applySync(update(p.event(e)));
+      hashed.applySync(update(p.event(e, eventSourceOf(topicForEventType(e.type)))));
     }
     for (const probe of [
       checkout("probe-1", T0),

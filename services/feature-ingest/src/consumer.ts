@@ -4,6 +4,7 @@ import {
   type DomainEvent,
   decodeEventBytes,
   EventDecodeError,
+  eventSourceOf,
   INPUT_TOPIC_NAMES,
   INPUT_TOPICS,
   type InputTopic,
@@ -117,7 +118,7 @@ export class FeatureIngest {
             `/type: ${event.type} does not belong on ${batch.topic}`,
           );
         }
-        events.push(admitEvent(event, this.deps.admission));
+        events.push(admitEvent(event, this.deps.admission, eventSourceOf(topic)));
       } catch (err) {
         const error =
           err instanceof EventDecodeError

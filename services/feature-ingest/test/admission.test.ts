@@ -1,10 +1,12 @@
 // The consumer admits events as the API does: an event from the future is dead-lettered with that
 // reason and counted, a card number never reaches the dead-letter topic, and what reaches Redis
-// carries pseudonyms only.
+// carries pseudonyms only; a pseudonym sent on an event topic is hashed again, one on the labels
+// topic (review outcomes) is kept.
 
 import { MINUTE } from "@riskgate/feature-store/definitions";
-import { account, payment, T0 } from "@riskgate/test-support/events";
-import { consumedCount, IngestHarness, pseudonymiser } from "@riskgate/test-support/ingest-harness";
+import { readCheckoutFeatures } from "@riskgate/feature-store/online";
+import { account, checkout, label, payment, T0 } from "@riskgate/test-support/events";
+import { consumedCount, features, IngestHarness, pseudonymiser } from "@riskgate/test-support/ingest-harness";
 import { waitFor } from "@riskgate/test-support/services";
 import { afterEach, describe, expect, it } from "vitest";
 import { DLQ_HEADERS } from "../src/dead-letter.ts";
@@ -88,5 +90,35 @@ describe("feature-ingest admission", () => {
       ],
     });
     expect(hashed[0]?.fields).not.toBeNull();
+  });
+
+  it("hashes a victim's pseudonym sent on an event topic again; the labels topic keeps it", async () => {
+    const h = new IngestHarness("ingest-pseudonym-source");
+    harness = h;
+    await h.createTopics();
+    const victim = pseudonymiser.id("user", "u_victim_src");
+    const card = pseudonymiser.id("payment_instrument", "pi_victim_src");
+    await h.produce([
+      account("acc-forged", T0, { type: "login", user_id: victim }),
+      label("ro-victim", T0, { type: "review_outcome", user_id: victim, payment_instrument_id: card }),
+    ]);
+    const { metrics } = await h.startIngest();
+    await waitFor(async () => (await consumedCount(metrics)) >= 2, {
+      timeoutMs: 60_000,
+      what: "both events",
+    });
+
+    const featuresOf = async (userId: string) => {
+      const c = pseudonymiser.checkout(checkout("probe", T0 + MINUTE));
+      const read = await readCheckoutFeatures(h.store, features, { ...c, user: { ...c.user, id: userId } });
+      return features.toRecord(read);
+    };
+    // The label lands on the victim; the forged login does not.
+    expect(await featuresOf(victim)).toMatchObject({ user_fraud_labels: 1, user_logins_24h: 0 });
+    // The login is filed under the hash of what the client sent: an entity of its own.
+    expect(await featuresOf(pseudonymiser.id("user", victim))).toMatchObject({
+      user_fraud_labels: 0,
+      user_logins_24h: 1,
+    });
   });
 });

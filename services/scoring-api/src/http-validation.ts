@@ -33,7 +33,8 @@ function fromStrings(schema: TSchema, value: unknown): Record<string, unknown> {
 function bodyDecoder(schema: TSchema, admission: Admission): (value: unknown) => unknown {
   const decode = decoderFor(schema);
   if (schema === Checkout) return (value) => admitCheckout(decode(value) as Checkout, admission);
-  if (schema === AnyEvent) return (value) => admitEvent(decode(value) as DomainEvent, admission);
+  // A client's body, whatever it carries: pseudonym-shaped ids are hashed again, labels included.
+  if (schema === AnyEvent) return (value) => admitEvent(decode(value) as DomainEvent, admission, "client");
   return decode;
 }
 

@@ -59,7 +59,7 @@ async function loginThenCheckout(h: ApiHarness, i: number, login: boolean) {
       device_id: c.device.id,
       ip: c.device.ip,
     });
-    await h.store.apply(update(pseudonymiser.event(login)));
+    await h.store.apply(update(pseudonymiser.event(login, "client")));
   }
   const res = await h.app.inject({
     method: "POST",

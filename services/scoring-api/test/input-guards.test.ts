@@ -82,6 +82,43 @@ describe("input guards on the embedded default", () => {
       expect(res.body).not.toContain("4111");
     }
   });
+
+  it("hashes a victim's pseudonym sent as an id again on every route: the writes land on another entity", async () => {
+    const victim = pseudonymiser.id("user", "u_victim_api");
+    const sent = (id: string, at: number) =>
+      checkout(id, at, { user: { id: victim, created_at: iso(T0 - 86_400_000) } });
+    const label = {
+      type: "review_outcome",
+      event_id: "pz-label",
+      occurred_at: iso(T0),
+      checkout_event_id: "pz-score",
+      label: "fraud",
+      user_id: victim,
+      reviewer: "mallory",
+    };
+    expect((await post(h, "/v1/events", label, TOKENS.admin)).statusCode).toBe(202);
+    const login = account("pz-login", T0, { type: "login", user_id: victim });
+    expect((await post(h, "/v1/events", login, TOKENS.admin)).statusCode).toBe(202);
+    expect((await post(h, "/v1/score", sent("pz-score", T0))).statusCode).toBe(200);
+
+    const featuresOf = async (c: Checkout) => {
+      const res = await post(h, "/v1/features", c);
+      expect(res.statusCode).toBe(200);
+      return res.json().features as Record<string, number>;
+    };
+    const untouched = { user_fraud_labels: 0, user_logins_24h: 0, user_checkouts_24h: 0 };
+    // The victim, as the API sees its raw id: nothing the client sent reached it.
+    const victimCheckout = checkout("pz-probe-1", T0 + MINUTE, {
+      user: { id: "u_victim_api", created_at: iso(T0 - 86_400_000) },
+    });
+    expect(await featuresOf(victimCheckout)).toMatchObject(untouched);
+    // The same pseudonym-shaped id on /v1/features reads the entity the writes went to, not the victim.
+    expect(await featuresOf(sent("pz-probe-2", T0 + MINUTE))).toMatchObject({
+      user_fraud_labels: 1,
+      user_logins_24h: 1,
+      user_checkouts_24h: 1,
+    });
+  });
 });
 
 // A Redis of the test's own: every key in it is this API's, so all of them can be read back.

@@ -142,10 +142,10 @@ async function serve(modelOff: boolean): Promise<Map<string, { decision: string;
       });
       expect(res.statusCode).toBe(200);
     }
-    for (const { event, t } of log) {
+    for (const { event, t, source } of log) {
       if (event.type !== "checkout") {
         // As the consumer writes them: identifiers pseudonymised, as the API does to the checkouts.
-        await api.store.apply(update(pseudonymiser.event(event)));
+        await api.store.apply(update(pseudonymiser.event(event, source)));
         continue;
       }
       clock = t;
