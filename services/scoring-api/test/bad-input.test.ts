@@ -2,12 +2,17 @@
 // 5xx; nothing is written for them (no decision, no review case, no velocity update); the service
 // is healthy afterwards. Runs on the Redis-backed API, wired exactly as main.ts wires it.
 
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { update } from "@riskgate/feature-store/update";
+import { type ApiHarness, bearer, pseudonymiser, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseIdFor } from "../src/review/review-queue.ts";
 import { CASES } from "./bad-input-cases.ts";
 
 const idFor = (i: number) => `bad_${String(i).padStart(3, "0")}`;
+
+/** The entities of the valid checkout the bad bodies are variations of, as the API keys them. */
+const ENTITIES = update({ type: "checkout", ...pseudonymiser.checkout(checkout("probe", T0)) }).entities;
 
 describe("POST /v1/score rejects malformed bodies (Redis-backed API)", () => {
   let api: ApiHarness;
@@ -21,6 +26,13 @@ describe("POST /v1/score rejects malformed bodies (Redis-backed API)", () => {
   afterAll(async () => {
     await api?.close();
   });
+
+  /** Those of ENTITIES the store holds anything for (every write sets an entity's fields). */
+  const storedEntities = async () => {
+    const entities = ENTITIES.map((e) => ({ entity: e.entity, id: e.id, counts: [], members: [] }));
+    const state = await api.store.read({ asOf: T0, entities });
+    return entities.filter((_, i) => state[i]?.fields != null).map((e) => `${e.entity}:${e.id}`);
+  };
 
   it("has at least 40 cases, each with its own event id", () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
@@ -76,16 +88,14 @@ describe("POST /v1/score rejects malformed bodies (Redis-backed API)", () => {
   it("wrote nothing for them: no decision, no review case, no velocity update, no decision record", async () => {
     const redis = api.redis;
     if (!redis) throw new Error("the harness was started without Redis");
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, batch] = await redis.scan(cursor, "MATCH", `${api.prefix}*`, "COUNT", 50_000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== "0");
-    expect(keys.filter((k) => [...badIds].some((id) => k.includes(id)))).toEqual([]);
-    // Nothing at all: a velocity update would be keyed by user/device/ip, not by the event id.
-    expect(keys).toEqual([]);
+    // Named keys, not a SCAN: a SCAN walks every key of the shared Redis (millions), whatever it matches.
+    const named = [...badIds].flatMap((id) => [
+      `${api.prefix}decision:{${id}}`,
+      `${api.prefix}review:{q}:case:${caseIdFor(id)}`,
+    ]);
+    expect(await redis.exists(...named, `${api.prefix}review:{q}:open`)).toBe(0);
+    // The velocity update would write the entities of the checkout every bad body was made from.
+    expect(await storedEntities()).toEqual([]);
 
     const counted = async (name: string) =>
       (await api.registry.getSingleMetric(name)?.get())?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
@@ -110,7 +120,8 @@ describe("POST /v1/score rejects malformed bodies (Redis-backed API)", () => {
       event_id: "good_after_bad",
       decision: expect.stringMatching(/^(allow|review|block)$/),
     });
-    // The same scan does see a real write, so the empty result above means something.
+    // The same checks see a real write, so the empty results above mean something.
     expect(await api.redis?.exists(`${api.prefix}decision:{good_after_bad}`)).toBe(1);
+    expect(await storedEntities()).toHaveLength(ENTITIES.length);
   });
 });
