@@ -9,7 +9,7 @@ import {
 } from "@riskgate/feature-store/events";
 import type { Device, Instrument, Listing, User } from "./entities.ts";
 import type { Currency } from "./geo.ts";
-import { eventId } from "./ids.ts";
+import type { EventIdOf } from "./ids.ts";
 import { DAY_MS, HOUR_MS, iso } from "./time.ts";
 import type { Timeline, Truth } from "./timeline/timeline.ts";
 
@@ -33,17 +33,19 @@ export interface CheckoutSpec {
 
 /**
  * Builds events, checks each one against the contract (decodeEvent) and hands it to the timeline.
- * Event ids come from one counter, so they are unique across all files.
+ * Event ids come from one counter behind the world's prefix, so they are unique across all files.
  */
 export class Emitter {
   private seq = 0;
   readonly counts = new Map<string, number>();
   private readonly timeline: Timeline;
   private readonly validate: boolean;
+  private readonly eventId: EventIdOf;
 
-  constructor(timeline: Timeline, validate: boolean) {
+  constructor(timeline: Timeline, validate: boolean, eventId: EventIdOf) {
     this.timeline = timeline;
     this.validate = validate;
+    this.eventId = eventId;
   }
 
   get emitted(): number {
@@ -52,7 +54,7 @@ export class Emitter {
 
   private emit(t: number, topic: InputTopic, build: (id: string, at: string) => DomainEvent, truth?: Truth) {
     const seq = ++this.seq;
-    const id = eventId(seq);
+    const id = this.eventId(seq);
     const event = build(id, iso(t));
     if (this.validate) decodeEvent(event);
     this.counts.set(event.type, (this.counts.get(event.type) ?? 0) + 1);

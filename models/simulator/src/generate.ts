@@ -7,7 +7,7 @@ import { Emitter } from "./emit.ts";
 import { FraudKit } from "./fraud-kit.ts";
 import { Geo } from "./geo.ts";
 import { emitHistory } from "./history.ts";
-import { IdFactory } from "./ids.ts";
+import { eventIdPrefix, eventIds, IdFactory } from "./ids.ts";
 import { Networks } from "./networks.ts";
 import { Population } from "./population.ts";
 import { Rng } from "./rng.ts";
@@ -35,6 +35,8 @@ export interface WorldSummary {
   end: string;
   drift_starts_at: string | null;
   last_event_at: string;
+  /** What every event id of this world starts with (ids.ts). */
+  event_id_prefix: string;
   options: {
     checkouts_per_day: number;
     fraud_rate_scale: number;
@@ -69,7 +71,9 @@ export async function generateWorld(options: SimOptions, hooks: Hooks = {}): Pro
   const nets = new Networks(root.fork("networks"), geo);
   const pop = new Population(ids, geo, nets);
   const timeline = new Timeline();
-  const emit = new Emitter(timeline, options.validate);
+  const idPrefix = eventIdPrefix(options);
+  const eventId = eventIds(idPrefix);
+  const emit = new Emitter(timeline, options.validate, eventId);
   const world: World = {
     options,
     startMs,
@@ -83,7 +87,7 @@ export async function generateWorld(options: SimOptions, hooks: Hooks = {}): Pro
     kit: new FraudKit(),
     recoveries: [],
   };
-  const writer = new WorldWriter(options.out);
+  const writer = new WorldWriter(options.out, eventId);
   const total = options.days + 1;
 
   pop.seedUsers(s.population, options.checkoutsPerDay * KNOBS.population.usersPerDailyCheckout, startMs);
@@ -138,7 +142,7 @@ export async function generateWorld(options: SimOptions, hooks: Hooks = {}): Pro
   hooks.onProgress?.({ done: total, total, events: emit.emitted });
 
   const seconds = (performance.now() - began) / 1000;
-  const summary = summarize(world, writer, ids, driftFrom, seconds);
+  const summary = summarize(world, writer, ids, driftFrom, seconds, idPrefix);
   await writeFile(join(options.out, "world.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
@@ -149,6 +153,7 @@ function summarize(
   ids: IdFactory,
   driftFrom: number,
   seconds: number,
+  eventIdPrefix: string,
 ): WorldSummary {
   const { options, stats, startMs } = world;
   const fraud = FRAUD_PATTERNS.reduce((sum, p) => sum + stats.fraud[p], 0);
@@ -162,6 +167,7 @@ function summarize(
     end: iso(startMs + options.days * DAY_MS),
     drift_starts_at: options.driftDays > 0 ? iso(startMs + driftFrom * DAY_MS) : null,
     last_event_at: iso(writer.lastEventMs),
+    event_id_prefix: eventIdPrefix,
     options: {
       checkouts_per_day: options.checkoutsPerDay,
       fraud_rate_scale: options.fraudRateScale,

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { INPUT_TOPIC_NAMES, type InputTopic } from "@riskgate/feature-store/events";
-import { eventId } from "./ids.ts";
+import type { EventIdOf } from "./ids.ts";
 import type { Envelope } from "./timeline/timeline.ts";
 
 export type OutputFile = InputTopic | "truth";
@@ -17,9 +17,11 @@ export class WorldWriter {
   readonly counts: Record<OutputFile, number>;
   lastEventMs = Number.NEGATIVE_INFINITY;
   readonly dir: string;
+  private readonly eventId: EventIdOf;
 
-  constructor(dir: string) {
+  constructor(dir: string, eventId: EventIdOf) {
     this.dir = dir;
+    this.eventId = eventId;
     this.streams = Object.fromEntries(
       OUTPUT_FILES.map((f) => [f, createWriteStream(join(dir, `${f}.jsonl`), { encoding: "utf8" })]),
     ) as Record<OutputFile, WriteStream>;
@@ -39,7 +41,7 @@ export class WorldWriter {
       if (e.truth) {
         chunks.truth.push(
           JSON.stringify({
-            checkout_event_id: eventId(e.seq),
+            checkout_event_id: this.eventId(e.seq),
             fraud: e.truth.fraud,
             pattern: e.truth.pattern,
           }),
