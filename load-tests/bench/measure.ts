@@ -2,7 +2,7 @@
 // named processes over the measured stage only (the warm-up is excluded).
 import { join } from "node:path";
 import { runScenario } from "../src/runner.ts";
-import type { Scenario, Stage, Traffic } from "../src/scenario.ts";
+import { plainContext, type Scenario, type Stage, type Traffic } from "../src/scenario.ts";
 import { mergeThresholds } from "../src/thresholds.ts";
 import type { Measured } from "./report.ts";
 import { procStat } from "./stack.ts";
@@ -68,16 +68,7 @@ export async function measure(
     timeScale: 1,
     maxWorkers: 5000,
     timeoutSeconds: 5,
-    ctx: {
-      baseUrl,
-      metricsUrl: `${baseUrl}/metrics`,
-      adminKey: undefined,
-      redisControl: undefined,
-      kafkaControl: undefined,
-      kafkaBrokers: ctx.brokers,
-      ingestMetricsUrl: undefined,
-      topicPrefix: ctx.topicPrefix,
-    },
+    ctx: plainContext(baseUrl, { kafkaBrokers: ctx.brokers, topicPrefix: ctx.topicPrefix }),
     keepResults: false,
     log,
   });

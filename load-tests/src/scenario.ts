@@ -36,6 +36,23 @@ export interface ActionContext {
   log(message: string): void;
 }
 
+/** The context of a run whose actions need no control: no admin key, Redis or Kafka control, ingest metrics. */
+export function plainContext(
+  baseUrl: string,
+  o: { readonly topicPrefix: string; readonly kafkaBrokers?: string },
+): Omit<ActionContext, "mark" | "log"> {
+  return {
+    baseUrl,
+    metricsUrl: `${baseUrl}/metrics`,
+    adminKey: undefined,
+    redisControl: undefined,
+    kafkaControl: undefined,
+    kafkaBrokers: o.kafkaBrokers,
+    ingestMetricsUrl: undefined,
+    topicPrefix: o.topicPrefix,
+  };
+}
+
 export interface SideAction {
   /** Seconds after the first stage starts (scaled with the stages by --time-scale). */
   readonly at: number;

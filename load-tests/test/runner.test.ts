@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BodyFactory } from "../src/bodies.ts";
 import { settles } from "../src/checks.ts";
 import { runScenario } from "../src/runner.ts";
+import { plainContext } from "../src/scenario.ts";
 import { mergeThresholds } from "../src/thresholds.ts";
 import { vegetaPath } from "../src/vegeta.ts";
 
@@ -99,16 +100,7 @@ describe("runScenario", () => {
       timeScale: 1,
       maxWorkers: 100,
       timeoutSeconds: 2,
-      ctx: {
-        baseUrl,
-        metricsUrl: `${baseUrl}/metrics`,
-        adminKey: undefined,
-        redisControl: undefined,
-        kafkaControl: undefined,
-        kafkaBrokers: undefined,
-        ingestMetricsUrl: undefined,
-        topicPrefix: "t.",
-      },
+      ctx: plainContext(baseUrl, { topicPrefix: "t." }),
       keepResults: false,
       log: () => {},
     });
