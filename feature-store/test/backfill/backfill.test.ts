@@ -78,6 +78,27 @@ describe("backfill", () => {
     expect(Number(c2?.user_checkouts_1h)).toBe(1);
   });
 
+  it("keeps the pseudonyms of the labels file only: a pseudonym in another topic's file is hashed again", async () => {
+    const c1 = checkoutMessage("c1", T0);
+    const user = pseudonymiser.id("user", c1.user.id);
+    const card = pseudonymiser.id("payment_instrument", c1.payment.instrument_id);
+    const { rows } = await run([
+      // A review outcome as the API publishes it: the case's pseudonyms.
+      label("ro1", T0 - 2 * MINUTE, {
+        type: "review_outcome",
+        checkout_event_id: "c0",
+        user_id: user,
+        payment_instrument_id: card,
+      }),
+      // A login naming the same pseudonym from the accounts file: another entity's.
+      account("a1", T0 - MINUTE, { type: "login", user_id: user }),
+      c1,
+    ]);
+    expect(Number(rows[0]?.user_fraud_labels)).toBe(1);
+    expect(Number(rows[0]?.instrument_fraud_labels)).toBe(1);
+    expect(Number(rows[0]?.user_logins_24h)).toBe(0);
+  });
+
   it("records which input topics feed each feature, and its default, in meta.json", async () => {
     const { meta } = await run([
       ...history,
