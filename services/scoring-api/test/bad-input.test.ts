@@ -29,7 +29,13 @@ describe("POST /v1/score rejects malformed bodies (Redis-backed API)", () => {
 
   /** Those of ENTITIES the store holds anything for (every write sets an entity's fields). */
   const storedEntities = async () => {
-    const entities = ENTITIES.map((e) => ({ entity: e.entity, id: e.id, counts: [], members: [], distinct: [] }));
+    const entities = ENTITIES.map((e) => ({
+      entity: e.entity,
+      id: e.id,
+      counts: [],
+      members: [],
+      distinct: [],
+    }));
     const state = await api.store.read({ asOf: T0, entities });
     return entities.filter((_, i) => state[i]?.fields != null).map((e) => `${e.entity}:${e.id}`);
   };
