@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { mergedEventLog } from "@riskgate/feature-store/backfill";
-import { type DomainEvent, topicNames } from "@riskgate/feature-store/events";
+import { type DomainEvent, pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { Redis } from "ioredis";
@@ -111,6 +111,13 @@ export async function loadWorld(
   const count = Math.min(checkoutCount, Math.floor(checkoutIndexes.length * 0.4));
   const cut = checkoutIndexes[checkoutIndexes.length - count] as number;
   const store = new RedisStore(redis, { keyPrefix: prefix });
+  // The API pseudonymises what it is sent (same key: ID_HASH_KEY from this environment, else the
+  // development key), so history is stored under the same pseudonyms or no checkout would see it.
+  const { pseudonymiser } = pseudonymiserFor({
+    ...(process.env.ID_HASH_KEY ? { idHashKey: process.env.ID_HASH_KEY } : {}),
+    ...(process.env.ID_HASH_KEY_ID ? { idHashKeyId: process.env.ID_HASH_KEY_ID } : {}),
+  });
+  const toUpdate = (e: DomainEvent) => update(pseudonymiser.event(e, "client"));
   const checkouts: string[] = [];
   const stream: DomainEvent[] = [];
   let batch: DomainEvent[] = [];
@@ -124,11 +131,11 @@ export async function loadWorld(
     }
     batch.push(e);
     if (batch.length === 1000) {
-      await store.applyBatch(batch.map(update));
+      await store.applyBatch(batch.map(toUpdate));
       batch = [];
     }
   }
-  await store.applyBatch(batch.map(update));
+  await store.applyBatch(batch.map(toUpdate));
   return { checkouts, stream, historyEvents: cut };
 }
 

@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { mergedEventLog } from "@riskgate/feature-store/backfill";
-import type { DomainEvent } from "@riskgate/feature-store/events";
+import { type DomainEvent, pseudonymiserFor } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { Redis } from "ioredis";
@@ -104,6 +104,13 @@ const cut = checkoutIndexes[checkoutIndexes.length - replayCount] as number;
 process.stderr.write(`loading ${cut} events of history into Redis, replaying ${replayCount} checkouts ...\n`);
 const redis = new Redis(redisUrl);
 const store = new RedisStore(redis, { keyPrefix: prefix });
+// The API pseudonymises what it is sent (same key: ID_HASH_KEY from this environment, else the
+// development key), so history is stored under the same pseudonyms or no checkout would see it.
+const { pseudonymiser } = pseudonymiserFor({
+  ...(process.env.ID_HASH_KEY ? { idHashKey: process.env.ID_HASH_KEY } : {}),
+  ...(process.env.ID_HASH_KEY_ID ? { idHashKeyId: process.env.ID_HASH_KEY_ID } : {}),
+});
+const toUpdate = (e: DomainEvent) => update(pseudonymiser.event(e, "client"));
 const replay: string[] = [];
 let history: DomainEvent[] = [];
 for (const [i, e] of log.entries()) {
@@ -114,11 +121,11 @@ for (const [i, e] of log.entries()) {
   }
   history.push(e);
   if (history.length === 1000) {
-    await store.applyBatch(history.map(update));
+    await store.applyBatch(history.map(toUpdate));
     history = [];
   }
 }
-await store.applyBatch(history.map(update));
+await store.applyBatch(history.map(toUpdate));
 let nextReplay = 0;
 const bodyFiles: string[] = [];
 const takeBodies = async (tag: string, count: number) => {
