@@ -92,13 +92,9 @@ local function apply_entity(base, ops)
     if not never_too_late then return 2 end
     t, t_text = wm, cur['_wm']
   end
-  local ring = redis.call('GET', seen)
-  if ring then
-    if seen_before(ring) then return 1 end
-  else
-    -- Created at its full size: SETRANGE past the end would grow it greedily, to twice the bytes.
-    redis.call('SET', seen, string.rep('\\0', dedup_n * 8))
-  end
+  -- The ring grows with the entity's events (most entities see a handful) up to dedup_n, then wraps.
+  -- Not created at its full size: 8 KB for every cold user, device and IP filled a 2 GB Redis.
+  if seen_before(redis.call('GET', seen) or '') then return 1 end
   local dp = tonumber(cur['_dp']) or 0
   redis.call('SETRANGE', seen, dp * 8, digest)
 

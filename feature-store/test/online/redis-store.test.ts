@@ -76,6 +76,13 @@ describe("Redis online store housekeeping", () => {
 });
 
 describe("Redis online store bounds", () => {
+  it("keeps a cold entity small: its dedup ring holds the digests of its events only", async () => {
+    const { user, apply } = setup("cold-user");
+    await apply(payment("p1", T0));
+    await apply(payment("p2", T0 + MINUTE));
+    expect(await redis.strlen(user("seen"))).toBe(16);
+  });
+
   it("keeps a hot IP's keys few and small: capped sets, two HyperLogLogs, one ring, every key with a TTL", async () => {
     const { keyOf, store, keys, ttls } = setup("hot-ip");
     const ip = keyOf("ip", "10.0.0.1");
