@@ -38,9 +38,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The same flags as `npm start`; node from node_modules (Node 24), not the machine's.
+# The same flags as `npm start`; node from node_modules (Node 24), not the machine's. The smoke checks
+# that the scenario, the runner and vegeta still work, not the overload policy: a 100 ms stall of a
+# shared CI box (the default shed lag) answered 503 to 56 of 3,000 requests and failed errors=0, so
+# this API sheds only past a 1 s event-loop lag (it still degrades at the default 30 ms).
 PORT=$PORT HOST=127.0.0.1 REDIS_KEY_PREFIX="$RUN:" KAFKA_TOPIC_PREFIX="$RUN." \
-  RISKGATE_API_KEYS="score:$KEY" LOG_LEVEL=warn \
+  RISKGATE_API_KEYS="score:$KEY" LOG_LEVEL=warn ADMISSION_SHED_LAG_MS=1000 \
   node_modules/.bin/node --max-semi-space-size=32 --heap-growing-percent=400 services/scoring-api/src/main.ts \
   >"$OUT/api.log" 2>&1 &
 api_pid=$!
