@@ -64,11 +64,15 @@ start_service() {
   : >"$logfile"
   nohup "$NODE" "$@" >>"$logfile" 2>&1 </dev/null &
   echo "$!" >"$pidfile"
-  local deadline=$((SECONDS + 90))
+  local deadline=$((SECONDS + 90)) started=$SECONDS waiting=no
   until [[ $(curl -s -o /dev/null -w '%{http_code}' "$ready" 2>/dev/null) == 200 ]]; do
     if ! pid_alive "$pidfile" || ((SECONDS >= deadline)); then
       tail -n 20 "$logfile" >&2 || true
       die "$name did not become ready on $ready (log: ${logfile#"$RISKGATE_REPO"/})"
+    fi
+    if ((SECONDS - started == 5)) && [[ $waiting == no ]]; then
+      waiting=yes
+      log "$name: still starting (feature-ingest joins its Kafka consumer group; after an unclean stop that waits for the old member's session, 30 s)"
     fi
     sleep 0.2
   done
@@ -84,7 +88,8 @@ up() {
   export_from kafka
   api_keys
   export KAFKAJS_NO_PARTITIONER_WARNING=1
-  start_service feature-ingest "http://127.0.0.1:$INGEST_METRICS_PORT/healthz" services/feature-ingest/src/main.ts
+  # Ready once it consumes (joined its consumer group): an event replayed before that would wait.
+  start_service feature-ingest "http://127.0.0.1:$INGEST_METRICS_PORT/readyz" services/feature-ingest/src/main.ts
   start_service scoring-api "$API_URL/readyz" --max-semi-space-size=32 --heap-growing-percent=400 \
     services/scoring-api/src/main.ts
   export_from prometheus

@@ -7,24 +7,34 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+export interface MetricsServerOptions {
+  /** The exposition text (a sum over cluster workers, say). Default: the registry's. */
+  readonly text?: () => Promise<string>;
+  /** Whether the process does its job yet: `/readyz` answers 200 or 503. Without it, no `/readyz`. */
+  readonly ready?: () => boolean;
+}
+
 /**
- * A bare HTTP server for `/metrics` (and `/healthz`) on its own port, for a scrape endpoint that is
- * not exposed where the service's traffic is.
+ * A bare HTTP server for `/metrics`, `/healthz` (the process is alive) and, when given `ready`,
+ * `/readyz` (it does its work: what a start-up script or an orchestrator waits for) on its own port,
+ * for a scrape endpoint that is not exposed where the service's traffic is.
  */
 export async function startMetricsServer(
   registry: Registry,
   port: number,
   host: string,
-  /** The exposition text (a sum over cluster workers, say). Default: the registry's. */
-  text: () => Promise<string> = () => registry.metrics(),
+  options: MetricsServerOptions = {},
 ): Promise<MetricsServer> {
+  const text = options.text ?? (() => registry.metrics());
+  const ready = options.ready;
   const server = createServer(async (req, res) => {
     if (req.url === "/metrics") {
       res.setHeader("content-type", registry.contentType);
       res.end(await text());
       return;
     }
-    res.statusCode = req.url === "/healthz" ? 200 : 404;
+    if (req.url === "/readyz" && ready) res.statusCode = ready() ? 200 : 503;
+    else res.statusCode = req.url === "/healthz" ? 200 : 404;
     res.end();
   });
   await new Promise<void>((resolve, reject) => {

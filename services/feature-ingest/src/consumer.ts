@@ -53,6 +53,7 @@ export class FeatureIngest {
   private readonly deps: IngestDeps;
   private readonly commits: PendingCommits;
   private stopping = false;
+  private inGroup = false;
 
   constructor(deps: IngestDeps) {
     this.deps = deps;
@@ -69,6 +70,18 @@ export class FeatureIngest {
       topics: Object.values(this.deps.topics.input),
       fromBeginning: this.deps.fromBeginning ?? true,
     });
+    // Ready once the group gave this member its partitions; not while it rebalances or after a crash
+    // (kafkajs restarts the consumer, which joins again). After a broker restart or the crash of a
+    // previous member, the join can wait for that member's session to expire (30 s by default).
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => {
+      this.inGroup = true;
+    });
+    for (const left of [REBALANCING, CRASH, STOP]) {
+      this.consumer.on(left, () => {
+        this.inGroup = false;
+      });
+    }
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       this.deps.metrics.consumerLag.set(
         { topic: payload.topic, partition: String(payload.partition) },
@@ -179,6 +192,11 @@ export class FeatureIngest {
         "offset commit failed; the events may be re-delivered",
       );
     }
+  }
+
+  /** Whether it consumes: a member of its group with partitions assigned, and not stopping. */
+  get ready(): boolean {
+    return this.inGroup && !this.stopping;
   }
 
   /** Commits what was written, then stops after the batch in flight (which commits its own). */

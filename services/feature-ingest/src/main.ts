@@ -55,7 +55,9 @@ const ingest = new FeatureIngest({
   ...(tracing.enabled ? { span: tracing.span } : {}),
 });
 
-const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost);
+const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost, {
+  ready: () => ingest.ready,
+});
 logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics listening");
 
 // A signal during start-up (broker still away) ends the waiting and shuts down what exists.

@@ -41,6 +41,12 @@ function startIngest(name: string, brokers: string, extra: Record<string, string
   return { service, topics, all };
 }
 
+/** The ingest's /readyz status: 200 once it consumes. */
+async function readiness(service: ServiceProcess): Promise<number> {
+  const { port } = await service.waitForLog("metrics listening");
+  return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+}
+
 async function consumed(service: ServiceProcess): Promise<number> {
   const { port } = await service.waitForLog("metrics listening");
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -91,9 +97,11 @@ describe("feature-ingest start-up", () => {
     });
     expect(service.running).toBe(true);
     expect(service.logged("consuming")).toEqual([]);
+    expect(await readiness(service)).toBe(503);
 
     await gate.open();
     await service.waitForLog("consuming", 30_000);
     expect(service.running).toBe(true);
+    await waitFor(async () => (await readiness(service)) === 200, { timeoutMs: 10_000, what: "/readyz 200" });
   });
 });

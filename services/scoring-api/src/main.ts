@@ -108,12 +108,9 @@ const composed = await composeScoringApi({
 });
 await composed.app.listen({ port: config.port, host: config.host });
 if (config.metricsPort !== undefined) {
-  const metricsServer = await startMetricsServer(
-    registry,
-    config.metricsPort,
-    config.metricsHost,
-    metricsText,
-  );
+  const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost, {
+    text: metricsText,
+  });
   closers.unshift({ name: "metrics server", close: () => metricsServer.close() });
   logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics listening on their own port");
 }

@@ -11,7 +11,7 @@ import { type SinkMessage, sendUntilAcked } from "./kafka-sink.ts";
 import { Pacer } from "./pacer.ts";
 import { finalReport, liveLine } from "./report.ts";
 import { Scorer } from "./scorer.ts";
-import { ingestedCount, stackSettings } from "./stack-env.ts";
+import { ingestedCount, stackSettings, waitForIngest } from "./stack-env.ts";
 import { ReplayStats } from "./stats.ts";
 import { DAY_MS, shiftDaysFor, shiftTimes } from "./time-shift.ts";
 import { readWorldInfo, worldEvents } from "./world-stream.ts";
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const stats = new ReplayStats();
+  await waitForIngest(stack.ingestMetricsUrl, (line) => process.stderr.write(line));
   const ingestedBefore = await ingestedCount(stack.ingestMetricsUrl);
   let stopping = false;
   process.on("SIGINT", () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 
 /**
  * Where the local stack (`npm run stack`) listens and its score key, from the files infra/dev/stack.sh
@@ -37,5 +38,36 @@ export async function ingestedCount(metricsUrl: string | undefined): Promise<num
     );
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Waits until the feature-ingest consumes (its `/readyz`, beside the metrics URL, answers 200), so
+ * the first events replayed are not timed while it still joins its consumer group. Returns at once
+ * when no ingest URL is known or it has no `/readyz`; gives up after `timeoutMs` (events wait in
+ * Kafka meanwhile, none is lost) and says so.
+ */
+export async function waitForIngest(
+  metricsUrl: string | undefined,
+  say: (line: string) => void,
+  timeoutMs = 60_000,
+): Promise<void> {
+  if (!metricsUrl) return;
+  const readyz = new URL("/readyz", metricsUrl);
+  const deadline = Date.now() + timeoutMs;
+  let said = false;
+  for (;;) {
+    const status = await fetch(readyz, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status !== 503) return;
+    if (Date.now() >= deadline) {
+      say(`feature-ingest still not consuming after ${timeoutMs / 1000} s: replaying anyway\n`);
+      return;
+    }
+    if (!said) say(`waiting for feature-ingest to join its consumer group (${readyz}) ...\n`);
+    said = true;
+    await delay(250);
   }
 }
