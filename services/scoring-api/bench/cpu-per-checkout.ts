@@ -4,7 +4,11 @@
 // flagged traffic (a five-minute-old unverified account paying 1,500-4,500 EUR: explanation, review
 // budget and case). CPU time, not latency, so a busy box inflates it less than it inflates a
 // latency; compare variants in the same run, interleaved. Not a substitute for `npm run load`.
-// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--traffic normal|flagged] [--checkouts 3000] [--rounds 3]
+// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--traffic normal|flagged] [--checkouts 3000] [--rounds 3] [--profile out.cpuprofile]
+// --profile writes a V8 CPU profile of the measured rounds only (not start-up, warm-up or the key
+// clean-up, which `node --cpu-prof` would mix in), for Chrome DevTools or speedscope.
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout } from "@riskgate/test-support/events";
@@ -15,6 +19,7 @@ const { values } = parseArgs({
     traffic: { type: "string", default: "normal" },
     checkouts: { type: "string", default: "3000" },
     rounds: { type: "string", default: "3" },
+    profile: { type: "string" },
   },
 });
 const flagged = values.traffic === "flagged";
@@ -67,10 +72,21 @@ async function round(count: number): Promise<{ cpuMs: number; modes: Record<stri
 }
 
 await round(500); // JIT and connections
+const profiler = values.profile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
 const results = [];
 for (let r = 0; r < Number(values.rounds); r++) {
   const { cpuMs, modes } = await round(n);
   results.push({ cpu_ms_per_checkout: Math.round((cpuMs / n) * 1000) / 1000, modes });
+}
+if (profiler && values.profile) {
+  const { profile } = await profiler.post("Profiler.stop");
+  writeFileSync(values.profile, JSON.stringify(profile));
+  profiler.disconnect();
 }
 // SCAN (every master of a cluster), not KEYS: the shared Redis may hold millions of other keys.
 if (h.redis) {
