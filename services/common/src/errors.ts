@@ -43,7 +43,8 @@ export const ERROR_CODES = {
   kill_switch_unavailable: { status: 503, meaning: "the kill-switch store (Redis) is unreachable; retry" },
   features_unavailable: {
     status: 503,
-    meaning: "the feature store (Redis) did not answer within scoring's feature budget; retry",
+    meaning:
+      "the feature store (Redis) did not answer a read or event apply within FEATURE_TIMEOUT_MS; see Retry-After",
   },
   internal: { status: 500, meaning: "an unexpected failure; the log line carries the cause" },
   // Never sent to a client: control flow inside the service, start-up and operator logs.

@@ -4,7 +4,7 @@ import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
 import { type Checkout, pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
-import type { OnlineStore } from "@riskgate/feature-store/online";
+import type { EventUpdate, OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
 import type { Producer } from "kafkajs";
@@ -172,9 +172,11 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
 
   // Scoring and POST /v1/features read within the same budget: the route shows what a checkout sees.
-  // Only scoring feeds the Redis breaker: a client polling the route must not open it for checkouts.
+  // Only scoring feeds the Redis breaker: a client calling the feature routes during an outage
+  // (reads, or POST /v1/events applying within the same budget) must not open it for checkouts.
   const readFeatures = (c: Checkout) =>
     withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read");
+  const applyEvent = (u: EventUpdate) => withTimeout(store.apply(u), config.featureTimeoutMs, "event apply");
   const scorer = composeScoring({
     config,
     registry,
@@ -245,9 +247,9 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     admission,
     retryAfterSeconds: config.admissionRetryAfterSeconds,
     onAdmission: (level) => metrics.admission.inc({ level }),
-    store,
     features,
     readFeatures,
+    applyEvent,
     scorer,
     review: review.service,
     keys: res.keys,

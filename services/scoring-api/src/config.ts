@@ -32,7 +32,10 @@ export const ApiConfigSchema = Type.Object({
   redisUrl: Type.Optional(envRedisUrl("REDIS_URL")),
   redisKeyPrefix: envString("REDIS_KEY_PREFIX", "rg:"),
   redisCommandTimeoutMs: envInt("REDIS_COMMAND_TIMEOUT_MS", 50, 1, 10_000),
-  /** Budget for the whole feature read; past it the checkout is scored in degraded mode. */
+  /**
+   * Budget for the whole feature read; past it the checkout is scored in degraded mode. Also the
+   * budget of the feature routes' store calls, which answer 503 past it (routes/feature-store-call.ts).
+   */
   featureTimeoutMs: envInt("FEATURE_TIMEOUT_MS", 40, 1, 10_000),
   /** Inference slower than this counts as a model failure for its circuit breaker. */
   modelTimeoutMs: envInt("MODEL_TIMEOUT_MS", 25, 1, 10_000),
@@ -104,6 +107,7 @@ export const ApiConfigSchema = Type.Object({
   admissionDegradeLagMs: envInt("ADMISSION_DEGRADE_LAG_MS", 30, 1, 60_000),
   admissionShedLagMs: envInt("ADMISSION_SHED_LAG_MS", 100, 1, 60_000),
   admissionProbeIntervalMs: envInt("ADMISSION_PROBE_INTERVAL_MS", 10, 1, 1_000),
+  /** Retry-After of a 503 `overloaded` or `features_unavailable`. */
   admissionRetryAfterSeconds: envInt("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3_600),
   bodyLimitBytes: envInt("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
   ...EVENT_ADMISSION_CONFIG,

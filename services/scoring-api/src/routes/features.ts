@@ -1,19 +1,23 @@
-import { AppError } from "@riskgate/common/errors";
 import type { FeatureSet, FeatureVector } from "@riskgate/feature-store/definitions";
 import { AnyEvent, Checkout, type DomainEvent } from "@riskgate/feature-store/events";
-import type { OnlineStore } from "@riskgate/feature-store/online";
+import type { ApplyResult, EventUpdate } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { Type } from "@sinclair/typebox";
 import type { ApiKey } from "../auth/api-keys.ts";
 import { requireScope } from "../auth/require-scope.ts";
+import { featureStoreCall } from "./feature-store-call.ts";
 import { AUTH_ERRORS, EVENT_BODY_ERRORS, errorResponses } from "./schemas.ts";
 import type { TypedApp } from "./typed-app.ts";
 
+/** The store calls are bounded by FEATURE_TIMEOUT_MS and stay outside scoring's Redis breaker. */
 export interface FeatureRouteDeps {
-  readonly store: OnlineStore;
   readonly features: FeatureSet;
-  /** The scoring path's feature read within its budget (FEATURE_TIMEOUT_MS). */
+  /** The scoring path's feature read within its budget. */
   readonly readFeatures: (checkout: Checkout) => Promise<FeatureVector>;
+  /** One event applied to the store, within the same budget. */
+  readonly applyEvent: (update: EventUpdate) => Promise<ApplyResult>;
+  /** Sent with a 503 when the store does not answer. */
+  readonly retryAfterSeconds: number;
   readonly keys: readonly ApiKey[];
 }
 
@@ -58,16 +62,9 @@ export function featureRoutes(app: TypedApp, deps: FeatureRouteDeps) {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const checkout = req.body;
-      const vector = await deps.readFeatures(checkout).catch((err: unknown) => {
-        // Scoring's Redis breaker logs the outage once; a line per request would flood the log.
-        req.log.debug({ err }, "feature read failed: answered 503");
-        throw new AppError(
-          "features_unavailable",
-          "the feature store did not answer within the feature read budget; retry",
-        );
-      });
+      const vector = await featureStoreCall(reply, deps.retryAfterSeconds, deps.readFeatures(checkout));
       return {
         event_id: checkout.event_id,
         feature_set: deps.features.version,
@@ -86,21 +83,29 @@ export function featureRoutes(app: TypedApp, deps: FeatureRouteDeps) {
         summary: "Apply one event to the feature store",
         description:
           "Any event type of the Kafka input topics, decoded by the same contracts. 202 when applied; 200 when " +
-          "already seen (duplicate) or older than the entity's retained history (too_late).",
+          "already seen (duplicate) or older than the entity's retained history (too_late). 503 with " +
+          "`Retry-After` when the store does not answer in time: the event may have been applied or not, and " +
+          "sending it again is safe (an applied one answers 200 duplicate).",
         tags,
         security,
         body: AnyEvent,
         response: {
           200: Outcome(["duplicate", "too_late"], "Not applied: already seen, or too late"),
           202: Outcome(["applied"], "Applied"),
-          ...errorResponses(...AUTH_ERRORS, ...EVENT_BODY_ERRORS, "not_an_object", "unknown_event_type"),
+          ...errorResponses(
+            ...AUTH_ERRORS,
+            ...EVENT_BODY_ERRORS,
+            "not_an_object",
+            "unknown_event_type",
+            "features_unavailable",
+          ),
         },
       },
     },
     async (req, reply) => {
       // The schema documents the union; the decoder dispatched on `type` to one event's contract.
       const event = req.body as DomainEvent;
-      const result = await deps.store.apply(update(event));
+      const result = await featureStoreCall(reply, deps.retryAfterSeconds, deps.applyEvent(update(event)));
       const outcome = result.outcomes.includes("applied") ? "applied" : (result.outcomes[0] ?? "applied");
       return outcome === "applied"
         ? reply.code(202).send({ event_id: event.event_id, outcome })

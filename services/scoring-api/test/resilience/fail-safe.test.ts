@@ -4,11 +4,12 @@
 import { randomBytes } from "node:crypto";
 import type { Checkout } from "@riskgate/feature-store/events";
 import { type ApiHarness, bearer, scoreOk, startApi, TOKENS } from "@riskgate/test-support/api-harness";
-import { checkout, T0 } from "@riskgate/test-support/events";
+import { account, checkout, T0 } from "@riskgate/test-support/events";
 import { waitFor } from "@riskgate/test-support/services";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { OwnRedis } from "./own-redis.ts";
+import { metricValue } from "./steady-load.ts";
 
 const ENV = { DEGRADED_REVIEW_ABOVE_EUR: "500", DEGRADED_BLOCK_ABOVE_EUR: "3000", KILL_SWITCH_POLL_MS: "50" };
 
@@ -104,43 +105,80 @@ describe("Redis stopped under the API", () => {
   });
 });
 
-describe("POST /v1/features while Redis does not answer", () => {
-  it("answers 503 features_unavailable, for a Redis that hangs and one that is gone, and 200 once it is back", async () => {
-    const redis = await ownRedis();
-    // Budgets a loaded test machine meets while Redis answers; a frozen Redis still misses them.
-    const h = await api(redis, { REDIS_COMMAND_TIMEOUT_MS: "1000", FEATURE_TIMEOUT_MS: "2000" });
-    await waitFor(() => h.redis?.status === "ready", { what: "the API's Redis client to connect" });
-    const c = fresh(120);
-    const read = () =>
-      h.app.inject({
-        method: "POST",
-        url: "/v1/features",
-        headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
-        payload: c,
+/** The routes that call the feature store for a client; each call sends a body of its own. */
+const STORE_ROUTES = [
+  { url: "/v1/features", ok: 200, body: () => fresh(120) },
+  {
+    url: "/v1/events",
+    ok: 202,
+    body: () => {
+      const id = `fs-${randomBytes(4).toString("hex")}`;
+      return account(id, T0, { user_id: `u_${id}`, device_id: `d_${id}` });
+    },
+  },
+];
+
+describe("the feature store's routes while Redis does not answer", () => {
+  it.each(STORE_ROUTES)(
+    "POST $url answers 503 features_unavailable with Retry-After within its budget, for a Redis that hangs and one that is gone, without opening scoring's breaker, and $ok once it is back",
+    async ({ url, ok, body }) => {
+      const redis = await ownRedis();
+      const h = await api(redis, {
+        // A budget a loaded test machine meets while Redis answers; a frozen Redis still misses it.
+        FEATURE_TIMEOUT_MS: "2000",
+        // Longer than the budget: the route's own bound must answer a frozen Redis, not the client's.
+        REDIS_COMMAND_TIMEOUT_MS: "10000",
+        ADMISSION_RETRY_AFTER_SECONDS: "3",
+        // Consecutive failures would open the breaker at once, were the route's counted there.
+        BREAKER_MIN_FAILURE_SPAN_MS: "0",
       });
-    expect((await read()).statusCode).toBe(200);
+      await waitFor(() => h.redis?.status === "ready", { what: "the API's Redis client to connect" });
+      const send = () =>
+        h.app.inject({
+          method: "POST",
+          url,
+          headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
+          payload: body(),
+        });
+      const expectUnavailable = (res: Awaited<ReturnType<typeof send>>) => {
+        expect(res.statusCode, res.body).toBe(503);
+        expect(res.headers["retry-after"]).toBe("3");
+        expect(res.json()).toEqual({ error: { code: "features_unavailable", message: expect.any(String) } });
+      };
+      const doc = (await h.app.inject({ method: "GET", url: "/docs/json" })).json();
+      expect(Object.keys(doc.paths[url].post.responses)).toContain("503");
+      expect((await send()).statusCode).toBe(ok);
 
-    redis.pause(); // commands time out (REDIS_COMMAND_TIMEOUT_MS, the feature budget)
-    let hung: Awaited<ReturnType<typeof read>>;
-    try {
-      hung = await read();
-    } finally {
-      redis.resume();
-    }
-    expect(hung.statusCode).toBe(503);
-    expect(hung.json()).toEqual({ error: { code: "features_unavailable", message: expect.any(String) } });
+      redis.pause(); // connections stay open, commands get no answer
+      const pausedAt = performance.now();
+      let hung: Awaited<ReturnType<typeof send>>;
+      try {
+        hung = await send();
+      } finally {
+        redis.resume();
+      }
+      expectUnavailable(hung);
+      expect(performance.now() - pausedAt, "answered by the 2 s budget, not the 10 s timeout").toBeLessThan(
+        8_000,
+      );
 
-    await redis.kill(); // connection refused
-    const gone = await read();
-    expect(gone.statusCode).toBe(503);
-    expect(gone.json().error.code).toBe("features_unavailable");
+      await redis.kill(); // connection refused
+      // One more than BREAKER_FAILURE_THRESHOLD (5) failures in a row.
+      for (let i = 0; i < 6; i++) expectUnavailable(await send());
+      const metrics = (await h.app.inject({ method: "GET", url: "/metrics" })).body;
+      const opened = metricValue(metrics, "riskgate_breaker_transitions_total", {
+        dependency: "redis",
+        to: "open",
+      });
+      expect(opened ?? 0).toBe(0);
 
-    await redis.start();
-    await waitFor(async () => (await read()).statusCode === 200, {
-      timeoutMs: 10_000,
-      what: "the feature read to answer once Redis is back",
-    });
-  });
+      await redis.start();
+      await waitFor(async () => (await send()).statusCode === ok, {
+        timeoutMs: 10_000,
+        what: `POST ${url} to answer ${ok} once Redis is back`,
+      });
+    },
+  );
 });
 
 describe("Redis flushed under the API", () => {
