@@ -24,6 +24,10 @@ tracing.register();
 // Writes are off the scoring path: a longer timeout rides out a slow Redis instead of re-delivering.
 const redis = createRedisClient(config.redisUrl, { commandTimeoutMs: 2_000, name: "riskgate-ingest" });
 const store = new RedisStore(redis, { keyPrefix: config.redisKeyPrefix });
+// kafkajs 2.2.4 re-arms a timer with `-1 - Date.now()` ms (so 1 ms) per broker connection, forever:
+// Node 24 prints it once at start as a TimeoutNegativeWarning. The loop costs CPU even when idle
+// (a producer and an admin client: ~3 % of a core, measured). No option or release avoids it;
+// upstream: tulios/kafkajs#1751 (the warning), #1704 and #1556 (the loop), open.
 const kafka = new Kafka({
   clientId: "riskgate-feature-ingest",
   brokers: config.kafkaBrokers,
