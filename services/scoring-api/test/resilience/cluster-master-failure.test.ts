@@ -11,12 +11,12 @@
 // entities); /readyz stays 200 and names the dead master; after the restart answers are normal
 // again within seconds and /readyz is clean. The shares of degraded answers are printed.
 
-import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { type ApiHarness, startApi } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
 import { redisReady, waitFor } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OwnCluster } from "./own-cluster.ts";
-import { SteadyLoad, summary } from "./steady-load.ts";
+import { probeMode, SteadyLoad, summary } from "./steady-load.ts";
 
 const RATE = 50; // checkouts per second
 const OUTAGE_SAMPLES = 150; // ~3 s with one master down
@@ -40,18 +40,6 @@ const readyz = async () => {
   return { status: res.statusCode, body: res.json() as { ready: boolean; degraded?: string[] } };
 };
 
-/** One checkout outside the stream; its mode. */
-async function probe(): Promise<string> {
-  const res = await h.app.inject({
-    method: "POST",
-    url: "/v1/score",
-    headers: bearer(TOKENS.score),
-    payload: checkout(`probe-${Math.random().toString(36).slice(2)}`, T0 - 1_000_000),
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json().mode;
-}
-
 const share = (xs: readonly { mode: string | undefined }[], mode: string) =>
   Math.round((100 * xs.filter((x) => x.mode === mode).length) / Math.max(1, xs.length));
 
@@ -59,7 +47,7 @@ describe("one Redis Cluster master lost under a steady stream of checkouts", () 
   it("answers 200 throughout, degraded while the master is down, ready and naming it, normal after", async () => {
     const victim = cluster.ports[1] as number;
     // Warm the path (JIT, first script loads on each master) outside the measured stream.
-    for (let i = 0; i < 30; i++) await probe();
+    for (let i = 0; i < 30; i++) await probeMode(h);
     const load = new SteadyLoad(h, (i) => checkout(`shard-${i}`, T0 + i * 1_000), {
       ratePerSec: RATE,
       maxRequests: 5_000,
@@ -88,20 +76,7 @@ describe("one Redis Cluster master lost under a steady stream of checkouts", () 
 
       await cluster.restart(victim);
       const restartedAt = performance.now();
-      await waitFor(() => load.between(restartedAt).some((s) => s.mode === "normal"), {
-        timeoutMs: 15_000,
-        what: "a normal answer after the master came back",
-      });
-      const recoveredAt = Math.min(
-        ...load
-          .between(restartedAt)
-          .filter((s) => s.mode === "normal")
-          .map((s) => s.sentAt),
-      );
-      await waitFor(() => load.between(recoveredAt).length >= RATE, {
-        timeoutMs: 15_000,
-        what: "a second of answers after recovery",
-      });
+      const recoveredAt = await load.recovery(restartedAt);
       await waitFor(async () => (await readyz()).body.degraded === undefined, {
         timeoutMs: 10_000,
         what: "/readyz without degraded dependencies",
@@ -129,7 +104,7 @@ describe("one Redis Cluster master lost under a steady stream of checkouts", () 
       let streak = 0;
       await waitFor(
         async () => {
-          streak = (await probe()) === "normal" ? streak + 1 : 0;
+          streak = (await probeMode(h)) === "normal" ? streak + 1 : 0;
           return streak >= 5;
         },
         {

@@ -15,7 +15,7 @@ import { waitFor } from "@riskgate/test-support/services";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OwnRedis } from "./own-redis.ts";
-import { metricValue, type Sample, SteadyLoad, summary } from "./steady-load.ts";
+import { metricValue, probeMode, type Sample, SteadyLoad, summary } from "./steady-load.ts";
 
 const RATE = 80; // checkouts per second
 const OUTAGE_SAMPLES = 200; // ~2.5 s of outage at RATE
@@ -45,18 +45,6 @@ afterAll(async () => {
   }
   await redis?.close();
 });
-
-/** One checkout outside the stream; its mode. (Breakers move on calls: an idle one stays put.) */
-async function score(): Promise<string> {
-  const res = await h.app.inject({
-    method: "POST",
-    url: "/v1/score",
-    headers: bearer(TOKENS.score),
-    payload: checkout(`probe-${Math.random().toString(36).slice(2)}`, T0 - 1_000_000),
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json().mode;
-}
 
 const scrape = async () => (await h.app.inject({ method: "GET", url: "/metrics" })).body;
 const breaker = async (dependency: string) =>
@@ -113,20 +101,7 @@ describe("Redis outage under a steady stream of checkouts", () => {
 
       await redis.start();
       const restartedAt = performance.now();
-      await waitFor(() => load.between(restartedAt).some((s) => s.mode === "normal"), {
-        timeoutMs: 10_000,
-        what: "a normal answer after Redis came back",
-      });
-      const recoveredAt = Math.min(
-        ...load
-          .between(restartedAt)
-          .filter((s) => s.mode === "normal")
-          .map((s) => s.sentAt),
-      );
-      await waitFor(() => load.between(recoveredAt).length >= RATE, {
-        timeoutMs: 15_000,
-        what: "a second of answers after recovery",
-      });
+      const recoveredAt = await load.recovery(restartedAt);
       const all = await load.stop();
       await floor.stop();
       const outageFloor = floor.between(killedAt, restartedAt);
@@ -156,7 +131,7 @@ describe("Redis outage under a steady stream of checkouts", () => {
 
       expect(await transitions("redis", "open")).toBeGreaterThanOrEqual(1);
       expect(await transitions("redis", "closed")).toBeGreaterThanOrEqual(1);
-      await waitFor(async () => (await score()) === "normal" && (await breaker("redis")) === 0, {
+      await waitFor(async () => (await probeMode(h)) === "normal" && (await breaker("redis")) === 0, {
         what: "the Redis breaker closed",
       });
       expect(
@@ -173,7 +148,7 @@ describe("Redis outage under a steady stream of checkouts", () => {
   it("also degrades fast when Redis hangs instead of dying (CLIENT PAUSE)", async () => {
     await waitFor(
       async () =>
-        h.redis?.status === "ready" && (await score()) === "normal" && (await breaker("redis")) === 0,
+        h.redis?.status === "ready" && (await probeMode(h)) === "normal" && (await breaker("redis")) === 0,
       { timeoutMs: 15_000, intervalMs: 100, what: "the Redis breaker closed before the slow phase" },
     );
     const closesBefore = await transitions("redis", "closed");

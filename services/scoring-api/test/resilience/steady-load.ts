@@ -3,6 +3,9 @@
 import type { Checkout } from "@riskgate/feature-store/events";
 import type { ApiHarness } from "@riskgate/test-support/api-harness";
 import { bearer, TOKENS } from "@riskgate/test-support/api-harness";
+import { checkout, T0 } from "@riskgate/test-support/events";
+import { waitFor } from "@riskgate/test-support/services";
+import { expect } from "vitest";
 
 export interface Sample {
   readonly i: number;
@@ -96,6 +99,36 @@ export class SteadyLoad {
   between(from: number, to = Number.POSITIVE_INFINITY): Sample[] {
     return this.samples.filter((s) => s.sentAt >= from && s.sentAt < to);
   }
+
+  /**
+   * After a dependency came back at `since`: waits for the first normal answer sent from then on and
+   * a second's worth of answers after it; returns when that first normal answer was sent.
+   */
+  async recovery(since: number): Promise<number> {
+    const normal = () => this.between(since).filter((s) => s.mode === "normal");
+    await waitFor(() => normal().length > 0, {
+      timeoutMs: 15_000,
+      what: "a normal answer after the dependency came back",
+    });
+    const recoveredAt = Math.min(...normal().map((s) => s.sentAt));
+    await waitFor(() => this.between(recoveredAt).length >= this.opts.ratePerSec, {
+      timeoutMs: 15_000,
+      what: "a second of answers after recovery",
+    });
+    return recoveredAt;
+  }
+}
+
+/** One checkout outside the stream, answered 200; its mode. (Breakers move on calls: an idle one stays put.) */
+export async function probeMode(h: ApiHarness): Promise<string> {
+  const res = await h.app.inject({
+    method: "POST",
+    url: "/v1/score",
+    headers: bearer(TOKENS.score),
+    payload: checkout(`probe-${Math.random().toString(36).slice(2)}`, T0 - 1_000_000),
+  });
+  expect(res.statusCode).toBe(200);
+  return res.json().mode;
 }
 
 export function percentile(values: readonly number[], p: number): number {
