@@ -45,75 +45,78 @@ export interface FeatureSpec {
 
 type Common = Pick<FeatureSpec, "name" | "description"> & { revision?: number };
 
+/** A feature named and described as its builder was told, at revision 1 unless bumped. */
+function feature(spec: Common, rest: Omit<FeatureSpec, "name" | "description" | "revision">): FeatureSpec {
+  return { name: spec.name, description: spec.description, revision: spec.revision ?? 1, ...rest };
+}
+
+/** A count the store keeps per window for the entity (its declared read): 0 when unknown or stale. */
+function countInWindow(
+  spec: Common & { entity: Entity; windowMs: number },
+  source: SourceDescriptor,
+  errorBound: string,
+): FeatureSpec {
+  return feature(spec, {
+    entity: spec.entity,
+    type: "int",
+    default: 0,
+    maxAgeMs: spec.windowMs,
+    source,
+    errorBound,
+    compute: (i) => i.count(),
+  });
+}
+
 /** Events in a window, summed from the window's time buckets (bounded-state.ts). */
 export function windowCount(
   spec: Common & { entity: Entity; stream: string; windowMs: number },
 ): FeatureSpec {
   const unit = countUnit(spec.windowMs);
   const n = spec.windowMs / unit.ms;
-  return {
-    name: spec.name,
-    entity: spec.entity,
-    type: "int",
-    default: 0,
-    maxAgeMs: spec.windowMs,
-    description: spec.description,
-    revision: spec.revision ?? 1,
-    source: { kind: "window_count", stream: spec.stream, windowMs: spec.windowMs, bucketMs: unit.ms },
-    errorBound:
-      `Counts the ${n} ${duration(unit.ms)} buckets ending with the read's own: between the exact ` +
+  return countInWindow(
+    spec,
+    { kind: "window_count", stream: spec.stream, windowMs: spec.windowMs, bucketMs: unit.ms },
+    `Counts the ${n} ${duration(unit.ms)} buckets ending with the read's own: between the exact ` +
       `count over the last ${duration(spec.windowMs - unit.ms)} and over the last ${duration(spec.windowMs)} ` +
       "(plus, when serving, events later than the checkout in its own bucket).",
-    compute: (i) => i.count(),
-  };
+  );
 }
 
 /** Distinct members of a set in a window: exact up to the cap, then a HyperLogLog estimate. */
 export function distinctCount(spec: Common & { entity: Entity; set: string; windowMs: number }): FeatureSpec {
   const hll = hllBuckets(spec.windowMs);
   const pct = (HLL_ERROR_BOUND * 100).toFixed(2);
-  return {
-    name: spec.name,
-    entity: spec.entity,
-    type: "int",
-    default: 0,
-    maxAgeMs: spec.windowMs,
-    description: spec.description,
-    revision: spec.revision ?? 1,
-    source: {
+  return countInWindow(
+    spec,
+    {
       kind: "distinct_count",
       set: spec.set,
       windowMs: spec.windowMs,
       cap: DISTINCT_EXACT_CAP,
       hllBucketMs: hll.bucketMs,
     },
-    errorBound:
-      `Exact while the ${DISTINCT_EXACT_CAP} most recent members reach back over the window. Beyond: ` +
+    `Exact while the ${DISTINCT_EXACT_CAP} most recent members reach back over the window. Beyond: ` +
       `the larger of that exact count of recent members and the HyperLogLog estimate over the last ` +
       `${hll.buckets} ${duration(hll.bucketMs)} bucket(s), which lies within ${pct} % (4 standard errors) ` +
       `of the exact distinct count over between the last ${duration(spec.windowMs - hll.bucketMs)} and ` +
       `the last ${duration(spec.windowMs)}.`,
-    compute: (i) => i.count(),
-  };
+  );
 }
 
 export function lifetimeCounter(
   spec: Common & { entity: Entity; field: string; maxAgeMs: number },
 ): FeatureSpec {
-  return {
-    name: spec.name,
+  return feature(spec, {
     entity: spec.entity,
     type: "int",
     default: 0,
     maxAgeMs: spec.maxAgeMs,
-    description: spec.description,
-    revision: spec.revision ?? 1,
     source: { kind: "field", field: spec.field },
     compute: (i) => {
       const v = i.field(spec.field);
       return v === undefined ? undefined : Number(v);
     },
-  };
+  });
 }
 
 /** Time since a timestamp field, capped; `whenUnknown` is served when the field is absent. */
@@ -127,35 +130,29 @@ export function timeSince(
     maxAgeMs: number;
   },
 ): FeatureSpec {
-  return {
-    name: spec.name,
+  return feature(spec, {
     entity: spec.entity,
     type: "float",
     default: spec.whenUnknown,
     maxAgeMs: spec.maxAgeMs,
-    description: spec.description,
-    revision: spec.revision ?? 1,
     source: { kind: "time_since", field: spec.field, unitMs: spec.unitMs, cap: spec.cap },
     compute: (i) => {
       const v = i.field(spec.field);
       if (v === undefined) return undefined;
       return Math.min(spec.cap, Math.max(0, (i.asOf - Number(v)) / spec.unitMs));
     },
-  };
+  });
 }
 
 /** 1 when the member (taken from the checkout) was not seen in the set within the window. */
 export function notSeenBefore(
   spec: Common & { entity: Entity; set: string; windowMs: number; member: string },
 ): FeatureSpec {
-  return {
-    name: spec.name,
+  return feature(spec, {
     entity: spec.entity,
     type: "bool",
     default: 1,
     maxAgeMs: spec.windowMs,
-    description: spec.description,
-    revision: spec.revision ?? 1,
     source: {
       kind: "set_member",
       set: spec.set,
@@ -167,7 +164,7 @@ export function notSeenBefore(
       `Exact while the entity's ${DISTINCT_EXACT_CAP} most recent members reach back over the window; ` +
       "beyond, a member older than all of them reads as not seen (1).",
     compute: (i) => (i.memberTime() === null ? 1 : 0),
-  };
+  });
 }
 
 export function requestFeature(
@@ -178,17 +175,14 @@ export function requestFeature(
     compute: (c: Checkout, asOf: number) => number | undefined;
   },
 ): FeatureSpec {
-  return {
-    name: spec.name,
+  return feature(spec, {
     entity: "request",
     type: spec.type,
     default: spec.default,
     maxAgeMs: 0,
-    description: spec.description,
-    revision: spec.revision ?? 1,
     source: { kind: "request", inputs: spec.inputs },
     compute: (i) => spec.compute(i.checkout, i.asOf),
-  };
+  });
 }
 
 export function entityAndRequest(
@@ -202,17 +196,14 @@ export function entityAndRequest(
     compute: (field: (name: string) => string | undefined, c: Checkout) => number | undefined;
   },
 ): FeatureSpec {
-  return {
-    name: spec.name,
+  return feature(spec, {
     entity: spec.entity,
     type: spec.type,
     default: spec.default,
     maxAgeMs: spec.maxAgeMs,
-    description: spec.description,
-    revision: spec.revision ?? 1,
     source: { kind: "entity_and_request", fields: spec.fields, inputs: spec.inputs },
     compute: (i) => spec.compute((n) => i.field(n), i.checkout),
-  };
+  });
 }
 
 function duration(ms: number): string {
