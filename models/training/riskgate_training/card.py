@@ -41,6 +41,12 @@ def metrics_lines(m: dict[str, Any]) -> list[str]:
     ]
 
 
+def _dropout_line(d: dict[str, Any]) -> str:
+    streams = ", ".join(f"{name} {s['rows']:,}" for name, s in d["streams"].items()) or "no stream-only features"
+    return (f"  stream dropout (fit rows with one upstream stream at its silent defaults): share {d['share']:g} "
+            f"of {d['rows']:,} (seed {d['seed']}): {streams}")
+
+
 def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
     td, sp, lb, pol = manifest["training_data"], manifest["split"], manifest["labels"], manifest["policy"]
     f32 = manifest["float32"]
@@ -66,6 +72,7 @@ def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
         f"  policy: decline cost {pol['decline_cost_eur']:.2f} EUR (median amount {pol['median_amount_eur']:.2f}, "
         f"FN = {pol['fn_over_fp_at_median']:g} x FP), review {pol['review_cost_eur']} EUR when expected loss >= "
         f"{pol['review_min_expected_loss_eur']:.2f} EUR, capacity {pol['review_capacity_per_day']:.0f}/day",
+        _dropout_line(manifest["stream_dropout"]),
         "  test split (matured labels):",
         *metrics_lines(manifest["metrics"]["test"]),
         f"  ONNX vs LightGBM (float32): max |diff| {f32['max_abs_diff']:.2e}, rows > {f32['tolerance']:g}: "

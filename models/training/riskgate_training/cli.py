@@ -40,6 +40,9 @@ TRAIN_OPTIONS: dict[str, tuple[type, Any, str]] = {
     "num_threads": (int, 2, "LightGBM threads"),
     "seed": (int, 7, "random seed"),
     "parity_rows": (int, 3000, "rows in parity.jsonl"),
+    "stream_dropout_share": (float, 0.15, "share of train rows with one upstream stream's features at their "
+                             "silent defaults (label unchanged)"),
+    "stream_dropout_seed": (int, 7, "random seed of the stream dropout draw"),
 }
 
 
@@ -91,6 +94,7 @@ def _train(args: argparse.Namespace) -> int:
     from riskgate_training.model import ModelParams
     from riskgate_training.pipeline import CostSeed, TrainConfig, train
     from riskgate_training.split import SplitDays
+    from riskgate_training.stream_dropout import StreamDropout
 
     o = resolve_options(args)
     param_keys = {f.name for f in fields(ModelParams)}
@@ -108,6 +112,7 @@ def _train(args: argparse.Namespace) -> int:
         review_capacity_per_day=o["review_capacity"],
         params=ModelParams(**{k: v for k, v in o.items() if k in param_keys}),
         parity_rows=o["parity_rows"],
+        stream_dropout=StreamDropout(o["stream_dropout_share"], o["stream_dropout_seed"]),
     )
     t0 = time.monotonic()
     result = train(cfg)

@@ -29,6 +29,7 @@ from riskgate_training.parity import sample_rows, write_parity
 from riskgate_training.cost_policy import (Policy, day_index, fit_review_min, model_actions, policy_cost,
                                            reviews_per_day, seed_policy, with_capacity)
 from riskgate_training.split import DAY, SplitDays, iso, time_split
+from riskgate_training.stream_dropout import StreamDropout, apply as apply_stream_dropout
 
 RECALIBRATION_WINDOW_DAYS = 7
 
@@ -55,6 +56,7 @@ class TrainConfig:
     review_capacity_per_day: float = 1000.0
     params: ModelParams = field(default_factory=ModelParams)
     parity_rows: int = 3000
+    stream_dropout: StreamDropout = field(default_factory=StreamDropout)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def train(cfg: TrainConfig) -> TrainResult:
 
     X, amount = table.X, table.amount
     day = day_index(table.occurred_at)
-    booster = train_booster(X[tr], y_fit[tr], table.features, cfg.params, weights[tr])
+    X_fit, dropout = apply_stream_dropout(X[tr], table.features, table.meta["feature_sources"], cfg.stream_dropout)
+    booster = train_booster(X_fit, y_fit[tr], table.features, cfg.params, weights[tr])
     onnx_model = to_onnx(booster, len(table.features))
     onnx_bytes = onnx_model.SerializeToString()
     sess = session(onnx_bytes)
@@ -231,6 +234,7 @@ def train(cfg: TrainConfig) -> TrainResult:
                 "source": table.meta.get("source"),
             },
             "model_params": cfg.params.to_dict(),
+            "stream_dropout": dropout,
             "libraries": library_versions(),
             "metrics": {"test": test_metrics, "valid": valid_metrics},
             "float32": f32,

@@ -15,7 +15,8 @@ FAST = ["--test-days", "10", "--valid-days", "12", "--n-estimators", "60", "--le
 def test_train_cli_end_to_end(table_dir, tmp_path, capsys) -> None:
     out = tmp_path / "artifacts"
     cfg = tmp_path / "cfg.json"
-    cfg.write_text(json.dumps({"review_capacity": 30, "chargeback_fee": 30.0, "name": "from-config"}))
+    cfg.write_text(json.dumps({"review_capacity": 30, "chargeback_fee": 30.0, "name": "from-config",
+                               "stream_dropout_share": 0.2, "stream_dropout_seed": 11}))
     rc = main(["train", "--in", str(table_dir), "--out", str(out), "--config", str(cfg), "--review-capacity", "25",
                "--version", "v-test", *FAST])
     assert rc == 0
@@ -26,6 +27,7 @@ def test_train_cli_end_to_end(table_dir, tmp_path, capsys) -> None:
     assert m["review_capacity_per_day"] == 25  # flag beats config
     assert m["policy"]["chargeback_fee_eur"] == 30.0  # config beats default
     assert m["model_params"]["n_estimators"] == 60
+    assert (m["stream_dropout"]["share"], m["stream_dropout"]["seed"]) == (0.2, 11)
     assert m["policy"]["fit"]["p95_reviews_per_day"] <= 25
     assert sum(1 for _ in (d / "parity.jsonl").open()) == 500
 
