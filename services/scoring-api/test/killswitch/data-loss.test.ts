@@ -1,8 +1,9 @@
 // Kill-switch state is monotonic and survives Redis data loss: replicas that hold a newer state
 // than the store (flushed, restarted without persistence, restored from an old backup) write it
 // back, so an engaged switch stays engaged until an operator releases it. Real Redis, two replicas.
-import { redisUrl, uniquePrefix } from "@riskgate/test-support/services";
-import { Redis } from "ioredis";
+
+import type { RedisClient } from "@riskgate/common/redis-client";
+import { createRedis, uniquePrefix } from "@riskgate/test-support/services";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { KillSwitch } from "../../src/killswitch/kill-switch.ts";
@@ -16,8 +17,8 @@ afterAll(async () => {
   for (const o of owned.reverse()) await o.close();
 });
 
-function client(): Redis {
-  const r = new Redis(redisUrl(), { enableOfflineQueue: true });
+function client(): RedisClient {
+  const r = createRedis({ enableOfflineQueue: true });
   owned.push({ close: () => r.quit().catch(() => r.disconnect()) });
   return r;
 }
