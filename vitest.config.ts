@@ -58,12 +58,13 @@ const TIMING = [
 ];
 
 /**
- * The Redis-using integration tests that run a second time against the 3-master Redis Cluster
- * (RISKGATE_TEST_REDIS=cluster: test-support's harnesses and createRedis() connect to
+ * The Redis-using integration tests that run a second time against the 3-master Redis Cluster in
+ * every `npm test` (RISKGATE_TEST_REDIS=cluster: test-support's harnesses and createRedis() connect to
  * REDIS_CLUSTER_URL). Not the whole integration set: twice that would not fit the suite's time on a
  * 2-core box. These are the parts whose Redis use differs on a cluster: the feature store (scripts
  * and reads per hash slot), the skew test through the ingest, the review queue's multi-key scripts,
- * the kill-switch (scripts, pub/sub across nodes) and scoring end to end.
+ * the kill-switch (scripts, pub/sub across nodes) and scoring end to end. The whole set runs on the
+ * cluster with `npm run test:cluster` (below).
  */
 const CLUSTER = [
   "feature-store/test/online/conformance.test.ts",
@@ -76,6 +77,38 @@ const CLUSTER = [
   "services/scoring-api/test/score.test.ts",
   "test/infra/redis.test.ts",
 ];
+
+/**
+ * `npm run test:cluster` exports RISKGATE_TEST_REDIS=cluster and runs the integration and timing
+ * projects: every test that uses the shared test Redis then runs on the cluster, except these,
+ * which use no shared Redis, so a second run would repeat the first:
+ */
+const NOT_ON_CLUSTER = [
+  // Their subject is a standalone redis-server of their own, frozen (SIGSTOP), stopped or flushed
+  // under the API; a cluster's failure of one master is cluster-master-failure.test.ts's subject.
+  "services/scoring-api/test/resilience/fail-safe.test.ts",
+  "services/scoring-api/test/resilience/redis-outage.test.ts",
+  // A fresh standalone Redis of its own, so every key in it is the API's and can be read back.
+  "services/scoring-api/test/input-guards.test.ts",
+  // Clusters of their own in every run already.
+  "services/scoring-api/test/resilience/cluster-master-failure.test.ts",
+  "test/infra/redis-cluster.test.ts",
+  // No Redis at all: Kafka, Prometheus, vegeta, a child process on the embedded stores, pure logic.
+  "load-tests/test/runner.test.ts",
+  "services/common/test/shutdown.test.ts",
+  "services/feature-ingest/test/pending-commits.test.ts",
+  "services/scoring-api/test/cluster/workers.test.ts",
+  "services/scoring-api/test/kafka-start-up.test.ts",
+  "services/scoring-api/test/replay/replay-decisions.test.ts",
+  "services/scoring-api/test/resilience/model-failure.test.ts",
+  "services/scoring-api/test/scoring/decision-log.test.ts",
+  "test/infra/kafka-compat.test.ts",
+  "test/infra/prometheus-rules.test.ts",
+];
+
+/** Set for the config by `npm run test:cluster` (infra/dev/test-all.sh), not by a project's env. */
+const WHOLE_SUITE_ON_CLUSTER = process.env.RISKGATE_TEST_REDIS === "cluster";
+const notOnCluster = WHOLE_SUITE_ON_CLUSTER ? NOT_ON_CLUSTER : [];
 
 export default defineConfig({
   test: {
@@ -93,11 +126,32 @@ export default defineConfig({
           env: { REDIS_URL: "", REDIS_CLUSTER_URL: "", KAFKA_BROKERS: "" },
         },
       },
-      { extends: true, test: { name: "integration", include: INTEGRATION } },
-      { extends: true, test: { name: "cluster", include: CLUSTER, env: { RISKGATE_TEST_REDIS: "cluster" } } },
       {
         extends: true,
-        test: { name: "timing", include: TIMING, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: {
+          name: "integration",
+          include: INTEGRATION,
+          exclude: [...configDefaults.exclude, ...notOnCluster],
+        },
+      },
+      // The whole-suite run covers these files in the integration project already.
+      ...(WHOLE_SUITE_ON_CLUSTER
+        ? []
+        : [
+            {
+              extends: true,
+              test: { name: "cluster", include: CLUSTER, env: { RISKGATE_TEST_REDIS: "cluster" } },
+            },
+          ]),
+      {
+        extends: true,
+        test: {
+          name: "timing",
+          include: TIMING,
+          exclude: [...configDefaults.exclude, ...notOnCluster],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

@@ -12,6 +12,10 @@
 # Then a 15-second load smoke (infra/dev/load-smoke.sh: a scoring-api of its own, `npm run load --
 # steady` at 200/s with loose thresholds) so the load scenarios and vegeta cannot rot.
 # Env: RISKGATE_TEST_PYTHON=0 skips the Python tests; RISKGATE_TEST_LOAD=0 skips the load smoke.
+#      RISKGATE_TEST_REDIS=cluster (`npm run test:cluster`): the whole Redis-using suite against the
+#      3-master Redis Cluster instead: vitest's integration and timing projects only, every test that
+#      uses the shared test Redis then talks to the cluster (vitest.config.ts names the few left out
+#      and why); no unit tests, pytest or load smoke (none of them uses Redis).
 set -euo pipefail
 RISKGATE_LOG_TAG=test-all
 # shellcheck source=infra/dev/lib.sh
@@ -63,13 +67,20 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 log "services ready in $((SECONDS - t0))s"
 
 status=0
+projects=()
+if [[ ${RISKGATE_TEST_REDIS:-} == cluster ]]; then
+  log "RISKGATE_TEST_REDIS=cluster: the Redis-using tests against the Redis Cluster ($REDIS_CLUSTER_URL)"
+  projects=(--project integration --project timing)
+  export RISKGATE_TEST_PYTHON=0 RISKGATE_TEST_LOAD=0
+fi
 
 # --- vitest -------------------------------------------------------------------
 mkdir -p .cache/test
 rm -f .cache/test/vitest.json
 t1=$SECONDS
 vitest_rc=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test/vitest.json "$@" || vitest_rc=$?
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test/vitest.json "${projects[@]}" "$@" ||
+  vitest_rc=$?
 log "vitest finished in $((SECONDS - t1))s with exit code $vitest_rc"
 # vitest exits 130/143 on Ctrl-C/TERM by itself, so bash's INT trap does not fire: stop here.
 if ((vitest_rc == 130 || vitest_rc == 143)); then
