@@ -7,8 +7,8 @@ export const READ_ENTITIES_LUA = `
 --   distinct [[set, from_ms, window_ms, buckets, newest_bucket], ...]: members with newest time
 --            in (from, as_of], or past the cap the larger of that and the HyperLogLog estimate
 --   members  [[set, member], ...]: that member's newest time (the caller applies its window)
--- Returns per entity { HGETALL of the hash, count..., distinct..., member time or nil... }.
--- memory-entity.ts reads the same way.
+-- Returns per entity { the hash's fields less the store's bookkeeping, count..., distinct...,
+-- member time or nil... }. memory-entity.ts reads the same way.
 local as_of = ARGV[1]
 local spec = cjson.decode(ARGV[2])
 local LAP = 4294967296
@@ -16,7 +16,17 @@ local out = {}
 for e = 1, #KEYS do
   local base, reads = KEYS[e], spec[e]
   local flat = redis.call('HGETALL', base .. ':h')
-  local entity = { flat }
+  -- Features read the watermark and the event fields, never the bookkeeping of apply-event-lua.ts
+  -- (fields starting with _): past the distinct cap it gains the HyperLogLog cells' fields, so
+  -- sending it made every read's reply, and the API's work to parse it, grow with the entity's heat.
+  local fields = {}
+  for i = 1, #flat, 2 do
+    if string.byte(flat[i], 1) ~= 95 or flat[i] == '_wm' then
+      fields[#fields + 1] = flat[i]
+      fields[#fields + 1] = flat[i + 1]
+    end
+  end
+  local entity = { fields }
   local rings = {}
   for _, c in ipairs(reads[1]) do
     local ring = rings[c[1]]

@@ -1,7 +1,7 @@
 // Both stores keep bounded state and compute the same numbers from it: windowed counts from time
 // buckets, distinct counts exact up to the cap then HyperLogLog, dedup over the latest event ids.
 
-import { checkoutMessage, payment, T0 } from "@riskgate/test-support/events";
+import { checkout, checkoutMessage, payment, T0 } from "@riskgate/test-support/events";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEDUP_EVENTS, DISTINCT_EXACT_CAP, HLL_ERROR_BOUND } from "../../src/definitions/bounded-state.ts";
 import { FeatureSet } from "../../src/definitions/feature-set.ts";
@@ -100,6 +100,29 @@ describe.each(factories)("bounded state: $name", (factory) => {
 });
 
 describe("memory and Redis stores agree past the caps", () => {
+  it("return the same state fields, and no more on a hot entity past the caps than at its tenth event", async () => {
+    const stores = factories.map((f) => f.create().store);
+    // Per entity of a probe checkout (the hot IP, listing and host among them), the field names read.
+    const fieldNames = async (store: OnlineStore, at: number) => {
+      const raw = await store.read(features.plan(checkout("probe", at), at));
+      return raw.map((s) => Object.keys(s.fields ?? {}).sort());
+    };
+    const run = hotRun(3_000, T0);
+    const tenth = Date.parse((run[9] as DomainEvent).occurred_at);
+    const last = Date.parse((run.at(-1) as DomainEvent).occurred_at);
+    const cold = [];
+    const hot = [];
+    for (const store of stores) {
+      await applyAll(store, run.slice(0, 10));
+      cold.push(await fieldNames(store, tenth));
+      await applyAll(store, run.slice(10));
+      hot.push(await fieldNames(store, last));
+    }
+    expect(cold[0]?.some((names) => names.length > 0)).toBe(true);
+    expect(hot).toEqual(cold);
+    expect(cold[1]).toEqual(cold[0]);
+  }, 120_000);
+
   it("on a hot listing, host, IP and card: every feature, HyperLogLog estimates included", async () => {
     const memory = factories[0] as StoreFactory;
     const redis = factories[1] as StoreFactory;
