@@ -19,6 +19,10 @@ function fastifyClientError(fe: FastifyError): { code: ErrorCode; field: string 
       return { code: "body_too_large", field: "/" };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { code: "unsupported_media_type", field: "content-type" };
+    // A method with a body (QUERY) sent without a Content-Type, or with an empty one.
+    case "FST_ERR_ROUTE_MISSING_CONTENT_TYPE":
+    case "FST_ERR_CTP_EMPTY_TYPE":
+      return { code: "bad_request", field: "content-type" };
     default:
       return { code: "bad_request", field: "/" };
   }
