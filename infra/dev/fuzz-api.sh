@@ -16,7 +16,8 @@
 # Env: RISKGATE_FUZZ_SEED (Schemathesis seed; default random), RISKGATE_FUZZ_PHASES (default
 #      examples,coverage,fuzzing,stateful; the test suite's short run: fuzzing), RISKGATE_FUZZ_KEEP=1 keeps the
 #      work directory (API logs, Schemathesis output, the status log).
-# Prints the requests sent and the server errors seen per scope and in total.
+# Prints the requests sent, their statuses and the server errors seen per scope and in total, and
+# writes the requests per route and status of each scope to routes-<scope>.txt in the work directory.
 # Exit codes: 0 every check passed; 1 otherwise.
 set -euo pipefail
 RISKGATE_LOG_TAG=fuzz
@@ -92,7 +93,10 @@ for scope in score review admin; do
   total=$((total + requests))
   total_5xx=$((total_5xx + server_errors))
   summary=$(grep -E '^ +[0-9]+ generated' "$WORK/schemathesis-$scope.txt" | tr -s ' ' || true)
-  log "scope $scope: $requests requests, $server_errors server errors, schemathesis exit $st_rc ($summary), healthz $healthz, readyz $readyz"
+  by_status=$(cut -d' ' -f1 "$statuses" | sort | uniq -c | awk '{printf " %s×%s", $2, $1}')
+  # Requests per route (method and path template) and status: "count status method path".
+  awk '{print $1, $2, $3}' "$statuses" | sort -k2,3 -k1,1 | uniq -c >"$WORK/routes-$scope.txt"
+  log "scope $scope: $requests requests (${by_status# }), $server_errors server errors, schemathesis exit $st_rc ($summary), healthz $healthz, readyz $readyz"
   if ((st_rc != 0)) || ((server_errors > 0)) || [[ $healthz != 200 || $readyz != 200 ]]; then
     status=1
     sed -n '/FAILURES/,$p' "$WORK/schemathesis-$scope.txt" | head -80 >&2
