@@ -63,14 +63,15 @@ const TIMING = [
  * REDIS_CLUSTER_URL). Not the whole integration set: twice that would not fit the suite's time on a
  * 2-core box. These are the parts whose Redis use differs on a cluster: the feature store (scripts
  * and reads per hash slot), the skew test through the ingest, the review queue's multi-key scripts,
- * the kill-switch (scripts, pub/sub across nodes) and scoring end to end. The whole set runs on the
- * cluster with `npm run test:cluster` (below).
+ * the kill-switch (scripts, pub/sub across nodes, a replica cut off from every master) and scoring
+ * end to end. The whole set runs on the cluster with `npm run test:cluster` (below).
  */
 const CLUSTER = [
   "feature-store/test/online/conformance.test.ts",
   "feature-store/test/online/redis-store.test.ts",
   "services/feature-ingest/test/skew.test.ts",
   "services/scoring-api/test/killswitch/propagation-redis.test.ts",
+  "services/scoring-api/test/killswitch/propagation.test.ts",
   "services/scoring-api/test/killswitch/replicas.test.ts",
   "services/scoring-api/test/review/queue-conformance.test.ts",
   "services/scoring-api/test/review/review-api.test.ts",

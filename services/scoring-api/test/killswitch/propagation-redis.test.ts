@@ -1,7 +1,7 @@
 // The replica view of the kill-switch through Redis: pub/sub and the poll each propagate a change
 // on their own, concurrent changes stay atomic, and the audit stream stays capped. Run on the
 // standalone Redis (integration project) and again on the Redis Cluster (cluster project); the
-// outages, staged through a TCP proxy that cannot stand in front of a Cluster, are in propagation.test.ts.
+// outages are in propagation.test.ts.
 import type { RedisClient } from "@riskgate/common/redis-client";
 import { uniquePrefix, waitFor } from "@riskgate/test-support/services";
 import { Cluster } from "ioredis";

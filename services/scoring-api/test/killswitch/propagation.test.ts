@@ -1,12 +1,8 @@
-// The replica view of the kill-switch when Redis is away, staged through a TCP proxy in front of the
-// standalone Redis (a proxy cannot stand in front of a Redis Cluster: clients follow the addresses the
-// nodes announce; a cluster's outage is staged by killing a master in
-// resilience/cluster-master-failure.test.ts): the last state is kept and reported stale, a replica
-// started without Redis serves KILL_SWITCH_DEFAULT, and each catches up once Redis is back. Also the
-// in-memory store's contract. The propagation cases that also run on a Cluster: propagation-redis.test.ts.
-import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
-import { redisUrl, uniquePrefix } from "@riskgate/test-support/services";
-import { Redis } from "ioredis";
+// The replica view of the kill-switch when Redis is away for it, staged through TCP proxies in front
+// of the test Redis, or of each master of the Redis Cluster (outage-proxy.ts): the last state is kept
+// and reported stale, a replica started without Redis serves KILL_SWITCH_DEFAULT, and each catches up
+// once Redis is back. Also the in-memory store's contract. The propagation cases: propagation-redis.test.ts.
+import { uniquePrefix } from "@riskgate/test-support/services";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { KillSwitchOptions } from "../../src/killswitch/kill-switch.ts";
@@ -14,64 +10,16 @@ import { MemorySwitchStore } from "../../src/killswitch/memory-store.ts";
 import { RedisSwitchStore } from "../../src/killswitch/redis-store.ts";
 import { GLOBAL, modelTarget } from "../../src/killswitch/types.ts";
 import { createApiMetrics } from "../../src/metrics.ts";
+import { connected, cut, outageProxy } from "./outage-proxy.ts";
 import { change, replicaFixtures, within } from "./replica-fixtures.ts";
 
 const { own, client, replica } = replicaFixtures();
 
-/** A TCP proxy in front of the real Redis that a test can cut and restore: a Redis outage for one client. */
-async function outageProxy() {
-  const target = new URL(redisUrl());
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  let port = 0;
-  const up = () =>
-    new Promise<void>((resolve) => {
-      const srv = createServer((client) => {
-        const upstream = tcpConnect(Number(target.port || 6379), target.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on("close", () => sockets.delete(s));
-          s.on("error", () => {});
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server = srv;
-      srv.listen(port, "127.0.0.1", () => {
-        port = (srv.address() as { port: number }).port;
-        resolve();
-      });
-    });
-  const down = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      if (server) server.close(() => resolve());
-      else resolve();
-      server = undefined;
-    });
-  await up();
-  const proxy = { up, down, url: () => `redis://127.0.0.1:${port}` };
-  own({ close: down });
-  return proxy;
-}
-
-/** A replica-like client (no offline queue, short timeout) that reconnects quickly. */
-function replicaClient(url: string): Redis {
-  const r = new Redis(url, {
-    enableOfflineQueue: false,
-    commandTimeout: 50,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => 20,
-  });
-  r.on("error", () => {});
-  own({ close: async () => r.disconnect() });
-  return r;
-}
-
 /** A replica over a Redis it cannot reach at start (the proxy is down; `proxy.up()` brings it back). */
 async function replicaWithoutRedis(prefix: string, opts: Partial<KillSwitchOptions>) {
-  const proxy = await outageProxy();
+  const proxy = await outageProxy(client(), own);
   await proxy.down();
-  const store = new RedisSwitchStore(replicaClient(proxy.url()), prefix, { auditMaxEntries: 1_000 });
+  const store = new RedisSwitchStore(proxy.client(), prefix, { auditMaxEntries: 1_000 });
   return { proxy, ks: replica(store, { pollMs: 50, startWaitMs: 100, ...opts }) };
 }
 
@@ -80,9 +28,9 @@ describe("kill-switch replicas while Redis is unreachable", () => {
     const prefix = uniquePrefix("ks-outage");
     const writer = new RedisSwitchStore(client(), prefix, { auditMaxEntries: 1_000 });
     await writer.change(GLOBAL, change(true, "before the outage"));
-    const proxy = await outageProxy();
-    const conn = replicaClient(proxy.url());
-    await within(2_000, () => conn.status === "ready");
+    const proxy = await outageProxy(client(), own);
+    const conn = proxy.client();
+    await within(2_000, () => connected(conn));
     const metrics = createApiMetrics(new Registry());
     let now = Date.now();
     const ks = replica(new RedisSwitchStore(conn, prefix, { auditMaxEntries: 1_000 }), {
@@ -96,7 +44,7 @@ describe("kill-switch replicas while Redis is unreachable", () => {
     const synced = ks.status().last_synced_at;
 
     await proxy.down(); // Redis away for this replica
-    await within(2_000, () => conn.status !== "ready");
+    await within(2_000, () => cut(conn));
     await writer.change(GLOBAL, change(false, "during the outage"));
     now += 5_000;
     await ks.poll();
@@ -106,7 +54,7 @@ describe("kill-switch replicas while Redis is unreachable", () => {
     expect((await metrics.killSwitchEngaged.get()).values[0]?.value).toBe(1);
 
     await proxy.up();
-    await within(2_000, () => conn.status === "ready");
+    await within(2_000, () => connected(conn));
     await ks.poll();
     expect(ks.globalEngaged()).toBe(false);
     expect(ks.status()).toMatchObject({ stale: false, store_version: 2 });
