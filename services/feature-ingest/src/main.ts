@@ -1,5 +1,6 @@
 import { kafkaSecurityOptions, topicSettings } from "@riskgate/common/kafka-config";
 import { DEFAULT_BACKOFF, ensureTopicsOn, retryWithBackoff } from "@riskgate/common/kafka-topics";
+import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { createLogger } from "@riskgate/common/logger";
 import { createMetricsRegistry } from "@riskgate/common/metrics";
 import { startMetricsServer } from "@riskgate/common/metrics-server";
@@ -24,10 +25,8 @@ tracing.register();
 // Writes are off the scoring path: a longer timeout rides out a slow Redis instead of re-delivering.
 const redis = createRedisClient(config.redisUrl, { commandTimeoutMs: 2_000, name: "riskgate-ingest" });
 const store = new RedisStore(redis, { keyPrefix: config.redisKeyPrefix });
-// kafkajs 2.2.4 re-arms a timer with `-1 - Date.now()` ms (so 1 ms) per broker connection, forever:
-// Node 24 prints it once at start as a TimeoutNegativeWarning. The loop costs CPU even when idle
-// (a producer and an admin client: ~3 % of a core, measured). No option or release avoids it;
-// upstream: tulios/kafkajs#1751 (the warning), #1704 and #1556 (the loop), open.
+// Before any client connects: no 1 ms timer per idle broker connection (kafkajs-idle-timer.ts).
+guardKafkajsIdleTimers();
 const kafka = new Kafka({
   clientId: "riskgate-feature-ingest",
   brokers: config.kafkaBrokers,

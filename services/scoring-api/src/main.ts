@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { kafkaSecurityOptions, topicSettings } from "@riskgate/common/kafka-config";
 import { ensureTopicsOn } from "@riskgate/common/kafka-topics";
+import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { createLogger } from "@riskgate/common/logger";
 import { createMetricsRegistry } from "@riskgate/common/metrics";
 import { startMetricsServer } from "@riskgate/common/metrics-server";
@@ -70,10 +71,8 @@ if (config.idHashKey === undefined)
 let producer: ReturnType<Kafka["producer"]> | undefined;
 let kafkaLink: BackgroundProducer | undefined;
 if (config.kafkaBrokers.length > 0) {
-  // kafkajs 2.2.4 re-arms a timer with `-1 - Date.now()` ms (so 1 ms) per broker connection, forever:
-  // Node 24 prints it once at start as a TimeoutNegativeWarning. The loop costs CPU even when idle
-  // (a producer and an admin client: ~3 % of a core, measured). No option or release avoids it;
-  // upstream: tulios/kafkajs#1751 (the warning), #1704 and #1556 (the loop), open.
+  // Before any client connects: no 1 ms timer per idle broker connection (kafkajs-idle-timer.ts).
+  guardKafkajsIdleTimers();
   const kafka = new Kafka({
     clientId: "riskgate-scoring-api",
     brokers: config.kafkaBrokers,
