@@ -61,15 +61,7 @@ export class FeatureIngest {
     this.consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
     this.producer = deps.kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
     this.topicByName = new Map(INPUT_TOPIC_NAMES.map((t) => [deps.topics.input[t], t]));
-  }
-
-  async start(): Promise<void> {
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: Object.values(this.deps.topics.input),
-      fromBeginning: this.deps.fromBeginning ?? true,
-    });
+    // Listeners once per consumer, here: start() may be retried while the broker is away.
     // Ready once the group gave this member its partitions; not while it rebalances or after a crash
     // (kafkajs restarts the consumer, which joins again). After a broker restart or the crash of a
     // previous member, the join can wait for that member's session to expire (30 s by default).
@@ -87,6 +79,15 @@ export class FeatureIngest {
         { topic: payload.topic, partition: String(payload.partition) },
         Number(payload.offsetLag),
       );
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: Object.values(this.deps.topics.input),
+      fromBeginning: this.deps.fromBeginning ?? true,
     });
     await this.consumer.run({
       autoCommit: false,
