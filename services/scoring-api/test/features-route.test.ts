@@ -1,6 +1,7 @@
 import { FEATURES, FeatureSet, MINUTE } from "@riskgate/feature-store/definitions";
 import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout, payment, T0 } from "@riskgate/test-support/events";
+import { scanKeys } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const features = new FeatureSet(FEATURES);
@@ -55,6 +56,38 @@ describe.each(stores)("feature read and event intake over HTTP (%s store)", (_na
     expect(body.features.user_successful_payments).toBe(1);
     expect(Object.keys(body.features)).toEqual(features.names);
     expect(body.missing).toContain("listing_age_days");
+  });
+});
+
+describe("a feature store that answers wrongly", () => {
+  it("is a 500 internal (a bug a retry cannot fix), not a 503 the client would retry", async () => {
+    const h = await startApi({ redis: true });
+    harnesses.push(h);
+    const redis = h.redis;
+    if (!redis) throw new Error("the harness has no Redis");
+    const post = (i: number) =>
+      h.app.inject({
+        method: "POST",
+        url: "/v1/events",
+        headers: { ...bearer(TOKENS.all), "content-type": "application/json" },
+        payload: payment(`wt${i}`, T0 - MINUTE + i, {
+          user_id: "u_wrongtype",
+          payment_instrument_id: "pi_wrongtype",
+        }),
+      });
+    expect((await post(0)).statusCode).toBe(202);
+    // Corrupt the entities' state: every key the event wrote becomes a stream, a type no store
+    // command accepts, so the next apply's script fails with WRONGTYPE while Redis is healthy.
+    const keys = await scanKeys(redis, `${h.prefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      await redis.del(key);
+      await redis.xadd(key, "*", "corrupt", "1");
+    }
+    const res = await post(1);
+    expect(res.statusCode, res.body).toBe(500);
+    expect(res.headers["retry-after"]).toBeUndefined();
+    expect(res.json()).toEqual({ error: { code: "internal", message: "internal error" } });
   });
 });
 
