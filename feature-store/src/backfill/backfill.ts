@@ -59,7 +59,11 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   const labelTimes = await fraudLabelTimes(options.inDir);
   const cutoff = options.labelCutoff ?? Number.POSITIVE_INFINITY;
   let tooLate = 0;
-  const store = new MemoryStore({ onTooLate: () => tooLate++ });
+  const store = new MemoryStore({
+    onTooLate: () => tooLate++,
+    // A world is finite, and forgetting an entity would change its features: no bound here.
+    maxEntities: Number.POSITIVE_INFINITY,
+  });
   const stats: LogStats = { invalid: new Map() };
   const sources = new FeatureSourceTracker();
 

@@ -39,7 +39,8 @@ export async function checkErrorBounds(
   options: { sampleEvery?: number } = {},
 ): Promise<Record<string, FeatureBoundReport>> {
   const every = options.sampleEvery ?? 1;
-  const store = new MemoryStore();
+  // A finite world replayed like the backfill: every entity kept, none forgotten.
+  const store = new MemoryStore({ maxEntities: Number.POSITIVE_INFINITY });
   const truth = new Map<string, EntityTruth>();
   const specs = features.specs.filter((s) => s.errorBound !== undefined);
   const reports = new Map<string, FeatureBoundReport>(

@@ -143,7 +143,12 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     ...(redis ? { redis } : {}),
   });
   const prefix = config.redisKeyPrefix;
-  const store: OnlineStore = redis ? new RedisStore(redis, { keyPrefix: prefix }) : new MemoryStore();
+  const store: OnlineStore = redis
+    ? new RedisStore(redis, { keyPrefix: prefix })
+    : new MemoryStore({
+        maxEntities: config.memoryStoreMaxEntities,
+        onEvicted: (n) => metrics.featureStoreEvictions.inc(n),
+      });
   const capacity = config.reviewCapacityPerDay ?? champion.reviewCapacityPerDay;
   const budget = redis ? new RedisReviewBudget(redis, prefix, capacity) : new MemoryReviewBudget(capacity);
   const queue = redis ? new RedisReviewQueue(redis, prefix) : new MemoryReviewQueue(100_000);

@@ -13,6 +13,7 @@ import {
 } from "@riskgate/common/env";
 import { kafkaConnectionProblems, kafkaConnectionSchema } from "@riskgate/common/kafka-config";
 import { DEFAULT_TOPIC_PREFIX } from "@riskgate/feature-store/events";
+import { DEFAULT_MAX_ENTITIES } from "@riskgate/feature-store/online";
 import { type Static, Type } from "@sinclair/typebox";
 import { type ApiKey, parseApiKeys } from "./auth/api-keys.ts";
 
@@ -31,6 +32,8 @@ export const ApiConfigSchema = Type.Object({
   /** Unset: the embedded in-memory feature store, decision store and review queue. */
   redisUrl: Type.Optional(envRedisUrl("REDIS_URL")),
   redisKeyPrefix: envString("REDIS_KEY_PREFIX", "rg:"),
+  /** Without REDIS_URL: entities the in-memory feature store holds; past it the least recently written goes. */
+  memoryStoreMaxEntities: envInt("MEMORY_STORE_MAX_ENTITIES", DEFAULT_MAX_ENTITIES, 1_000, 100_000_000),
   redisCommandTimeoutMs: envInt("REDIS_COMMAND_TIMEOUT_MS", 50, 1, 10_000),
   /**
    * Budget for the whole feature read; past it the checkout is scored in degraded mode. Also the

@@ -86,6 +86,11 @@ export function createApiMetrics(registry: Registry) {
       labelNames: ["model_version", "agrees"] as const,
       registers: r,
     }),
+    featureStoreEvictions: new Counter({
+      name: `${METRIC_PREFIX}feature_store_evictions_total`,
+      help: "Entities the in-memory feature store forgot to stay within MEMORY_STORE_MAX_ENTITIES",
+      registers: r,
+    }),
     featuresMissing: talliedCounter({
       name: `${METRIC_PREFIX}features_missing_total`,
       help: "Features served their default because the entity or input was absent",
