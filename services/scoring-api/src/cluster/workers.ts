@@ -44,6 +44,13 @@ export function superviseWorkers(opts: {
   return new Promise((resolve) => {
     let stopping = false;
     let code = 0;
+    // node:cluster drops a worker from cluster.workers once it has both exited and disconnected,
+    // in either order, before the later of the two events: so check after each. Checking on
+    // "exit" alone missed a worker that exited before it disconnected; the promise then never
+    // settled and the primary ended with code 13 (an unsettled top-level await) under load.
+    const settleWhenAllGone = () => {
+      if (stopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(code);
+    };
     cluster.on("exit", (worker, exitCode, signal) => {
       if (!stopping) {
         logger.error({ pid: worker.process.pid, exitCode, signal }, "scoring worker died; starting another");
@@ -51,8 +58,9 @@ export function superviseWorkers(opts: {
         return;
       }
       if (exitCode !== 0) code = 1;
-      if (Object.keys(cluster.workers ?? {}).length === 0) resolve(code);
+      settleWhenAllGone();
     });
+    cluster.on("disconnect", settleWhenAllGone);
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
