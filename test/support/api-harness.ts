@@ -33,6 +33,8 @@ export async function startApi(
     /** A Redis of the test's own, reached through main.ts's fail-fast client (createRedisClient). */
     redisUrl?: string;
     kafka?: boolean;
+    /** A producer of the test's own (one never connected, say) instead of `kafka`'s; the test closes it. */
+    producer?: Producer;
     env?: Record<string, string>;
     now?: () => number;
     /** The future-event guard's clock (default: the real one). */
@@ -70,11 +72,12 @@ export async function startApi(
   // The shared test Redis is up: wait for it (and each Cluster master) before the first checkout.
   // A test's own Redis (redisUrl) may be down on purpose; such a test waits for what it needs.
   if (redis && !opts.redisUrl) await redisReady(redis);
-  let producer: Producer | undefined;
-  if (opts.kafka) {
-    producer = createKafka("api").producer({ allowAutoTopicCreation: true });
-    await producer.connect();
+  let ownProducer: Producer | undefined;
+  if (opts.kafka && !opts.producer) {
+    ownProducer = createKafka("api").producer({ allowAutoTopicCreation: true });
+    await ownProducer.connect();
   }
+  const producer = opts.producer ?? ownProducer;
   const registry = new Registry();
   const composed = await composeScoringApi({
     config,
@@ -98,7 +101,7 @@ export async function startApi(
     topicPrefix,
     close: async () => {
       for (const c of composed.closers) await c.close();
-      await producer?.disconnect();
+      await ownProducer?.disconnect();
       await redis?.quit();
     },
   };

@@ -37,8 +37,23 @@ export const BODY_ERRORS = [
 export const EVENT_BODY_ERRORS = [...BODY_ERRORS, "event_in_future"] as const satisfies ClientErrorCode[];
 
 /**
+ * The codes answered with a `Retry-After` header: the shed checkout (score.ts) and the feature store
+ * call past its budget (feature-store-call.ts). The other 503s (kill-switch store, labels topic)
+ * leave the retry to the caller, so their responses declare no header.
+ */
+const SENT_WITH_RETRY_AFTER: ReadonlySet<ClientErrorCode> = new Set(["overloaded", "features_unavailable"]);
+
+const RetryAfterHeader = {
+  "Retry-After": Type.Integer({
+    minimum: 1,
+    description: "Seconds to wait before retrying (ADMISSION_RETRY_AFTER_SECONDS)",
+  }),
+};
+
+/**
  * The error responses of a route, from the catalogue codes it can answer: one ErrorBody per
- * status, described by the codes behind it, so the document lists every status a route answers.
+ * status, described by the codes behind it, so the document lists every status a route answers,
+ * with the Retry-After header where one of those codes is sent with it.
  */
 export function errorResponses(...codes: readonly ClientErrorCode[]): Record<number, TObject> {
   const byStatus = new Map<number, ClientErrorCode[]>();
@@ -49,7 +64,8 @@ export function errorResponses(...codes: readonly ClientErrorCode[]): Record<num
   const responses: Record<number, TObject> = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
     const description = list.map((c) => `\`${c}\`: ${ERROR_CODES[c].meaning}`).join("; ");
-    responses[status] = { ...ErrorBody, description };
+    const retryAfter = list.some((c) => SENT_WITH_RETRY_AFTER.has(c));
+    responses[status] = { ...ErrorBody, description, ...(retryAfter ? { headers: RetryAfterHeader } : {}) };
   }
   return responses;
 }

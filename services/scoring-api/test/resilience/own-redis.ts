@@ -8,7 +8,8 @@ import { join } from "node:path";
 
 const REDIS_SERVER = process.env.RISKGATE_REDIS_SERVER ?? "/usr/bin/redis-server";
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on (yet): connecting to it is refused. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once("error", reject);
