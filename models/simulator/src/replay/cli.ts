@@ -47,7 +47,10 @@ function positive(value: string | undefined, name: string, fallback: number): nu
 }
 
 // kafkajs 2.2.4 (maintenance only) arms a timer with a negative delay, which Node 24 reports on every
-// run; it is harmless (Node uses 1 ms) and would only clutter the progress output.
+// run; the warning would only clutter the progress output. The timer itself is not harmless: Node runs
+// it after 1 ms, again and again, per broker connection (services/common kafkajs-idle-timer.ts). The
+// services' guard against it is not applied here: the simulator may import the event contracts only
+// (.dependency-cruiser.cjs, simulator-uses-contracts-only), not services/common.
 process.removeAllListeners("warning").on("warning", (w) => {
   if (w.name !== "TimeoutNegativeWarning") process.stderr.write(`${w.name}: ${w.message}\n`);
 });
