@@ -45,6 +45,7 @@ const INTEGRATION = [
   "test/infra/prometheus-rules.test.ts",
   "test/infra/redis-cluster.test.ts",
   "test/infra/redis.test.ts",
+  "test/infra/start-detached.test.ts",
   "test/system/**/*.test.ts",
 ];
 
@@ -106,6 +107,7 @@ const NOT_ON_CLUSTER = [
   "services/scoring-api/test/scoring/decision-log.test.ts",
   "test/infra/kafka-compat.test.ts",
   "test/infra/prometheus-rules.test.ts",
+  "test/infra/start-detached.test.ts",
 ];
 
 /** Set for the config by `npm run test:cluster` (infra/dev/test-all.sh), not by a project's env. */

@@ -25,6 +25,20 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# start_detached PIDFILE LOGFILE CMD...: CMD in the background, in a session of its own, its pid in
+# PIDFILE. A Ctrl-C in the terminal signals the whole foreground process group; in it, a service
+# would start its shutdown on that SIGINT and take the calling script's SIGTERM (stop_pid) a moment
+# later as a second signal, which ends it at once (services/common shutdown.ts): feature-ingest then
+# never left its consumer group. Outside the group only stop_pid signals it, once. No nohup: Node.js
+# resets the SIGHUP it ignores, and a session of its own has no terminal to hang up anyway.
+start_detached() {
+  local pidfile=$1 logfile=$2
+  shift 2
+  # A script's background job is not a process group leader, so setsid does not fork: $! is CMD.
+  setsid "$@" >>"$logfile" 2>&1 </dev/null &
+  echo "$!" >"$pidfile"
+}
+
 # stop_pid PIDFILE NAME TIMEOUT_S: SIGTERM, wait, then SIGKILL as a last resort.
 stop_pid() {
   local pidfile=$1 name=$2 timeout=${3:-30} pid i

@@ -62,8 +62,7 @@ start_service() {
     return 0
   fi
   : >"$logfile"
-  nohup "$NODE" "$@" >>"$logfile" 2>&1 </dev/null &
-  echo "$!" >"$pidfile"
+  start_detached "$pidfile" "$logfile" "$NODE" "$@"
   local deadline=$((SECONDS + 90)) started=$SECONDS waiting=no
   until [[ $(curl -s -o /dev/null -w '%{http_code}' "$ready" 2>/dev/null) == 200 ]]; do
     if ! pid_alive "$pidfile" || ((SECONDS >= deadline)); then
@@ -120,9 +119,11 @@ SUMMARY
 }
 
 down() {
-  # `npm run stack -- down` from another terminal also ends the foreground `npm run stack`.
+  # `npm run stack -- down` from another terminal ends the foreground `npm run stack`, whose trap stops
+  # everything: wait for it (its worst case is the sum of the timeouts below) instead of stopping the
+  # same services alongside it, which would send each a second SIGTERM and end its shutdown early.
   local fg="$RUN_DIR/stack.pid"
-  if pid_alive "$fg" && [[ $(<"$fg") != "$$" ]]; then kill -TERM "$(<"$fg")" 2>/dev/null || true; fi
+  if pid_alive "$fg" && [[ $(<"$fg") != "$$" ]]; then stop_pid "$fg" "the foreground stack" 120; fi
   rm -f "$fg"
   stop_pid "$RUN_DIR/scoring-api.pid" "scoring-api" 15
   stop_pid "$RUN_DIR/feature-ingest.pid" "feature-ingest" 15
