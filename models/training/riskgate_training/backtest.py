@@ -2,12 +2,13 @@
 and a logistic-regression scorecard, at equal review volume and at the capacity operating point.
 
 For each simulator seed (a world simulated and backfilled once, cached under --cache) and each
-cut-off (backtest_windows.py): fit on labels as known at the cut-off, calibrate and set the capacity
-point on the validation days, replay the test window through the serving decision code
-(backtest_replay.py) and price it on matured labels (backtest_costs.py). Writes backtest.md,
-backtest.json and plots next to the model artifact (or --out); exits 1 when the issue's target is
-missed on any window (model + rules at equal review volume <= 0.5 x rules alone, upper end of the
-90 % interval < 0.6 x), unless --report-only.
+cut-off (backtest_windows.py): fit the model as `npm run train` fits the champion (recipe.py: the
+same LightGBM parameters and stream dropout on the fit rows, the same flags) on labels as known at
+the cut-off, calibrate and set the capacity point on the validation days, replay the test window
+through the serving decision code (backtest_replay.py) and price it on matured labels
+(backtest_costs.py). Writes backtest.md, backtest.json and plots next to the model artifact (or
+--out); exits 1 when the issue's target is missed on any window (model + rules at equal review
+volume <= 0.5 x rules alone, upper end of the 90 % interval < 0.6 x), unless --report-only.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from riskgate_training.backtest_windows import Window, rolling_windows
 from riskgate_training.backtest_worlds import simulated_world
 from riskgate_training.data import load_table
 from riskgate_training.labels import labels_as_of
-from riskgate_training.model import ModelParams
 from riskgate_training.nowcast import DelayCdf
+from riskgate_training.recipe import RECIPE_OPTIONS, Recipe, add_flags, of_manifest
 
 BASELINE = "rules"
 TARGET_SYSTEM = "model_equal"
@@ -76,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report-only", action="store_true", help="exit 0 even when the target is missed")
     p.add_argument("--prepare-only", action="store_true",
                    help="simulate and backfill the --seeds worlds into the cache, then exit")
+    add_flags(p.add_argument_group("model recipe", "the flags and defaults of `npm run train` (the model's "
+                                   "--seed is not the worlds' --seeds)"), RECIPE_OPTIONS)
     return p
 
 
@@ -90,6 +93,7 @@ class Rows:
 
     table_csv: Path
     features: list[str]
+    feature_sources: dict[str, Any]
     occurred_at: pd.Series
     ids: np.ndarray
     X: np.ndarray
@@ -99,10 +103,12 @@ class Rows:
     @staticmethod
     def load(table_dir: Path) -> "Rows":
         t = load_table(table_dir)
-        return Rows(table_dir / "training.csv", t.features, t.occurred_at, t.event_ids, t.X, t.amount, t.known_at)
+        return Rows(table_dir / "training.csv", t.features, t.meta["feature_sources"], t.occurred_at, t.event_ids, t.X,
+                    t.amount, t.known_at)
 
 
-def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argparse.Namespace, recipe: Recipe,
+               work: Path) -> dict[str, Any]:
     t = rows.occurred_at
     masks = window.masks(t)
     ids, X, amount = rows.ids, rows.X, rows.amount
@@ -115,14 +121,11 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
             raise ValueError(f"seed {seed}, cut-off {window.name}: no fraud labels in the {part} days")
     costs = PolicyCosts.seeded(float(np.median(amount[fit | valid])), args.chargeback_fee, args.review_cost,
                                args.fn_over_fp)
-    params = ModelParams()
-    fitted = {
-        "model": fit_model(X[fit], y_fit, X[valid], y_valid, rows.features, params),
-        "scorecard": fit_scorecard(X[fit], y_fit, X[valid], y_valid, params.seed),
-    }
+    model, dropout = fit_model(X[fit], y_fit, X[valid], y_valid, rows.features, rows.feature_sources, recipe)
+    fitted = {"model": model, "scorecard": fit_scorecard(X[fit], y_fit, X[valid], y_valid, recipe.params.seed)}
     cdf = DelayCdf.measure(t, rows.known_at, window.cutoff, args.maturity_days)
     scorers, correction = served_scorers(fitted, X[valid], y_valid, t[valid], window.cutoff, cdf,
-                                        params.seed)
+                                        recipe.params.seed)
     parts = {"valid": {"X": X[valid], "y": y_valid}, "test": {"X": X[test], "y": y_test},
              "gap": {"X": X[gap], "y": labels_as_of(rows.known_at[gap], window.cutoff), "t": t[gap]}}
     calibration = calibration_report(fitted["model"], scorers["model"], parts, window.cutoff, cdf,
@@ -164,7 +167,7 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
         systems[name] = s
     return {"seed": seed, "window": window.to_dict(), "costs": costs.to_dict(), "target_reviews": target,
             "test_checkouts": int(test.sum()), "test_frauds": int(y_test.sum()),
-            "fit_frauds_known": int(y_fit.sum()), "valid_frauds_known": int(y_valid.sum()),
+            "fit_frauds_known": int(y_fit.sum()), "valid_frauds_known": int(y_valid.sum()), "stream_dropout": dropout,
             "drift_in_test": drift_overlap(world, window), "calibration": calibration, "drift_monitors": drift,
             "days": list(days[BASELINE].index), "systems": systems}
 
@@ -211,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     timings: dict[str, float] = {}
     try:
+        recipe = Recipe.from_flags(args)
         worlds = [given_world(spec) for spec in args.world]
         seeds = args.seeds if args.seeds is not None else ("" if worlds else DEFAULT_SEEDS)
         for seed in (int(s) for s in seeds.split(",") if s.strip()):
@@ -220,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         model_dir = Path(args.model) if args.model else champion_dir()
         out = Path(args.out) if args.out else model_dir / "backtest"
+        manifest = model_dir / "manifest.json"
+        model_recipe = of_manifest(json.loads(manifest.read_text())) if manifest.is_file() else None
         results = []
         with tempfile.TemporaryDirectory(prefix="riskgate-backtest-") as tmp:
             for seed, world, table_dir in worlds:
@@ -230,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                           maturity_days=args.maturity_days)
                 for w in windows:
                     t0 = time.monotonic()
-                    results.append(run_window(seed, w, world, rows, args, Path(tmp) / f"{seed}-{w.name}"))
+                    results.append(run_window(seed, w, world, rows, args, recipe, Path(tmp) / f"{seed}-{w.name}"))
                     timings[f"window seed {seed} {w.name}"] = time.monotonic() - t0
                     r = results[-1]["systems"]
                     print(f"  seed {seed} cut-off {w.name}: rules {r['rules']['cost_per_1000']:.1f} EUR/1000, "
@@ -239,7 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                           f"{time.monotonic() - t0:.0f}s", file=sys.stderr)
         timings["total"] = time.monotonic() - started
         ok = all(target_met(r) for r in results)
-        summary = write_report(out, results, vars(args), timings, model_dir, ok, target_met, meets_cost_target)
+        options = {k: v for k, v in vars(args).items() if k not in RECIPE_OPTIONS}
+        summary = write_report(out, results, options, timings, model_dir, ok, target_met, meets_cost_target,
+                               recipe=recipe.to_dict(), model_recipe=model_recipe)
         print(summary)
         return 0 if ok or args.report_only else 1
     except (ValueError, FileNotFoundError) as e:

@@ -27,6 +27,34 @@ def _pct(v: float | None) -> str:
     return "–" if v is None else f"{100 * v:.1f} %"
 
 
+def _recipe(r: dict[str, Any]) -> str:
+    params = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in r["model_params"].items())
+    d = r["stream_dropout"]
+    dropout = (f"stream dropout on {100 * d['share']:g} % of the fit rows (seed {d['seed']})" if d["share"] > 0
+               else "no stream dropout")
+    return f"LightGBM ({params}), {dropout}"
+
+
+def _recipe_lines(recipe: dict[str, Any], model_recipe: dict[str, Any] | None, model_dir: Path) -> list[str]:
+    """What was tested, and whether it is what the artifact next to the report was trained with."""
+    if model_recipe is None:
+        against = f"{model_dir} has no manifest to compare it with."
+    elif model_recipe == recipe:
+        against = f"The same recipe as {model_dir}."
+    else:
+        against = f"**Not the recipe of {model_dir}**: {_recipe(model_recipe)}."
+    return [f"Model recipe (recipe.py: the flags and defaults of `npm run train`): {_recipe(recipe)}. {against} "
+            "The LR scorecard is fitted on the rows as served (no dropout: it is the linear reference)."]
+
+
+def _dropout(d: dict[str, Any]) -> str:
+    if not d["streams"]:
+        return "no stream dropout"
+    silenced = sum(s["rows"] for s in d["streams"].values())
+    per = ", ".join(f"{name} {s['rows']:,}" for name, s in d["streams"].items())
+    return f"stream dropout silenced {silenced:,} of {d['rows']:,} fit rows: {per}"
+
+
 def _window_table(r: dict[str, Any]) -> list[str]:
     lines = ["| system | EUR / 1,000 [90 % CI] | × rules [90 % CI] | review recall / precision | "
              "block recall / precision | reviews/day mean / p95 | overflow days | operating point |",
@@ -102,7 +130,8 @@ def _plots(out: Path, results: list[dict[str, Any]]) -> None:
 
 def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, Any], timings: dict[str, float],
                  model_dir: Path, ok: bool, target_met: Callable[[dict[str, Any]], bool],
-                 meets: Callable[[dict[str, Any]], bool]) -> str:
+                 meets: Callable[[dict[str, Any]], bool], *, recipe: dict[str, Any],
+                 model_recipe: dict[str, Any] | None) -> str:
     """Writes the report files and returns the terminal summary."""
     out.mkdir(parents=True, exist_ok=True)
     for r in results:
@@ -110,13 +139,15 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
         r["target_met"] = target_met(r)
     verdict = "MET" if ok else "MISSED"
     doc = {"target": {"system": "model_equal", "ratio_at_most": 0.5, "ci90_upper_below": 0.6, "verdict": verdict},
-           "options": options, "model_dir": str(model_dir), "timings_seconds": timings, "windows": results}
+           "options": options, "recipe": recipe, "model_dir": str(model_dir), "model_recipe": model_recipe,
+           "timings_seconds": timings, "windows": results}
     (out / "backtest.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
     _plots(out, results)
 
     md = ["# Backtest", "",
           f"Target (issue 13): model + rules at equal review volume costs ≤ 0.5 × the production rules alone, "
           f"with the upper end of the 90 % interval below 0.6 ×, on every window and seed: **{verdict}**.", "",
+          *_recipe_lines(recipe, model_recipe, model_dir), "",
           "Rolling origin: each cut-off fits on labels known at the cut-off, calibrates and sets the capacity point "
           f"on the {options['valid_days']} validation days that end {options['gap_days']} days before it, and is "
           f"priced on the next {options['test_days']} days with labels matured {options['maturity_days']} days "
@@ -148,7 +179,8 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
         w, c = r["window"], r["costs"]
         md += [f"## seed {r['seed']}, cut-off {w['cutoff'][:10]} "
                f"({'target met' if r['target_met'] else 'target missed'})", "",
-               f"Fit {w['fit_start'][:10]} – {w['valid_start'][:10]} ({r['fit_frauds_known']} frauds known), "
+               f"Fit {w['fit_start'][:10]} – {w['valid_start'][:10]} ({r['fit_frauds_known']} frauds known; "
+               f"{_dropout(r['stream_dropout'])}), "
                f"validation to {w['valid_end'][:10]} ({r['valid_frauds_known']} known), test {w['test_start'][:10]} "
                f"– {w['test_end'][:10]}: {r['test_checkouts']:,} checkouts, {r['test_frauds']} matured frauds. "
                f"Costs: fee {c['chargeback_fee_eur']:.2f}, review {c['review_cost_eur']:.2f}, decline "
@@ -163,8 +195,9 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
     md += ["", "Plots: " + ", ".join(f"[{p}]({p})" for p in PLOTS), ""]
     (out / "backtest.md").write_text("\n".join(md))
 
-    lines = [f"backtest: target {verdict} (model + rules at the rules' review volume vs the production rules alone)",
-             "", *cost_table(results, meets), "", "calibration (model, matured test labels):", "",
+    lines = [f"backtest: target {verdict} (model + rules at the rules' review volume vs the production rules alone)", "",
+             *_recipe_lines(recipe, model_recipe, model_dir), "", *cost_table(results, meets), "",
+             "calibration (model, matured test labels):", "",
              *calibration_table(results), "", "drift monitors (first alert, lag from the drift onset):", "",
              *drift_table(results), ""]
     lines.append(f"  report: {out / 'backtest.md'}  ({timings.get('total', 0):.0f}s)")

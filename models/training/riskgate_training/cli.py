@@ -10,9 +10,10 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, Sequence
+
+from riskgate_training.recipe import RECIPE_OPTIONS, Recipe, add_flags
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_OUT = REPO_ROOT / "models" / "artifacts"
@@ -31,23 +32,9 @@ TRAIN_OPTIONS: dict[str, tuple[type, Any, str]] = {
     "review_cost": (float, 4.0, "EUR per manual review"),
     "fn_over_fp": (float, 20.0, "a missed fraud at the median amount costs this many declined customers"),
     "review_capacity": (float, 1000.0, "max reviews per day (the p95 day must fit)"),
-    "n_estimators": (int, 200, "boosting rounds"),
-    "learning_rate": (float, 0.05, "LightGBM learning rate"),
-    "num_leaves": (int, 31, "leaves per tree (<= 63)"),
-    "max_depth": (int, 7, "max tree depth"),
-    "min_child_samples": (int, 100, "min rows per leaf"),
-    "scale_pos_weight": (float, 1.0, "weight of fraud rows (1 keeps raw probabilities honest)"),
-    "num_threads": (int, 2, "LightGBM threads"),
-    "seed": (int, 7, "random seed"),
+    **RECIPE_OPTIONS,
     "parity_rows": (int, 3000, "rows in parity.jsonl"),
-    "stream_dropout_share": (float, 0.15, "share of train rows with one upstream stream's features at their "
-                             "silent defaults (label unchanged)"),
-    "stream_dropout_seed": (int, 7, "random seed of the stream dropout draw"),
 }
-
-
-def _flag(key: str) -> str:
-    return "--" + key.replace("_", "-")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,8 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default=str(DEFAULT_OUT), help=f"artifacts root (default {DEFAULT_OUT})")
     t.add_argument("--config", help="JSON file with any of the option keys below")
     t.add_argument("--force", action="store_true", help="replace an existing artifact version")
-    for key, (typ, default, help_) in TRAIN_OPTIONS.items():
-        t.add_argument(_flag(key), dest=key, type=typ, default=None, help=f"{help_} (default {default})")
+    add_flags(t, TRAIN_OPTIONS)
 
     e = sub.add_parser("evaluate", help="score a table with a trained artifact and print the metrics")
     e.add_argument("--model", required=True, help="artifact version directory (contains manifest.json)")
@@ -91,13 +77,10 @@ def resolve_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from riskgate_training.model import ModelParams
     from riskgate_training.pipeline import CostSeed, TrainConfig, train
     from riskgate_training.split import SplitDays
-    from riskgate_training.stream_dropout import StreamDropout
 
     o = resolve_options(args)
-    param_keys = {f.name for f in fields(ModelParams)}
     cfg = TrainConfig(
         table_dir=Path(args.table),
         out_dir=Path(args.out),
@@ -110,9 +93,8 @@ def _train(args: argparse.Namespace) -> int:
         decisions=None if o["decisions"] is None else Path(o["decisions"]),
         costs=CostSeed(o["chargeback_fee"], o["review_cost"], o["fn_over_fp"]),
         review_capacity_per_day=o["review_capacity"],
-        params=ModelParams(**{k: v for k, v in o.items() if k in param_keys}),
+        recipe=Recipe.from_options(o),
         parity_rows=o["parity_rows"],
-        stream_dropout=StreamDropout(o["stream_dropout_share"], o["stream_dropout_seed"]),
     )
     t0 = time.monotonic()
     result = train(cfg)

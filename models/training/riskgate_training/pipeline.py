@@ -23,13 +23,13 @@ from riskgate_training.export import (FRAUD_INDEX, INPUT_NAME, PROBA_OUTPUT, che
 from riskgate_training.labels import delay_days, delay_summary, labels_as_of, maturity_days
 from riskgate_training.manifest import (LIGHTGBM_FILE, MODEL_FILE, PARITY_FILE, SCHEMA_VERSION, library_versions,
                                         write_manifest)
-from riskgate_training.model import ModelParams, lgb_contrib, lgb_raw, train_booster
+from riskgate_training.model import lgb_contrib, lgb_raw
 from riskgate_training.monitoring import monitoring_block
 from riskgate_training.parity import sample_rows, write_parity
 from riskgate_training.cost_policy import (Policy, day_index, fit_review_min, model_actions, policy_cost,
                                            reviews_per_day, seed_policy, with_capacity)
+from riskgate_training.recipe import Recipe, fit
 from riskgate_training.split import DAY, SplitDays, iso, time_split
-from riskgate_training.stream_dropout import StreamDropout, apply as apply_stream_dropout
 
 RECALIBRATION_WINDOW_DAYS = 7
 
@@ -54,9 +54,8 @@ class TrainConfig:
     decisions: Path | None = None
     costs: CostSeed = field(default_factory=CostSeed)
     review_capacity_per_day: float = 1000.0
-    params: ModelParams = field(default_factory=ModelParams)
+    recipe: Recipe = field(default_factory=Recipe)
     parity_rows: int = 3000
-    stream_dropout: StreamDropout = field(default_factory=StreamDropout)
 
 
 @dataclass(frozen=True)
@@ -123,8 +122,7 @@ def train(cfg: TrainConfig) -> TrainResult:
 
     X, amount = table.X, table.amount
     day = day_index(table.occurred_at)
-    X_fit, dropout = apply_stream_dropout(X[tr], table.features, table.meta["feature_sources"], cfg.stream_dropout)
-    booster = train_booster(X_fit, y_fit[tr], table.features, cfg.params, weights[tr])
+    booster, dropout = fit(X[tr], y_fit[tr], table.features, table.meta["feature_sources"], cfg.recipe, weights[tr])
     onnx_model = to_onnx(booster, len(table.features))
     onnx_bytes = onnx_model.SerializeToString()
     sess = session(onnx_bytes)
@@ -136,12 +134,13 @@ def train(cfg: TrainConfig) -> TrainResult:
     check_agreement(lgb_te, onnx_te)
     f32 = float32_report(booster, X[te], lgb_te, onnx_te)
 
-    cal, cal_report = choose_calibration(onnx_va.astype(np.float64), y_fit[va], weights[va], seed=cfg.params.seed)
+    model_seed = cfg.recipe.params.seed
+    cal, cal_report = choose_calibration(onnx_va.astype(np.float64), y_fit[va], weights[va], seed=model_seed)
     cal_va, cal_te = apply_calibration(cal, onnx_va), apply_calibration(cal, onnx_te)
     latest = (table.occurred_at.iloc[va] >= split.valid_end - RECALIBRATION_WINDOW_DAYS * DAY).to_numpy()
     if (~latest).any() and y_fit[va][~latest].sum() and y_fit[va][latest].sum():
         earlier, _ = choose_calibration(onnx_va[~latest].astype(np.float64), y_fit[va][~latest],
-                                        weights[va][~latest], seed=cfg.params.seed)
+                                        weights[va][~latest], seed=model_seed)
         recal = {"window_days": RECALIBRATION_WINDOW_DAYS, "fitted_on": "valid before the window",
                  **recalibration_check(earlier, onnx_va[latest], y_fit[va][latest])}
     else:
@@ -163,7 +162,7 @@ def train(cfg: TrainConfig) -> TrainResult:
         (tmp / MODEL_FILE).write_bytes(onnx_bytes)
         booster.save_model(str(tmp / LIGHTGBM_FILE))
 
-        pidx = sample_rows(y_test[te], cfg.parity_rows, seed=cfg.params.seed)
+        pidx = sample_rows(y_test[te], cfg.parity_rows, seed=model_seed)
         rows = te[pidx]
         n_parity = write_parity(tmp / PARITY_FILE, table.event_ids[rows], X[rows], lgb_te[pidx], onnx_te[pidx],
                                 cal_te[pidx], lgb_contrib(booster, X[rows]))
@@ -233,7 +232,7 @@ def train(cfg: TrainConfig) -> TrainResult:
                 "table_created_at": table.meta.get("created_at"),
                 "source": table.meta.get("source"),
             },
-            "model_params": cfg.params.to_dict(),
+            "model_params": cfg.recipe.params.to_dict(),
             "stream_dropout": dropout,
             "libraries": library_versions(),
             "metrics": {"test": test_metrics, "valid": valid_metrics},

@@ -16,9 +16,10 @@ from synthetic import make_table  # noqa: E402
 
 from riskgate_training.model import ModelParams  # noqa: E402
 from riskgate_training.pipeline import TrainConfig, TrainResult, train  # noqa: E402
+from riskgate_training.recipe import Recipe  # noqa: E402
 from riskgate_training.split import SplitDays  # noqa: E402
 
-FAST_PARAMS = ModelParams(n_estimators=80, learning_rate=0.1, min_child_samples=40)
+FAST_RECIPE = Recipe(ModelParams(n_estimators=80, learning_rate=0.1, min_child_samples=40))
 SMALL_SPLIT = SplitDays(test=10, valid=12, min_train=14)
 
 
@@ -31,4 +32,4 @@ def table_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def trained(table_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> TrainResult:
     out = tmp_path_factory.mktemp("artifacts")
-    return train(TrainConfig(table_dir=table_dir, out_dir=out, days=SMALL_SPLIT, params=FAST_PARAMS, parity_rows=1500))
+    return train(TrainConfig(table_dir=table_dir, out_dir=out, days=SMALL_SPLIT, recipe=FAST_RECIPE, parity_rows=1500))

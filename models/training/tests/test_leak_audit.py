@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FAST_PARAMS
+from conftest import FAST_RECIPE
 
 from riskgate_training.cli import main
 from riskgate_training.leak_audit import (AUC_LIMIT, EXIT_LEAK, SHAP_SHARE_LIMIT, LeakAudit, audit,
@@ -58,7 +58,7 @@ def leaky(table_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     meta["features"] = [*meta["features"], "user_logins_leak"]
     meta["feature_sources"]["user_logins_leak"] = {"entity": "user", "default": 0, "topics": ["accounts"]}
     (out / "meta.json").write_text(json.dumps(meta))
-    result = train(TrainConfig(table_dir=out, out_dir=tmp_path_factory.mktemp("leaky-art"), params=FAST_PARAMS,
+    result = train(TrainConfig(table_dir=out, out_dir=tmp_path_factory.mktemp("leaky-art"), recipe=FAST_RECIPE,
                                parity_rows=300))
     return out, result
 
