@@ -83,9 +83,16 @@ def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
 
 
 def evaluate_card(manifest: dict[str, Any], table_path: str, m: dict[str, Any], acc: dict[str, Any]) -> str:
+    scored = m["rows_scored"]
+    scope = f"  rows from {scored['from']} to {scored['to']}"
+    if m["table"]["is_training_table"]:
+        seen = scored["fitted_or_calibrated_on"]
+        scope += (f" of its own training table: {seen:,} of them fitted or calibrated on, OPTIMISTIC"
+                  if seen else " of its own training table: none fitted or calibrated on")
     return "\n".join([
         f"== evaluate: {manifest['name']} {manifest['version']} on {table_path} (labels as of {m['labels_as_of']}"
         f"{'' if m['labels_matured'] else ', NOT matured'}) ==",
+        scope,
         *metrics_lines(m),
         "  acceptance: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in acc.items()),
     ])

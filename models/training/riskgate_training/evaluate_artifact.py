@@ -32,7 +32,8 @@ def evaluate(model_dir: Path, table_dir: Path, *, start: str | None = None, end:
              labels_as_of_iso: str | None = None, ignore_feature_set: bool = False) -> tuple[dict[str, Any], str]:
     """Score any table with a trained artifact (ONNX + manifest calibration and policy). Labels are
     read as known `maturity_days` after the last row scored (capped at the table's cut-off)
-    unless --labels-as-of says otherwise."""
+    unless --labels-as-of says otherwise. On the model's own training table, rows from its test
+    split's start unless start/end say otherwise; the card counts rows it was fitted or calibrated on."""
     manifest = read_manifest(model_dir)
     table = load_table(table_dir)
     if table.meta["feature_set"] != manifest["feature_set"] and not ignore_feature_set:
@@ -42,12 +43,19 @@ def evaluate(model_dir: Path, table_dir: Path, *, start: str | None = None, end:
     if missing:
         raise ValueError(f"table lacks model features: {missing}")
     frame = table.frame
+    split = manifest["split"]
+    own_table = table.csv_sha256 == manifest["training_data"]["sha256"]
+    if own_table and not start and not end:
+        # On the table it was trained on, the whole table would score the model on the rows it was
+        # fitted and calibrated on, and call that a pass: by default it gets its test split only.
+        start = split["test_start"]
     if start:
         frame = frame[frame["occurred_at"] >= _utc(start)]
     if end:
         frame = frame[frame["occurred_at"] < _utc(end)]
     if len(frame) == 0:
         raise ValueError("no rows in the requested time range")
+    seen = int((frame["occurred_at"] < _utc(split["valid_end"])).sum()) if own_table else 0
     features = list(manifest["features"])
     X = frame[features].to_numpy(dtype=np.float64)
     cutoff = _utc(table.meta["label_cutoff"])
@@ -67,5 +75,8 @@ def evaluate(model_dir: Path, table_dir: Path, *, start: str | None = None, end:
     metrics["acceptance"] = acc
     metrics["labels_as_of"] = iso(as_of)
     metrics["labels_matured"] = bool(last + manifest["labels"]["maturity_days"] * DAY <= as_of)
-    metrics["table"] = {"path": str(table_dir), "sha256": table.csv_sha256, "feature_set": table.meta["feature_set"]}
+    metrics["table"] = {"path": str(table_dir), "sha256": table.csv_sha256, "feature_set": table.meta["feature_set"],
+                        "is_training_table": own_table}
+    metrics["rows_scored"] = {"from": iso(frame["occurred_at"].min()), "to": iso(last),
+                              "fitted_or_calibrated_on": seen}
     return metrics, evaluate_card(manifest, str(table_dir), metrics, acc)

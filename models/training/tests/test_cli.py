@@ -64,6 +64,24 @@ def test_evaluate_reproduces_test_metrics(trained, table_dir, tmp_path, capsys) 
         t["expected_cost"]["rules_baseline"]["total_eur"])
 
 
+def test_evaluate_on_its_training_table_scores_only_unseen_rows(trained, table_dir, tmp_path, capsys) -> None:
+    m = trained.manifest
+    out_json = tmp_path / "eval.json"
+    assert main(["evaluate", "--model", str(trained.artifact_dir), "--in", str(table_dir),
+                 "--json", str(out_json)]) == 0
+    ev = json.loads(out_json.read_text())
+    assert ev["table"]["is_training_table"] and ev["rows"] == m["split"]["rows"]["test"]
+    assert ev["pr_auc"] == pytest.approx(m["metrics"]["test"]["pr_auc"], rel=1e-9)
+    assert "none fitted or calibrated on" in capsys.readouterr().out
+
+    assert main(["evaluate", "--model", str(trained.artifact_dir), "--in", str(table_dir),
+                 "--from", m["split"]["train_start"], "--json", str(out_json)]) == 0
+    ev = json.loads(out_json.read_text())
+    seen = m["split"]["rows"]["train"] + m["split"]["rows"]["valid"]
+    assert ev["rows_scored"]["fitted_or_calibrated_on"] == seen
+    assert f"{seen:,} of them fitted or calibrated on, OPTIMISTIC" in capsys.readouterr().out
+
+
 def test_evaluate_refuses_other_feature_set(trained, table_dir, tmp_path, capsys) -> None:
     import shutil
     other = tmp_path / "other"
@@ -76,7 +94,7 @@ def test_evaluate_refuses_other_feature_set(trained, table_dir, tmp_path, capsys
     assert main(["evaluate", "--model", str(trained.artifact_dir), "--in", str(other), "--ignore-feature-set"]) == 0
 
 
-def test_run_sh_evaluate_whole_table(trained, table_dir) -> None:
+def test_run_sh_evaluate(trained, table_dir) -> None:
     env = {**os.environ, "RISKGATE_SKIP_VENV_SETUP": "1"}
     # run.sh uses models/training/.venv; when the tests run from another interpreter, point it there
     venv_python = TRAINING_DIR / ".venv" / "bin" / "python"
