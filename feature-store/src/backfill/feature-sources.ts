@@ -11,6 +11,8 @@ export interface FeatureSource {
   readonly default: number;
   /** Input topics whose events write the state this feature reads; [] for request-time features. */
   readonly topics: readonly string[];
+  /** A lifetime counter or an age (FeatureSpec.growsWithAge): no PSI alert on it. */
+  readonly grows_with_age: boolean;
 }
 
 /**
@@ -48,7 +50,12 @@ export class FeatureSourceTracker {
     for (const spec of specs) {
       const topics = new Set<string>();
       for (const key of reads(spec)) for (const t of this.writers.get(key) ?? []) topics.add(t);
-      out[spec.name] = { entity: spec.entity, default: spec.default, topics: [...topics].sort() };
+      out[spec.name] = {
+        entity: spec.entity,
+        default: spec.default,
+        topics: [...topics].sort(),
+        grows_with_age: spec.growsWithAge === true,
+      };
     }
     return out;
   }

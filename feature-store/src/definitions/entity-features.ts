@@ -36,6 +36,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "device_days_since_first_seen",
+    growsWithAge: true,
     entity: "device",
     field: FIELD.firstSeen,
     unitMs: DAY,
@@ -110,6 +111,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "instrument_days_since_first_seen",
+    growsWithAge: true,
     entity: "payment_instrument",
     field: FIELD.firstSeen,
     unitMs: DAY,
@@ -121,6 +123,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   // listing
   timeSince({
     name: "listing_age_days",
+    growsWithAge: true,
     entity: "listing",
     field: FIELD.createdAt,
     unitMs: DAY,
@@ -167,6 +170,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "host_days_since_first_seen",
+    growsWithAge: true,
     entity: "host",
     field: FIELD.firstSeen,
     unitMs: DAY,

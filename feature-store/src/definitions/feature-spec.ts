@@ -39,15 +39,30 @@ export interface FeatureSpec {
   readonly source: SourceDescriptor;
   /** For an approximate feature: how far it may be from the exact value, and when. */
   readonly errorBound?: string;
+  /**
+   * A lifetime counter or an age: it grows as entities age, whatever the upstream streams do, so
+   * its distribution moves away from any fixed training sample as the model gets older. Drift
+   * monitoring exports its PSI but alerts only on its share at the default (a silent stream).
+   */
+  readonly growsWithAge?: true;
   /** Returns undefined when the inputs are absent; the default is served then. */
   compute(inputs: FeatureInputs): number | undefined;
 }
 
-type Common = Pick<FeatureSpec, "name" | "description"> & { revision?: number };
+type Common = Pick<FeatureSpec, "name" | "description" | "growsWithAge"> & { revision?: number };
 
 /** A feature named and described as its builder was told, at revision 1 unless bumped. */
-function feature(spec: Common, rest: Omit<FeatureSpec, "name" | "description" | "revision">): FeatureSpec {
-  return { name: spec.name, description: spec.description, revision: spec.revision ?? 1, ...rest };
+function feature(
+  spec: Common,
+  rest: Omit<FeatureSpec, "name" | "description" | "revision" | "growsWithAge">,
+): FeatureSpec {
+  return {
+    name: spec.name,
+    description: spec.description,
+    revision: spec.revision ?? 1,
+    ...(spec.growsWithAge ? { growsWithAge: true as const } : {}),
+    ...rest,
+  };
 }
 
 /** A count the store keeps per window for the entity (its declared read): 0 when unknown or stale. */
@@ -104,19 +119,22 @@ export function distinctCount(spec: Common & { entity: Entity; set: string; wind
 }
 
 export function lifetimeCounter(
-  spec: Common & { entity: Entity; field: string; maxAgeMs: number },
+  spec: Omit<Common, "growsWithAge"> & { entity: Entity; field: string; maxAgeMs: number },
 ): FeatureSpec {
-  return feature(spec, {
-    entity: spec.entity,
-    type: "int",
-    default: 0,
-    maxAgeMs: spec.maxAgeMs,
-    source: { kind: "field", field: spec.field },
-    compute: (i) => {
-      const v = i.field(spec.field);
-      return v === undefined ? undefined : Number(v);
+  return feature(
+    { ...spec, growsWithAge: true },
+    {
+      entity: spec.entity,
+      type: "int",
+      default: 0,
+      maxAgeMs: spec.maxAgeMs,
+      source: { kind: "field", field: spec.field },
+      compute: (i) => {
+        const v = i.field(spec.field);
+        return v === undefined ? undefined : Number(v);
+      },
     },
-  });
+  );
 }
 
 /** Time since a timestamp field, capped; `whenUnknown` is served when the field is absent. */

@@ -46,6 +46,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "account_age_days",
+    growsWithAge: true,
     type: "float",
     default: 0,
     inputs: ["user.created_at", "occurred_at"],

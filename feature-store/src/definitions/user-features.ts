@@ -92,6 +92,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "user_days_since_first_seen",
+    growsWithAge: true,
     entity: "user",
     field: FIELD.firstSeen,
     unitMs: DAY,

@@ -99,7 +99,7 @@ describe("backfill", () => {
     expect(Number(rows[0]?.user_logins_24h)).toBe(0);
   });
 
-  it("records which input topics feed each feature, and its default, in meta.json", async () => {
+  it("records which input topics feed each feature, its default and whether it grows with age, in meta.json", async () => {
     const { meta } = await run([
       ...history,
       account("a2", T0 - DAY, { type: "login" }),
@@ -110,13 +110,24 @@ describe("backfill", () => {
     ]);
     const src = meta.feature_sources;
     expect(Object.keys(src)).toEqual(features.names);
-    expect(src.ip_logins_1h).toEqual({ entity: "ip", default: 0, topics: ["accounts"] });
+    expect(src.ip_logins_1h).toEqual({
+      entity: "ip",
+      default: 0,
+      topics: ["accounts"],
+      grows_with_age: false,
+    });
     expect(src.user_hours_since_password_reset).toMatchObject({ default: 720, topics: ["accounts"] });
     expect(src.instrument_failed_10m.topics).toEqual(["payments"]);
-    expect(src.listing_age_days.topics).toEqual(["listings"]);
+    expect(src.listing_age_days).toMatchObject({ topics: ["listings"], grows_with_age: true });
+    expect(src.user_successful_payments.grows_with_age).toBe(true);
     expect(src.user_chargebacks.topics).toEqual(["labels"]);
     expect(src.user_distinct_ips_7d.topics).toEqual(["accounts", "checkouts"]);
-    expect(src.booking_amount_eur).toEqual({ entity: "request", default: 0, topics: [] });
+    expect(src.booking_amount_eur).toEqual({
+      entity: "request",
+      default: 0,
+      topics: [],
+      grows_with_age: false,
+    });
     expect(meta).not.toHaveProperty("defaults");
   });
 

@@ -132,9 +132,11 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
                                      {k: v for k, v in correction.items() if k != "calibration_scorecard"})
     day_valid = day_of(t[valid])
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
-    drift = monitor_window(rows.features, X[fit], scorers["model"].score(X[fit]), X[test], p_test["model"], t[test],
-                           rows.known_at[test], scorers["model"].score(X[valid])[y_valid == 1], window.cutoff,
-                           window.test_end, window.matured_at, drift_starts_at(world))
+    # Tables backfilled before the flag existed alert on every feature, as serving did then.
+    aging = [bool(rows.feature_sources[f].get("grows_with_age", False)) for f in rows.features]
+    drift = monitor_window(rows.features, aging, X[fit], scorers["model"].score(X[fit]), X[test], p_test["model"],
+                           t[test], rows.known_at[test], scorers["model"].score(X[valid])[y_valid == 1],
+                           window.cutoff, window.test_end, window.matured_at, drift_starts_at(world))
     cap = {k: capacity_point(s.score(X[valid]), amount[valid], day_valid, costs, args.review_capacity)
            for k, s in scorers.items()}
     common = dict(checkouts=world / "checkouts.jsonl", table_csv=rows.table_csv,

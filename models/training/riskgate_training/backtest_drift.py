@@ -4,7 +4,9 @@ Two monitors, each evaluated day by day after the cut-off C:
 
 * PSI, as served (services/scoring-api/src/drift, alerts RiskgateFeatureDrift / RiskgateScoreDrift):
   each feature's and the calibrated score's distribution over one test day against the fit split's
-  decile bins (monitoring.py), shares floored at 1e-4, alert above 0.25. Serving computes it over
+  decile bins (monitoring.py), shares floored at 1e-4, alert above 0.25. Lifetime counters and ages
+  (`grows_with_age` in the table's feature_sources) are reported apart and never alert, as served:
+  they pass 0.25 as entities age after the cut-off, drift or not. Serving computes it over
   DRIFT_WINDOW_MINUTES (60) and needs >= 500 checkouts in the window; a day is the shortest window
   that holds 500 checkouts at the backtest's 3,000 a day.
 * Missed fraud, from labels: the frauds among test checkouts whose label has arrived by day d, and
@@ -44,9 +46,15 @@ def psi(values: np.ndarray, reference: dict[str, Any]) -> float:
     return float(np.sum((a - e) * np.log(a / e)))
 
 
+def _top(per_feature: list[float], features: list[str], keep: list[bool]) -> tuple[float | None, str | None]:
+    picked = [(v, f) for v, f, k in zip(per_feature, features, keep, strict=True) if k]
+    return max(picked) if picked else (None, None)
+
+
 def psi_by_day(X_fit: np.ndarray, score_fit: np.ndarray, X_test: np.ndarray, score_test: np.ndarray,
-               day_test: np.ndarray, features: list[str]) -> list[dict[str, Any]]:
-    """Per test day with at least MIN_CHECKOUTS: the score's PSI and the feature with the highest PSI."""
+               day_test: np.ndarray, features: list[str], grows_with_age: list[bool]) -> list[dict[str, Any]]:
+    """Per test day with at least MIN_CHECKOUTS: the score's PSI, and the feature with the highest
+    PSI among those the alert watches and among the lifetime counters and ages."""
     refs = [bins(X_fit[:, j]) for j in range(X_fit.shape[1])]
     score_ref = bins(score_fit)
     out = []
@@ -55,9 +63,11 @@ def psi_by_day(X_fit: np.ndarray, score_fit: np.ndarray, X_test: np.ndarray, sco
         if m.sum() < MIN_CHECKOUTS:
             continue
         per_feature = [psi(X_test[m, j], refs[j]) for j in range(len(refs))]
-        top = int(np.argmax(per_feature))
+        top, name = _top(per_feature, features, [not g for g in grows_with_age])
+        top_aging, aging = _top(per_feature, features, grows_with_age)
         out.append({"day": str(day), "checkouts": int(m.sum()), "score_psi": psi(score_test[m], score_ref),
-                    "max_feature_psi": per_feature[top], "max_feature": features[top]})
+                    "max_feature_psi": top, "max_feature": name,
+                    "max_aging_feature_psi": top_aging, "max_aging_feature": aging})
     return out
 
 
@@ -94,10 +104,13 @@ def drift_report(psi_days: list[dict[str, Any]], label_days: list[dict[str, Any]
         "drift_in_window": drifted,
         "lag_from": f"{onset:%Y-%m-%d} ({'drift onset' if drifted else 'cut-off: any alert is a false alarm'})",
         "score_psi": first_alert(psi_days, lambda d: d["score_psi"] > PSI_ALERT, onset),
-        "feature_psi": first_alert(psi_days, lambda d: d["max_feature_psi"] > PSI_ALERT, onset),
+        "feature_psi": first_alert(psi_days, lambda d: (d["max_feature_psi"] or 0.0) > PSI_ALERT, onset),
         "missed_fraud": first_alert(label_days, lambda d: d["alert"], onset),
         "max_score_psi": max((d["score_psi"] for d in psi_days), default=None),
-        "max_feature_psi": max((d["max_feature_psi"] for d in psi_days), default=None),
+        "max_feature_psi": max((d["max_feature_psi"] for d in psi_days if d["max_feature_psi"] is not None),
+                               default=None),
+        "max_aging_feature_psi": max((d["max_aging_feature_psi"] for d in psi_days
+                                      if d["max_aging_feature_psi"] is not None), default=None),
         "reference_mean_p_on_fraud": float(np.mean(p_valid_fraud)) if len(p_valid_fraud) else None,
         "psi_by_day": psi_days,
         "missed_fraud_by_day": label_days,
@@ -113,13 +126,14 @@ def drift_onset(drift_starts_at: str | None, cutoff: pd.Timestamp, test_end: pd.
     return cutoff, False
 
 
-def monitor_window(features: list[str], X_fit: np.ndarray, p_fit: np.ndarray, X_test: np.ndarray, p_test: np.ndarray,
-                   t_test: pd.Series, known_at_test: pd.Series, p_valid_fraud: np.ndarray, cutoff: pd.Timestamp,
-                   test_end: pd.Timestamp, matured_at: pd.Timestamp, drift_starts_at: str | None) -> dict[str, Any]:
+def monitor_window(features: list[str], grows_with_age: list[bool], X_fit: np.ndarray, p_fit: np.ndarray,
+                   X_test: np.ndarray, p_test: np.ndarray, t_test: pd.Series, known_at_test: pd.Series,
+                   p_valid_fraud: np.ndarray, cutoff: pd.Timestamp, test_end: pd.Timestamp,
+                   matured_at: pd.Timestamp, drift_starts_at: str | None) -> dict[str, Any]:
     """Both monitors over one backtest window: PSI over the test days, labels until they mature."""
     onset, drifted = drift_onset(drift_starts_at, cutoff, test_end)
     day_test = pd.to_datetime(t_test, utc=True).dt.strftime("%Y-%m-%d").to_numpy()
     label_days = list(pd.date_range(cutoff, matured_at, freq="D", inclusive="left"))
-    return drift_report(psi_by_day(X_fit, p_fit, X_test, p_test, day_test, features),
+    return drift_report(psi_by_day(X_fit, p_fit, X_test, p_test, day_test, features, grows_with_age),
                         missed_fraud_by_day(p_valid_fraud, p_test, known_at_test, label_days), p_valid_fraud, onset,
                         drifted)

@@ -51,7 +51,8 @@ def test_a_shifted_feature_fires_feature_psi_on_its_day_with_the_lag_from_the_on
     shifted = (t_test >= C + pd.Timedelta(days=6)).to_numpy()
     X_test[shifted, 1] += 2.0
     p_fit, p_test = rng.uniform(0, 1, 5000), rng.uniform(0, 1, 6001)
-    report = monitor_window(["a", "b"], X_fit, p_fit, X_test, p_test, t_test, pd.Series([pd.NaT] * 6001, dtype="datetime64[ns, UTC]"),
+    report = monitor_window(["a", "b"], [False, False], X_fit, p_fit, X_test, p_test, t_test,
+                            pd.Series([pd.NaT] * 6001, dtype="datetime64[ns, UTC]"),
                             p_fit[:50], C, C + pd.Timedelta(days=10), C + pd.Timedelta(days=20),
                             "2026-03-05T00:00:00Z")
     assert report["drift_in_window"]
@@ -63,3 +64,22 @@ def test_a_shifted_feature_fires_feature_psi_on_its_day_with_the_lag_from_the_on
                         "drift_monitors": report}])[2]
     assert "2026-03-07 (+3 d)" in row and "none" in row
     assert bins(X_fit[:, 1])["edges"]  # the reference is the served one (monitoring.bins)
+
+
+def test_a_lifetime_counter_or_age_that_grows_after_the_cut_off_is_reported_but_never_alerts() -> None:
+    rng = np.random.default_rng(2)
+    X_fit = np.column_stack([rng.normal(0, 1, 5000), rng.poisson(2, 5000)])
+    t_test = pd.Series(pd.date_range(C, periods=6000, freq="144s"))
+    days_after = ((t_test - C) / pd.Timedelta(days=1)).to_numpy()
+    # Every customer has paid a few more times since the model was fitted: the counter only grows.
+    X_test = np.column_stack([rng.normal(0, 1, 6000), rng.poisson(2 + days_after)])
+    p_fit, p_test = rng.uniform(0, 1, 5000), rng.uniform(0, 1, 6000)
+    args = (X_fit, p_fit, X_test, p_test, t_test, pd.Series([pd.NaT] * 6000, dtype="datetime64[ns, UTC]"),
+            p_fit[:50], C, C + pd.Timedelta(days=10), C + pd.Timedelta(days=20), None)
+    aging = monitor_window(["amount", "payments"], [False, True], *args)
+    assert aging["feature_psi"]["first_alert_day"] is None
+    assert aging["max_aging_feature_psi"] > 0.25 and aging["max_feature_psi"] < 0.25
+    assert aging["psi_by_day"][-1]["max_aging_feature"] == "payments"
+    # The same counter, watched like any other feature, is a false alarm on a window without drift.
+    watched = monitor_window(["amount", "payments"], [False, False], *args)
+    assert watched["feature_psi"]["first_alert_day"] is not None

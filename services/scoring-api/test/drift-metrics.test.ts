@@ -116,4 +116,16 @@ describe("drift metrics", () => {
     expect((await series(h, "riskgate_score_psi")).size).toBe(0);
     expect((await series(h, "riskgate_feature_default_share")).get("ip_logins_1h")).toBe(1);
   });
+
+  it("name the lifetime counters and ages, whose PSI the drift alert leaves out", async () => {
+    const h = await api(MONITORING, () => T0);
+    const grows = await series(h, "riskgate_feature_grows_with_age");
+    for (const f of ["user_successful_payments", "instrument_successful_payments", "account_age_days"])
+      expect(grows.get(f)).toBe(1);
+    for (const f of ["user_days_since_first_seen", "listing_age_days", "host_listings_created"])
+      expect(grows.get(f)).toBe(1);
+    // Windowed counts and capped hours-since come back to their training range: alerted on.
+    for (const f of ["ip_logins_1h", "user_hours_since_password_reset", "booking_amount_eur"])
+      expect(grows.has(f)).toBe(false);
+  });
 });

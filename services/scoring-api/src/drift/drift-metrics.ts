@@ -20,7 +20,7 @@ const SLICES = 12;
 export function createDriftMonitor(opts: {
   registry: Registry;
   /** The model's features in input order, with the value each serves when its input is absent. */
-  specs: readonly { readonly name: string; readonly default: number }[];
+  specs: readonly { readonly name: string; readonly default: number; readonly growsWithAge?: true }[];
   model: { version: string; monitoring: Monitoring | undefined };
   windowMs: number;
   now: () => number;
@@ -86,6 +86,15 @@ export function createDriftMonitor(opts: {
       for (const f of snapshot().features) if (f.psi !== null) this.set({ feature: f.name }, f.psi);
     },
   });
+  // Static: which features' PSI rises with the model's age by construction (lifetime counters and
+  // ages), so that RiskgateFeatureDrift can leave them out without naming features in the rules.
+  const grows = new Gauge({
+    name: `${METRIC_PREFIX}feature_grows_with_age`,
+    help: "1 for a feature that is a lifetime counter or an age: its PSI against training rises as entities age, so no drift alert on it (its default share is still watched)",
+    labelNames: ["feature"] as const,
+    registers: r,
+  });
+  for (const spec of opts.specs) if (spec.growsWithAge) grows.set({ feature: spec.name }, 1);
   new Gauge({
     name: `${METRIC_PREFIX}score_psi`,
     help: "Population stability index of the champion's calibrated score over the drift window against training",
