@@ -1,7 +1,7 @@
 // Per-checkout CPU of the feature work (read + compute, and the checkout's own write) and Redis
 // memory per entity, as one listing, host, IP and card see 10 … 1,000,000 events: a card-testing
 // run through one hot listing. Flat from the first level to the last is the target (bounded state).
-// usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:store -- [--levels 10,1000,100000,1000000] [--reads 2000]
+// usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:store -- [--levels 10,1000,100000,1000000] [--reads 2000] [--rounds 5]
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import type { Entity } from "../src/definitions/entities.ts";
@@ -19,10 +19,15 @@ const { values } = parseArgs({
   options: {
     levels: { type: "string", default: "10,1000,100000,1000000" },
     reads: { type: "string", default: "2000" },
+    rounds: { type: "string", default: "5" },
   },
 });
 const levels = (values.levels as string).split(",").map(Number);
 const reads = Number(values.reads);
+// One round of 2,000 memory-store reads is ~50 ms of CPU, so a single major GC or a VM stall in it
+// moved a level by 1.5-2x; the median of several rounds is the level's cost, their range its noise.
+const rounds = Number(values.rounds);
+if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error("--rounds must be a positive integer");
 const url = process.env.REDIS_URL;
 if (!url) throw new Error("REDIS_URL is required (infra/dev/redis.sh start prints it)");
 
@@ -67,22 +72,34 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
-/** CPU per checkout in µs: reads of fresh checkouts on the hot entities, then their writes. */
+/**
+ * CPU per checkout in µs, per round of `reads` fresh checkouts on the hot entities: every round's
+ * reads first, so all of them see the level's state, then the rounds' writes, which add
+ * `rounds × reads` events to it.
+ */
 async function measure(
   store: OnlineStore,
   from: number,
   run: Shared = HOT_RUN,
-): Promise<{ read_us: number; write_us: number }> {
-  const probes = Array.from({ length: reads }, (_, k) => event(from + k, run));
-  let c0 = cpuMicros();
-  for (const e of probes) {
+): Promise<{ read_us: number[]; write_us: number[] }> {
+  const probes = Array.from({ length: rounds }, (_, r) =>
+    Array.from({ length: reads }, (_, k) => event(from + r * reads + k, run)),
+  );
+  const perRound = async (work: (e: DomainEvent) => Promise<unknown>) => {
+    const out: number[] = [];
+    for (const round of probes) {
+      const c0 = cpuMicros();
+      for (const e of round) await work(e);
+      out.push(Math.round((cpuMicros() - c0) / reads));
+    }
+    return out;
+  };
+  const read_us = await perRound((e) => {
     const { type: _t, ...c } = e as DomainEvent & { type: "checkout" };
-    await readCheckoutFeatures(store, features, c);
-  }
-  const read = (cpuMicros() - c0) / reads;
-  c0 = cpuMicros();
-  for (const e of probes) await store.apply(update(e));
-  return { read_us: Math.round(read), write_us: Math.round((cpuMicros() - c0) / reads) };
+    return readCheckoutFeatures(store, features, c);
+  });
+  const write_us = await perRound((e) => store.apply(update(e)));
+  return { read_us, write_us };
 }
 
 /** An entity's keys: its hash, dedup ring and what the hash registers (`_k:<suffix>`), for its
@@ -119,6 +136,14 @@ for (const store of Object.values(stores)) {
   await measure(store, 1_000, WARM_RUN);
 }
 
+function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1
+    ? (s[mid] as number)
+    : Math.round(((s[mid - 1] as number) + (s[mid] as number)) / 2);
+}
+
 const rows: Record<string, number | string>[] = [];
 let written = 0;
 for (const level of levels) {
@@ -128,9 +153,19 @@ for (const level of levels) {
       for (let k = i; k < Math.min(level, i + 1_000); k++) batch.push(update(event(k)));
       await store.applyBatch(batch);
     }
-    // The probes are the next events of the run; they count towards the following level.
-    const cpu = await measure(store, level);
-    const row: Record<string, number | string> = { events: level, store: name, ...cpu };
+    // The probes are the next events of the run: a level's reads see `events`, its writes take the
+    // entities to `events_after`, and a level below the previous one's `events_after` starts there.
+    const from = Math.max(level, written);
+    const { read_us: read, write_us: write } = await measure(store, from);
+    const row: Record<string, number | string> = {
+      events: from,
+      events_after: from + rounds * reads,
+      store: name,
+      read_us: median(read),
+      write_us: median(write),
+      read_range: `${Math.min(...read)}-${Math.max(...read)}`,
+      write_range: `${Math.min(...write)}-${Math.max(...write)}`,
+    };
     if (name === "redis") {
       for (const [entity, id] of HOT) {
         row[`${entity}_bytes`] = await entityBytes(entity, id);
@@ -139,7 +174,7 @@ for (const level of levels) {
     rows.push(row);
     process.stderr.write(`${JSON.stringify(row)}\n`);
   }
-  written = level + reads;
+  written = Math.max(level, written) + rounds * reads;
 }
 console.table(rows);
 for (const name of Object.keys(stores)) {
@@ -148,7 +183,9 @@ for (const name of Object.keys(stores)) {
     const v = mine.map((r) => r[k] as number);
     return (Math.max(...v) / Math.min(...v)).toFixed(2);
   };
-  process.stdout.write(`${name}: max/min read CPU ${spread("read_us")}, write CPU ${spread("write_us")}\n`);
+  process.stdout.write(
+    `${name}: max/min over levels of the median read CPU ${spread("read_us")}, write CPU ${spread("write_us")} (${rounds} rounds of ${reads} per level)\n`,
+  );
 }
 const maxBytes = Math.max(
   ...rows.flatMap((r) =>
