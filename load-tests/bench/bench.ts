@@ -9,6 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { Redis } from "ioredis";
 import { BodyFactory, loadTemplates } from "../src/bodies.ts";
 import type { Scenario, Traffic } from "../src/scenario.ts";
@@ -31,6 +32,10 @@ import {
   stop,
   waitReady,
 } from "./stack.ts";
+
+// Before any client connects: the replay's and the freshness probe's producers would otherwise run
+// a 1 ms timer per broker connection (kafkajs-idle-timer.ts), CPU taken from what is measured.
+guardKafkajsIdleTimers();
 
 const { values } = parseArgs({
   options: {

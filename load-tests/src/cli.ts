@@ -2,6 +2,7 @@
 // Prints vegeta's report, one line per threshold and check, and a verdict; exits 1 when any misses.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { BodyFactory, loadTemplates } from "./bodies.ts";
 import { printResult } from "./print.ts";
 import { runScenario } from "./runner.ts";
@@ -57,6 +58,9 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+// Before any client connects: kafka-outage's producer would otherwise run a 1 ms timer per broker
+// connection (kafkajs-idle-timer.ts) on the cores the service under test shares.
+guardKafkajsIdleTimers();
 const name = positionals[0];
 if (values.help || !name) fail(values.help ? "help" : "name a scenario");
 const factory = SCENARIOS[name];
