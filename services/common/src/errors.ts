@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   // Never sent to a client: control flow inside the service, start-up and operator logs.
   timeout: { status: 500, meaning: "a dependency call took longer than its budget" },
   breaker_open: { status: 500, meaning: "a circuit breaker is open; the dependency was not called" },
+  shutting_down: { status: 500, meaning: "the service is stopping: a start still in flight gives up" },
   invalid_config: { status: 500, meaning: "the environment breaks the configuration schema (start-up)" },
   rules_io: { status: 500, meaning: "the rules file cannot be read or watched" },
   rules_yaml: { status: 500, meaning: "the rules file is not valid YAML" },

@@ -1,3 +1,4 @@
+import { AppError } from "@riskgate/common/errors";
 import type { Logger } from "@riskgate/common/logger";
 import type { SpanRunner } from "@riskgate/common/tracing";
 import {
@@ -15,7 +16,8 @@ import { type Admission, admitEvent, update } from "@riskgate/feature-store/upda
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import { type DeadLetter, sendToDeadLetter } from "./dead-letter.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
-import { type PartitionOffset, PendingCommits } from "./pending-commits.ts";
+import { byTopic, type PartitionOffset, PendingCommits } from "./pending-commits.ts";
+import { settlesWithin } from "./settles-within.ts";
 
 export interface IngestDeps {
   readonly kafka: Kafka;
@@ -38,6 +40,22 @@ export interface IngestDeps {
 }
 
 /**
+ * How long stop() waits for a start in flight to connect or join. Within the shutdown's 10 s per
+ * resource (@riskgate/common/shutdown), with room for the fetch kafkajs finishes after the join
+ * before it leaves (FETCH_MAX_WAIT_MS). Live members hear of a rebalance at their next heartbeat
+ * (every 3 s, between fetches and batches), so a join that waits only for them ends well inside it;
+ * one that waits for a dead member's session (30 s) does not, and is given up.
+ */
+const STOP_WAIT_MS = 6_000;
+
+/**
+ * The longest the broker holds a fetch that finds no data (kafkajs's default is 5 s). kafkajs stops,
+ * leaves the group and hears of a rebalance only between fetches: an idle consumer's stop took up to
+ * that long, which the stop's budget cannot afford after a join; the cost is one empty fetch a second.
+ */
+const FETCH_MAX_WAIT_MS = 1_000;
+
+/**
  * Kafka → decode → apply → commit. Offsets are committed only after the store write succeeded
  * (at most every `commitIntervalMs`, and at stop), so a crash re-delivers, and the store's per-event
  * dedup makes re-delivery harmless: nothing is lost, nothing is counted twice. Undecodable messages
@@ -54,11 +72,18 @@ export class FeatureIngest {
   private readonly commits: PendingCommits;
   private stopping = false;
   private inGroup = false;
+  /** The last start attempt, which stop() waits for, and what it is doing while in flight. */
+  private starting: Promise<void> = Promise.resolve();
+  private phase: "connecting" | "joining" | undefined;
 
   constructor(deps: IngestDeps) {
     this.deps = deps;
     this.commits = new PendingCommits(deps.commitIntervalMs, deps.now ?? Date.now);
-    this.consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
+    this.consumer = deps.kafka.consumer({
+      groupId: deps.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    });
     this.producer = deps.kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
     this.topicByName = new Map(INPUT_TOPIC_NAMES.map((t) => [deps.topics.input[t], t]));
     // Listeners once per consumer, here: start() may be retried while the broker is away.
@@ -82,19 +107,46 @@ export class FeatureIngest {
     });
   }
 
-  async start(): Promise<void> {
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: Object.values(this.deps.topics.input),
-      fromBeginning: this.deps.fromBeginning ?? true,
-    });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.deps.partitionsConcurrently,
-      eachBatch: (payload) => this.tracedBatch(payload),
-    });
+  /**
+   * Connects, subscribes and joins the group; resolves once this member has its partitions. Refused
+   * once stop() began: an attempt in flight (a connect answering late, the start-up loop's retry)
+   * gives up at its next step instead of starting the consumer.
+   */
+  start(): Promise<void> {
+    const attempt = this.connectAndJoin();
+    this.starting = attempt;
+    return attempt;
+  }
+
+  private async connectAndJoin(): Promise<void> {
+    try {
+      this.phase = "connecting";
+      this.refuseIfStopping();
+      await this.producer.connect();
+      this.refuseIfStopping();
+      await this.consumer.connect();
+      this.refuseIfStopping();
+      await this.consumer.subscribe({
+        topics: Object.values(this.deps.topics.input),
+        fromBeginning: this.deps.fromBeginning ?? true,
+      });
+      this.refuseIfStopping();
+      this.phase = "joining";
+      // Resolves once the member joined and the consumer runs (kafkajs restarts one whose join fails).
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.deps.partitionsConcurrently,
+        eachBatch: (payload) => this.tracedBatch(payload),
+      });
+      this.refuseIfStopping();
+    } finally {
+      this.phase = undefined;
+    }
+  }
+
+  private refuseIfStopping(): void {
+    if (this.stopping) throw new AppError("shutting_down", "feature-ingest is stopping: not started");
   }
 
   private tracedBatch(payload: EachBatchPayload): Promise<void> {
@@ -119,6 +171,9 @@ export class FeatureIngest {
     isStale,
     commitOffsetsIfNecessary,
   }: EachBatchPayload) {
+    // A batch that begins after stop() (a join that ended while stop() waited for it fetches at once)
+    // stays unapplied and uncommitted, for the next member.
+    if (this.stopping) return;
     const topic = this.topicByName.get(batch.topic);
     const events: DomainEvent[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -200,23 +255,30 @@ export class FeatureIngest {
     return this.inGroup && !this.stopping;
   }
 
-  /** Commits what was written, then stops after the batch in flight (which commits its own). */
+  /**
+   * Commits what was written, stops after the batch in flight (which commits its own) and leaves the
+   * group. A start in flight is waited for first (at most STOP_WAIT_MS): kafkajs leaves a group only
+   * from a consumer that finished joining (its runner.stop; tulios/kafkajs#1639), so disconnecting
+   * mid-join left the member behind. Past the bound stop() rejects (`timeout`), and the clients are
+   * closed whenever the attempt ends.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (!(await settlesWithin(this.starting, STOP_WAIT_MS))) {
+      const phase = this.phase;
+      // Not now: kafkajs's disconnect waits for the requests in flight (a JoinGroup the rebalance
+      // holds) and, mid-join, leaves a consumer running behind it. Once the join ended it leaves.
+      const close = () => Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
+      void this.starting.then(close, close);
+      throw new AppError(
+        "timeout",
+        phase === "joining"
+          ? `still joining group ${this.deps.groupId} after ${STOP_WAIT_MS} ms: the member leaves when the join ends, or the broker drops it when its session times out`
+          : `still connecting to Kafka after ${STOP_WAIT_MS} ms: the clients close when the attempt ends`,
+      );
+    }
     await this.commit((offsets) => this.consumer.commitOffsets(offsets));
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }
-}
-
-type TopicOffsets = { topic: string; partitions: { partition: number; offset: string }[] };
-
-function byTopic(offsets: readonly PartitionOffset[]): TopicOffsets[] {
-  const topics = new Map<string, TopicOffsets>();
-  for (const o of offsets) {
-    const t = topics.get(o.topic) ?? { topic: o.topic, partitions: [] };
-    t.partitions.push({ partition: o.partition, offset: o.offset });
-    topics.set(o.topic, t);
-  }
-  return [...topics.values()];
 }

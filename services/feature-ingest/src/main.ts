@@ -63,7 +63,8 @@ const metricsServer = await startMetricsServer(registry, config.metricsPort, con
 });
 logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics listening");
 
-// A signal during start-up (broker still away) ends the waiting and shuts down what exists.
+// A signal during start-up (broker still away) ends the waiting and shuts down what exists; an attempt
+// in flight gives up at its next step, and one still joining the group is waited for so it can leave.
 const starting = new AbortController();
 const shutdown = onShutdownSignal(logger.child({ component: "shutdown" }), [
   { name: "start-up", close: async () => starting.abort(new Error("shutting down")) },

@@ -46,3 +46,16 @@ export class PendingCommits {
     return offsets;
   }
 }
+
+type TopicOffsets = { topic: string; partitions: { partition: number; offset: string }[] };
+
+/** Offsets grouped by topic, as kafkajs commits them. */
+export function byTopic(offsets: readonly PartitionOffset[]): TopicOffsets[] {
+  const topics = new Map<string, TopicOffsets>();
+  for (const o of offsets) {
+    const t = topics.get(o.topic) ?? { topic: o.topic, partitions: [] };
+    t.partitions.push({ partition: o.partition, offset: o.offset });
+    topics.set(o.topic, t);
+  }
+  return [...topics.values()];
+}
