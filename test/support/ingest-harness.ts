@@ -2,7 +2,7 @@
 // project) with topics and keys unique to one test.
 
 import type { RedisClient } from "@riskgate/common/redis-client";
-import { FeatureIngest } from "@riskgate/feature-ingest/consumer";
+import { FeatureIngest, type IngestDeps } from "@riskgate/feature-ingest/consumer";
 import { createIngestMetrics, type IngestMetrics } from "@riskgate/feature-ingest/ingest-metrics";
 import { FEATURES, FeatureSet, HORIZON_MS } from "@riskgate/feature-store/definitions";
 import {
@@ -73,26 +73,38 @@ export class IngestHarness {
     );
   }
 
-  /** Starts one consumer instance; `store` lets a test wrap the real store to inject a crash. */
-  async startIngest(
-    store: OnlineStore = this.store,
-    tuning: Partial<typeof INGEST_TUNING> = {},
-  ): Promise<{ ingest: FeatureIngest; metrics: IngestMetrics }> {
+  /**
+   * One consumer instance, not started, stopped by close(). `overrides` replace the harness's
+   * dependencies (a wrapped store, a Kafka client through a TcpGate, tuning).
+   */
+  createIngest(overrides: Partial<Omit<IngestDeps, "metrics">> = {}): {
+    ingest: FeatureIngest;
+    metrics: IngestMetrics;
+  } {
     const metrics = createIngestMetrics(new Registry());
     const ingest = new FeatureIngest({
       kafka: this.kafka,
-      store,
+      store: this.store,
       topics: this.topics,
       groupId: this.groupId,
       logger: pino({ level: "silent" }),
       metrics,
       admission: testAdmission(),
       ...INGEST_TUNING,
-      ...tuning,
+      ...overrides,
     });
-    await ingest.start();
     this.running.push(ingest);
     return { ingest, metrics };
+  }
+
+  /** Starts one consumer instance; `store` lets a test wrap the real store to inject a crash. */
+  async startIngest(
+    store: OnlineStore = this.store,
+    tuning: Partial<typeof INGEST_TUNING> = {},
+  ): Promise<{ ingest: FeatureIngest; metrics: IngestMetrics }> {
+    const created = this.createIngest({ store, ...tuning });
+    await created.ingest.start();
+    return created;
   }
 
   async produce(events: readonly (DomainEvent | { topic: keyof TopicNames["input"]; raw: string })[]) {

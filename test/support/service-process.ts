@@ -74,11 +74,15 @@ export class ServiceProcess {
 /**
  * A port that refuses connections until `open()`, then forwards to `target` (host:port). A Kafka
  * client bootstraps through it and then talks to the advertised listener directly, so closed it
- * stands for a broker that is not there yet.
+ * stands for a broker that is not there yet. Opened with `hold`, it accepts connections but
+ * forwards nothing either way until `release()`: a broker that answers late.
  */
 export class TcpGate {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly held: Socket[] = [];
+  private holding = false;
+  private connections = 0;
   readonly port: number;
   private readonly target: { host: string; port: number };
 
@@ -96,24 +100,43 @@ export class TcpGate {
     return `127.0.0.1:${this.port}`;
   }
 
-  async open(): Promise<void> {
+  /** Connections accepted so far, held or forwarded. */
+  get accepted(): number {
+    return this.connections;
+  }
+
+  async open({ hold = false }: { hold?: boolean } = {}): Promise<void> {
+    this.holding = hold;
     const server = createServer((client) => {
-      const upstream = new Socket();
+      this.connections++;
       this.sockets.add(client);
-      this.sockets.add(upstream);
-      upstream.connect(this.target.port, this.target.host);
-      client.pipe(upstream).pipe(client);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on("error", drop).on("close", drop);
-      upstream.on("error", drop).on("close", drop);
+      client.on("error", () => client.destroy());
+      if (this.holding) this.held.push(client);
+      else this.forward(client);
     });
     this.server = server;
     await new Promise<void>((ok) => server.listen(this.port, "127.0.0.1", () => ok()));
+  }
+
+  /** Forwards the connections held so far (what their clients sent meanwhile first) and every later one. */
+  release(): void {
+    this.holding = false;
+    for (const client of this.held.splice(0)) if (!client.destroyed) this.forward(client);
+  }
+
+  private forward(client: Socket): void {
+    const upstream = new Socket();
+    this.sockets.add(upstream);
+    upstream.connect(this.target.port, this.target.host);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(upstream);
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
   }
 
   async close(): Promise<void> {
