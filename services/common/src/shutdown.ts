@@ -3,6 +3,11 @@ import type { Logger } from "./logger.ts";
 export interface Closer {
   readonly name: string;
   close(): Promise<void>;
+  /**
+   * Its own deadline, for a step that waits on purpose longer than the shared one (the scoring
+   * API's drain). Unset: the deadline onShutdownSignal was given.
+   */
+  readonly deadlineMs?: number;
 }
 
 /** Where termination signals arrive: the process in main.ts, any emitter in tests. */
@@ -11,8 +16,8 @@ export interface SignalSource {
 }
 
 /**
- * Closes resources in order on SIGTERM/SIGINT, each within a deadline, then resolves with the exit
- * code for main.ts to use. A second signal skips what is left.
+ * Closes resources in order on SIGTERM/SIGINT, each within a deadline (its own, or `deadlineMs`),
+ * then resolves with the exit code for main.ts to use. A second signal skips what is left.
  */
 export function onShutdownSignal(
   logger: Logger,
@@ -33,7 +38,7 @@ export function onShutdownSignal(
       let code = 0;
       for (const c of closers) {
         try {
-          await withDeadline(c, deadlineMs);
+          await withDeadline(c, c.deadlineMs ?? deadlineMs);
           logger.info({ resource: c.name }, "closed");
         } catch (err) {
           code = 1;

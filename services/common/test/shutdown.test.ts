@@ -90,6 +90,31 @@ describe("onShutdownSignal", () => {
     expect(failed?.resource).toBe("hung");
   });
 
+  it("holds a closer with a deadline of its own to that one instead of the shared one", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    const done = onShutdownSignal(
+      captureLogger().logger,
+      [
+        { ...recording(order, "drain", () => new Promise((r) => setTimeout(r, 3_000))), deadlineMs: 4_000 },
+        { ...recording(order, "hung", () => new Promise(() => {})), deadlineMs: 500 },
+        recording(order, "next"),
+      ],
+      1_000,
+      signals,
+    );
+    signals.emit("SIGTERM", "SIGTERM");
+    // Past the shared 1,000 ms, the drain still runs; it ends on its own at 3,000.
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(order).toEqual(["drain:start"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(["drain:start", "drain:end", "hung:start"]);
+    // The hung one is given up at its own 500 ms, not the shared 1,000.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await done).toBe(1);
+    expect(order).toEqual(["drain:start", "drain:end", "hung:start", "next:start", "next:end"]);
+  });
+
   it("goes on past a close that fails, and resolves 1", async () => {
     const order: string[] = [];
     const signals = new EventEmitter();
