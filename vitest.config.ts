@@ -25,6 +25,8 @@ const INTEGRATION = [
   "services/scoring-api/test/bad-input.test.ts",
   "services/scoring-api/test/console/console.test.ts",
   "services/scoring-api/test/cluster/workers.test.ts",
+  "services/scoring-api/test/cluster/workers-drain.test.ts",
+  "services/scoring-api/test/drain.test.ts",
   "services/scoring-api/test/drift-metrics.test.ts",
   "services/scoring-api/test/end-to-end.test.ts",
   "services/scoring-api/test/expected-loss.test.ts",

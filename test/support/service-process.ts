@@ -19,6 +19,8 @@ export class ServiceProcess {
   readonly stdout: string[] = [];
   private readonly child: ChildProcess;
   exitCode: number | null = null;
+  /** Resolves with the exit code (-1 for a signal) once the process has exited. */
+  readonly exited: Promise<number>;
 
   /** `entry`: a path from the repo root, e.g. services/feature-ingest/src/main.ts. */
   constructor(entry: string, env: Record<string, string>) {
@@ -38,9 +40,17 @@ export class ServiceProcess {
       }
     });
     this.child.stderr?.on("data", (d: Buffer) => this.stdout.push(d.toString()));
-    this.child.on("exit", (code) => {
-      this.exitCode = code ?? -1;
-    });
+    this.exited = new Promise((resolve) =>
+      this.child.on("exit", (code) => {
+        this.exitCode = code ?? -1;
+        resolve(this.exitCode);
+      }),
+    );
+  }
+
+  /** Sends `signal` and returns at once (stop() sends SIGTERM and waits for the exit). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
   }
 
   get running(): boolean {
@@ -64,10 +74,8 @@ export class ServiceProcess {
   /** SIGTERM and wait for the exit; the exit code is returned. */
   async stop(): Promise<number | null> {
     if (!this.running) return this.exitCode;
-    const exited = new Promise((r) => this.child.once("exit", r));
     this.child.kill("SIGTERM");
-    await exited;
-    return this.exitCode;
+    return this.exited;
   }
 }
 

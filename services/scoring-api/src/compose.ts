@@ -13,6 +13,7 @@ import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
 import { composeConsole } from "./console/compose-console.ts";
+import { Drain, drainClosers } from "./drain.ts";
 import { type KillSwitch, startKillSwitch } from "./killswitch/index.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { championDir } from "./model/champion.ts";
@@ -70,7 +71,9 @@ export interface Composed {
   readonly killSwitch: KillSwitch;
   /** The review queue service and its SLA worker (tests call `worker.sweep()`). */
   readonly review: ReturnType<typeof composeReview>;
-  /** Closers for what compose created (models, rules watcher, decision log), in order. */
+  /** Readiness from the first shutdown signal (drain.ts); the first closer begins it. */
+  readonly drain: Drain;
+  /** Closers, in order: the drain, the listener, then what compose created (models, rules, decision log). */
   readonly closers: Closer[];
 }
 
@@ -237,6 +240,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     now,
     onError: (err) => loggerFor("console").debug({ err }, "console sample failed"),
   });
+  const drain = new Drain();
   const probe = res.lagProbe ?? new TimerLagProbe(config.admissionProbeIntervalMs);
   const admission = new Admission(
     {
@@ -269,8 +273,10 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     eventAdmission: { pseudonymiser, maxClockSkewMs: config.maxClockSkewMs, now: res.eventClock ?? Date.now },
     onEventRefused: (code) => metrics.eventsRefused.inc({ reason: code }),
     readiness: {
+      // Not ready only while it stops: the port opens once the model and rules are loaded (main.ts
+      // listens after compose), so there is no earlier state in which it answers and cannot decide.
       // Redis away or a breaker open leaves the service ready (it decides, degraded): reported only.
-      problems: async () => [],
+      problems: async () => drain.problems(),
       degraded: () => {
         const kafkaAway = res.kafkaConnected && !res.kafkaConnected();
         return kafkaAway ? [...resilience.degraded(), "kafka"] : resilience.degraded();
@@ -284,7 +290,11 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   });
 
   const closers: Closer[] = [
-    { name: "http server", close: () => app.close() },
+    ...drainClosers(app, drain, {
+      drainMs: config.shutdownDrainMs,
+      inFlightMs: config.shutdownInFlightMs,
+      logger: loggerFor("shutdown"),
+    }),
     { name: "admission probe", close: async () => probe.stop?.() },
     review.closer,
     consoleLive.closer,
@@ -296,5 +306,5 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
       close: async () => void (await Promise.all(router.all().map((m) => (m as LoadedModel).close()))),
     },
   ];
-  return { app, store, router, rules, log, killSwitch, review, closers };
+  return { app, store, router, rules, log, killSwitch, review, drain, closers };
 }

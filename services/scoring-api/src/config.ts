@@ -113,6 +113,14 @@ export const ApiConfigSchema = Type.Object({
   /** Retry-After of a 503 `overloaded` or `features_unavailable`. */
   admissionRetryAfterSeconds: envInt("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3_600),
   bodyLimitBytes: envInt("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
+  /**
+   * From the first SIGTERM: /readyz answers 503 `shutting_down` and every route keeps serving for
+   * this long before the listener closes (drain.ts), so a load balancer stops sending first. 0: no
+   * balancer in front (npm start, the dev stack, tests); the container image sets 5,000.
+   */
+  shutdownDrainMs: envInt("SHUTDOWN_DRAIN_MS", 0, 0, 120_000),
+  /** After the listener closes, how long requests already received may take before their connections are cut. */
+  shutdownInFlightMs: envInt("SHUTDOWN_IN_FLIGHT_MS", 5_000, 1, 60_000),
   ...EVENT_ADMISSION_CONFIG,
   logLevel: envOneOf("LOG_LEVEL", LOG_LEVELS, "info"),
   /** OTLP/HTTP base URL. Unset: no tracing. */

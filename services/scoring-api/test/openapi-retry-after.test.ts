@@ -1,14 +1,11 @@
 // The 503s of the OpenAPI document against the API's real answers: each is provoked (a Redis that
-// refuses connections, admission shedding, a Kafka producer never connected, a readiness with a
-// problem), and Retry-After is declared exactly where it is sent.
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+// refuses connections, admission shedding, a Kafka producer never connected, a replica shutting
+// down), and Retry-After is declared exactly where it is sent.
 import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { account, checkout, T0 } from "@riskgate/test-support/events";
-import Fastify, { type LightMyRequestResponse } from "fastify";
+import type { LightMyRequestResponse } from "fastify";
 import { Kafka, logLevel } from "kafkajs";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { healthRoutes } from "../src/routes/health.ts";
 import { type Json, openApiDocument, operationsOf } from "./openapi-document.ts";
 import { freePort } from "./resilience/own-redis.ts";
 import {
@@ -35,7 +32,7 @@ describe("OpenAPI document: Retry-After on 503", () => {
   it("declares Retry-After, in integer seconds, on exactly the 503s answered with it", async () => {
     // Every 503 the document lists is answered for real: a Redis that refuses connections (the
     // feature and kill-switch stores), admission shedding at a pinned loop lag, a Kafka producer not
-    // connected (the labels topic), a readiness with a problem. What each answer carries must be
+    // connected (the labels topic), a replica shutting down. What each answer carries must be
     // what the document declares for it: Retry-After, or no header.
     let lag = 0;
     const outage = await startApi({
@@ -46,13 +43,9 @@ describe("OpenAPI document: Retry-After on 503", () => {
     // Never connected, so it refuses every send, as main.ts's does while Kafka is still connecting.
     const producer = new Kafka({ brokers: ["127.0.0.1:9"], logLevel: logLevel.NOTHING }).producer();
     const reviews = await startApi({ producer, env: REVIEW_KEYS_ENV });
-    // The composed app's readiness reports no problem (a Redis outage only degrades): the route alone.
-    const notReady = Fastify().withTypeProvider<TypeBoxTypeProvider>();
-    healthRoutes(notReady, {
-      readiness: { problems: async () => ["no model loaded"] },
-      registry: new Registry(),
-      metricsRoute: false,
-    });
+    // Not ready only while it stops (a Redis outage only degrades): the first shutdown step's state.
+    const stopping = await startApi();
+    stopping.drain.begin();
     try {
       const send = (
         h: ApiHarness,
@@ -93,7 +86,7 @@ describe("OpenAPI document: Retry-After on 503", () => {
           ),
         "GET /v1/admin/audit": () => send(outage, "GET", "/v1/admin/audit", TOKENS.admin),
         "POST /v1/review/cases/{id}/resolve": () => resolveCase(reviews, caseId),
-        "GET /readyz": () => notReady.inject({ method: "GET", url: "/readyz" }),
+        "GET /readyz": () => stopping.app.inject({ method: "GET", url: "/readyz" }),
       };
       const with503 = operations().filter(({ op }) => "503" in (op.responses as Json));
       // A 503 added to the document without a way to answer it here fails, and so does a stale entry.
@@ -116,7 +109,7 @@ describe("OpenAPI document: Retry-After on 503", () => {
       outage.redis?.disconnect(); // quit() needs a live server
       await outage.close().catch(() => {});
       await reviews.close();
-      await notReady.close();
+      await stopping.close();
     }
   });
 });

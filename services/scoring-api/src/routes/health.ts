@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { Registry } from "prom-client";
+import { SHUTTING_DOWN } from "../drain.ts";
 import type { TypedApp } from "./typed-app.ts";
 
 export interface Readiness {
@@ -13,16 +14,20 @@ export interface Readiness {
   degraded?(): string[];
 }
 
-const ReadinessBody = (description: string) =>
+type ReadinessAnswer = { ready: boolean; problems: string[]; degraded?: string[] };
+
+const ReadinessBody = (description: string, example: ReadinessAnswer) =>
   Type.Object(
     {
       ready: Type.Boolean(),
-      problems: Type.Array(Type.String(), { description: "Why it is not ready" }),
+      problems: Type.Array(Type.String(), {
+        description: "Why it is not ready: `shutting_down` from the first SIGTERM on (the drain)",
+      }),
       degraded: Type.Optional(
         Type.Array(Type.String(), { description: "Dependencies it decides without right now" }),
       ),
     },
-    { description },
+    { description, examples: [example] },
   );
 
 const tags = ["operations"];
@@ -53,11 +58,15 @@ export function healthRoutes(
     "/readyz",
     {
       schema: {
-        summary: "Readiness: 200 while it decides, degraded or not",
+        summary: "Readiness: 200 while it decides, degraded or not; 503 once it is stopping",
         tags,
         response: {
-          200: ReadinessBody("Ready, perhaps degraded"),
-          503: ReadinessBody("Not ready: problems says why"),
+          200: ReadinessBody("Ready, perhaps degraded", { ready: true, problems: [], degraded: ["kafka"] }),
+          503: ReadinessBody(
+            "Not ready: problems says why. From the first SIGTERM it still answers every route for " +
+              "SHUTDOWN_DRAIN_MS, so a load balancer takes it out of rotation before the port closes",
+            { ready: false, problems: [SHUTTING_DOWN] },
+          ),
         },
       },
     },
