@@ -20,8 +20,8 @@ interface MetricsReply {
 
 /**
  * Runs in the primary until SIGTERM (passed on to every worker) or SIGINT; resolves with the
- * exit code once they have all exited (1 if any failed to shut down cleanly). A worker that dies
- * on its own is replaced.
+ * exit code once they have all exited (1 if any failed to shut down cleanly). A second signal is
+ * passed on too, and cuts their shutdown short. A worker that dies on its own is replaced.
  */
 export function superviseWorkers(opts: {
   workers: number;
@@ -61,14 +61,19 @@ export function superviseWorkers(opts: {
       settleWhenAllGone();
     });
     cluster.on("disconnect", settleWhenAllGone);
+    // Each worker drains and shuts down on its own signal (main.ts): all of them answer /readyz 503
+    // and keep serving for SHUTDOWN_DRAIN_MS, while this primary keeps handing them connections.
     const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
+      const again = stopping;
       stopping = true;
-      logger.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, "stopping scoring workers");
+      const workers = Object.values(cluster.workers ?? {});
+      if (again) logger.warn({ signal }, "second signal: the workers exit without finishing their shutdown");
+      else logger.info({ signal, workers: workers.length }, "stopping scoring workers");
       // Ctrl-C in a terminal sends SIGINT to the whole process group: the workers have it already,
       // and a second signal would cut their graceful shutdown short. SIGTERM (an orchestrator)
-      // reaches the primary alone.
-      if (signal === "SIGTERM") for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+      // reaches the primary alone. A second signal is passed on whatever it is: it is meant to cut
+      // the shutdown short, and one more after that changes nothing.
+      if (signal === "SIGTERM" || again) for (const w of workers) w?.process.kill(signal);
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
