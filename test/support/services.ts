@@ -2,6 +2,7 @@
 // (infra/dev/test-all.sh). Nothing here is a module-level singleton: every helper
 // returns something the calling test owns and closes, so no connection outlives a test.
 import { randomBytes } from "node:crypto";
+import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import type { RedisClient } from "@riskgate/common/redis-client";
 import { parseRedisUrl } from "@riskgate/common/redis-url";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
@@ -90,6 +91,9 @@ const LOG_LEVELS: Record<string, logLevel> = {
  * admins you create from it.
  */
 export function createKafka(name = "test", overrides: Partial<KafkaConfig> = {}): Kafka {
+  // As the services' main.ts do: unguarded, every broker connection of a test's clients re-armed a
+  // 1 ms timer (and printed a TimeoutNegativeWarning), CPU taken from the suite's two cores.
+  guardKafkajsIdleTimers();
   const level =
     LOG_LEVELS[(process.env.RISKGATE_TEST_KAFKA_LOG ?? "nothing").toLowerCase()] ?? logLevel.NOTHING;
   return new Kafka({

@@ -2,6 +2,7 @@
 // FeatureIngest instance from start until every event is applied.
 // usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:ingest -- [--events 200000]
 import { parseArgs } from "node:util";
+import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import type { DomainEvent } from "@riskgate/feature-store/events";
 import { pseudonymiserFor, topicForEventType, topicNames } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
@@ -21,6 +22,9 @@ if (!redisUrl || !brokers)
 
 const run = `bench-${Date.now().toString(36)}`;
 const topics = topicNames(`${run}.`);
+// As main.ts does, before any client connects: the consumer measured here and the bench's producer
+// would otherwise each run a 1 ms timer per broker connection (kafkajs-idle-timer.ts).
+guardKafkajsIdleTimers();
 const kafka = new Kafka({ clientId: "ingest-bench", brokers, logLevel: logLevel.ERROR });
 const iso = (ms: number) => new Date(ms).toISOString();
 const t0 = Date.now() - 86_400_000;
