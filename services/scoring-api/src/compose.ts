@@ -19,7 +19,8 @@ import { createApiMetrics } from "./metrics.ts";
 import { championDir } from "./model/champion.ts";
 import { LoadedModel } from "./model/loaded-model.ts";
 import { ModelRouter } from "./model/model-router.ts";
-import { Admission, type LagProbe, TimerLagProbe } from "./resilience/admission.ts";
+import type { LagProbe } from "./resilience/admission.ts";
+import { composeAdmission } from "./resilience/compose-admission.ts";
 import { createResilience } from "./resilience/wiring.ts";
 import { composeReview } from "./review/compose-review.ts";
 import { MemoryReviewBudget, RedisReviewBudget } from "./review/review-budget.ts";
@@ -241,16 +242,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     onError: (err) => loggerFor("console").debug({ err }, "console sample failed"),
   });
   const drain = new Drain();
-  const probe = res.lagProbe ?? new TimerLagProbe(config.admissionProbeIntervalMs);
-  const admission = new Admission(
-    {
-      degradeInFlight: config.admissionDegradeInFlight,
-      shedInFlight: config.admissionShedInFlight,
-      degradeLagMs: config.admissionDegradeLagMs,
-      shedLagMs: config.admissionShedLagMs,
-    },
-    probe,
-  );
+  const { admission, probe } = composeAdmission(config, res.lagProbe);
 
   const app = await buildApp({
     admission,
@@ -284,10 +276,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     },
   });
 
-  // Sampling starts once the app is ready: start-up's long synchronous steps are not overload.
-  app.addHook("onReady", async () => {
-    probe.start?.();
-  });
+  app.addHook("onReady", async () => probe.start?.());
 
   const closers: Closer[] = [
     ...drainClosers(app, drain, {
