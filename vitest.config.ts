@@ -112,6 +112,13 @@ const NOT_ON_CLUSTER = [
   "test/infra/start-detached.test.ts",
 ];
 
+/**
+ * Run after the other projects, one file at a time, like TIMING: this test holds a consumer group's
+ * join open on the shared broker, and hand-over.test.ts (another group) timed out waiting for its
+ * consumer in the 2 of 4 CI runs where the two files ran side by side in that order. Not diagnosed.
+ */
+const ALONE = ["services/feature-ingest/test/stop-while-joining.test.ts"];
+
 /** Set for the config by `npm run test:cluster` (infra/dev/test-all.sh), not by a project's env. */
 const WHOLE_SUITE_ON_CLUSTER = process.env.RISKGATE_TEST_REDIS === "cluster";
 const notOnCluster = WHOLE_SUITE_ON_CLUSTER ? NOT_ON_CLUSTER : [];
@@ -137,7 +144,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: INTEGRATION,
-          exclude: [...configDefaults.exclude, ...notOnCluster],
+          exclude: [...configDefaults.exclude, ...notOnCluster, ...ALONE],
         },
       },
       // The whole-suite run covers these files in the integration project already.
@@ -153,7 +160,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "timing",
-          include: TIMING,
+          include: [...TIMING, ...ALONE],
           exclude: [...configDefaults.exclude, ...notOnCluster],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
