@@ -44,6 +44,7 @@ export class WorldWriter {
             checkout_event_id: this.eventId(e.seq),
             fraud: e.truth.fraud,
             pattern: e.truth.pattern,
+            drifted: e.truth.drifted,
           }),
         );
       }

@@ -62,10 +62,15 @@ describe("simulator output contract", () => {
     const checkouts = await readJsonl(g.dir, "checkouts");
     const truth = await readJsonl(g.dir, "truth");
     expect(truth.map((t) => t.checkout_event_id)).toEqual(checkouts.map((c) => c.event_id));
+    const drifted: Record<string, number> = {};
     for (const t of truth) {
-      expect(Object.keys(t).sort()).toEqual(["checkout_event_id", "fraud", "pattern"]);
+      expect(Object.keys(t).sort()).toEqual(["checkout_event_id", "drifted", "fraud", "pattern"]);
       expect(t.fraud).toBe(t.pattern !== null);
+      if (t.drifted) drifted[t.pattern as string] = (drifted[t.pattern as string] ?? 0) + 1;
+      else expect(t.drifted).toBe(false);
     }
+    // Only fraud drifts, and the truth agrees with the summary's count per pattern.
+    expect(drifted).toEqual(Object.fromEntries(Object.entries(g.summary.drifted).filter(([, n]) => n > 0)));
   });
 
   it("describes the run in world.json", async () => {

@@ -32,6 +32,7 @@ from riskgate_training.backtest_drift import monitor_window
 from riskgate_training.backtest_costs import (PolicyCosts, bootstrap_cost, bootstrap_ratio, day_of, day_weights,
                                               decision_costs, per_day, summarise)
 from riskgate_training.backtest_models import fit_model, fit_scorecard
+from riskgate_training.backtest_patterns import fraud_by_pattern, load_truth
 from riskgate_training.backtest_policy import capacity_point, equal_volume_point
 from riskgate_training.backtest_replay import REPO_ROOT, SystemSpec, replay
 from riskgate_training.backtest_report import write_report
@@ -108,7 +109,7 @@ class Rows:
 
 
 def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argparse.Namespace, recipe: Recipe,
-               work: Path) -> dict[str, Any]:
+               work: Path, sim_truth: pd.DataFrame | None = None) -> dict[str, Any]:
     t = rows.occurred_at
     masks = window.masks(t)
     ids, X, amount = rows.ids, rows.X, rows.amount
@@ -171,7 +172,9 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
             "test_checkouts": int(test.sum()), "test_frauds": int(y_test.sum()),
             "fit_frauds_known": int(y_fit.sum()), "valid_frauds_known": int(y_valid.sum()), "stream_dropout": dropout,
             "drift_in_test": drift_overlap(world, window), "calibration": calibration, "drift_monitors": drift,
-            "days": list(days[BASELINE].index), "systems": systems}
+            "days": list(days[BASELINE].index), "systems": systems,
+            "fraud_by_pattern": None if sim_truth is None else fraud_by_pattern(
+                sim_truth, ids[test], y_test, amount[test], p_test["model"], decisions, costs.chargeback_fee_eur)}
 
 
 def drift_starts_at(world: Path) -> str | None:
@@ -232,13 +235,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="riskgate-backtest-") as tmp:
             for seed, world, table_dir in worlds:
                 rows = Rows.load(table_dir)
+                sim_truth = load_truth(world)
                 t = rows.occurred_at
                 windows = rolling_windows(t.min(), t.max(), n_windows=args.windows, test_days=args.test_days,
                                           gap_days=args.gap_days, valid_days=args.valid_days,
                                           maturity_days=args.maturity_days)
                 for w in windows:
                     t0 = time.monotonic()
-                    results.append(run_window(seed, w, world, rows, args, recipe, Path(tmp) / f"{seed}-{w.name}"))
+                    results.append(run_window(seed, w, world, rows, args, recipe, Path(tmp) / f"{seed}-{w.name}",
+                                              sim_truth))
                     timings[f"window seed {seed} {w.name}"] = time.monotonic() - t0
                     r = results[-1]["systems"]
                     print(f"  seed {seed} cut-off {w.name}: rules {r['rules']['cost_per_1000']:.1f} EUR/1000, "

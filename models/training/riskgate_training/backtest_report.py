@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+from riskgate_training.backtest_patterns import pattern_table
 from riskgate_training.backtest_summary import calibration_table, cost_table, drift_table
 
 import matplotlib
@@ -175,6 +176,12 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
           "served score on test frauds labelled so far, alerting when at least 20 are in and it is 2 standard "
           "errors below the validation frauds' mean. Lag in days from the drift onset in the window; without "
           "drift, from the cut-off (an alert is a false alarm).", "", *drift_table(results), ""]
+    by_pattern = pattern_table(results)
+    if by_pattern:
+        md += ["## Which fraud got through (simulator truth)", "",
+               "The window's matured frauds by the simulator's pattern (adapted: the pattern's drifted behaviour), "
+               "and the share of the money at stake (amount + fee) that each system's decisions stopped (review "
+               "or block). Diagnostics only: the truth never reaches training.", "", *by_pattern, ""]
     for r in results:
         w, c = r["window"], r["costs"]
         md += [f"## seed {r['seed']}, cut-off {w['cutoff'][:10]} "

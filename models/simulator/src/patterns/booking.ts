@@ -37,7 +37,7 @@ export function placeBooking(world: World, rng: Rng, t: number, b: Booking): str
   const currency = currencyFor(b.instrument.country);
   const cleaning = rng.chance(0.6) ? rng.int(2, 12) * 5 : 0;
   const amount = fromEur(b.listing.pricePerNight * b.nights + cleaning, currency);
-  const truth = { fraud: b.pattern !== null, pattern: b.pattern };
+  const truth = { fraud: b.pattern !== null, pattern: b.pattern, drifted: b.drifted === true };
   const id = world.emit.checkout(
     t,
     {

@@ -4,6 +4,8 @@ import { MinHeap } from "./queue.ts";
 export interface Truth {
   readonly fraud: boolean;
   readonly pattern: string | null;
+  /** The fraud used its pattern's adapted (drifted) behaviour. */
+  readonly drifted: boolean;
 }
 
 /** One serialized event, with what the writer needs to order and route it. */
