@@ -10,6 +10,21 @@ export interface Closer {
   readonly deadlineMs?: number;
 }
 
+/** How long a closer without a `deadlineMs` of its own may take. */
+export const DEFAULT_CLOSE_DEADLINE_MS = 10_000;
+
+/**
+ * The longest a shutdown through onShutdownSignal can take: every closer, one after the other, runs
+ * into its deadline. An orchestrator that kills sooner (Kubernetes' terminationGracePeriodSeconds)
+ * cuts the steps left, whatever they were flushing; the services log it at start for that reason.
+ */
+export function shutdownDeadlineMs(
+  closers: readonly Closer[],
+  deadlineMs = DEFAULT_CLOSE_DEADLINE_MS,
+): number {
+  return closers.reduce((sum, c) => sum + (c.deadlineMs ?? deadlineMs), 0);
+}
+
 /** Where termination signals arrive: the process in main.ts, any emitter in tests. */
 export interface SignalSource {
   on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
@@ -22,7 +37,7 @@ export interface SignalSource {
 export function onShutdownSignal(
   logger: Logger,
   closers: readonly Closer[],
-  deadlineMs = 10_000,
+  deadlineMs = DEFAULT_CLOSE_DEADLINE_MS,
   signals: SignalSource = process,
 ): Promise<number> {
   return new Promise((resolve) => {

@@ -3,7 +3,12 @@ import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Closer, onShutdownSignal } from "../src/shutdown.ts";
+import {
+  type Closer,
+  DEFAULT_CLOSE_DEADLINE_MS,
+  onShutdownSignal,
+  shutdownDeadlineMs,
+} from "../src/shutdown.ts";
 
 function captureLogger() {
   const lines: Record<string, unknown>[] = [];
@@ -113,6 +118,29 @@ describe("onShutdownSignal", () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(await done).toBe(1);
     expect(order).toEqual(["drain:start", "drain:end", "hung:start", "next:start", "next:end"]);
+  });
+
+  it("ends by shutdownDeadlineMs when every closer hangs, and not a millisecond sooner", async () => {
+    const hung = () => new Promise<void>(() => {});
+    const closers: Closer[] = [
+      { name: "drain", close: hung, deadlineMs: 7_000 },
+      { name: "a", close: hung },
+      { name: "b", close: hung },
+    ];
+    expect(shutdownDeadlineMs(closers)).toBe(7_000 + 2 * DEFAULT_CLOSE_DEADLINE_MS);
+    const bound = shutdownDeadlineMs(closers, 1_000);
+    expect(bound).toBe(9_000);
+    const signals = new EventEmitter();
+    let settled = false;
+    const done = onShutdownSignal(captureLogger().logger, closers, 1_000, signals).then((code) => {
+      settled = true;
+      return code;
+    });
+    signals.emit("SIGTERM", "SIGTERM");
+    await vi.advanceTimersByTimeAsync(bound - 1);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await done).toBe(1);
   });
 
   it("goes on past a close that fails, and resolves 1", async () => {

@@ -5,7 +5,7 @@ import { createLogger } from "@riskgate/common/logger";
 import { createMetricsRegistry } from "@riskgate/common/metrics";
 import { startMetricsServer } from "@riskgate/common/metrics-server";
 import { createRedisClient } from "@riskgate/common/redis-client";
-import { onShutdownSignal } from "@riskgate/common/shutdown";
+import { type Closer, onShutdownSignal, shutdownDeadlineMs } from "@riskgate/common/shutdown";
 import { createTracing } from "@riskgate/common/tracing";
 import { pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
@@ -66,13 +66,16 @@ logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics lis
 // A signal during start-up (broker still away) ends the waiting and shuts down what exists; an attempt
 // in flight gives up at its next step, and one still joining the group is waited for so it can leave.
 const starting = new AbortController();
-const shutdown = onShutdownSignal(logger.child({ component: "shutdown" }), [
+const closers: Closer[] = [
   { name: "start-up", close: async () => starting.abort(new Error("shutting down")) },
   { name: "kafka consumer", close: () => ingest.stop() },
   { name: "metrics server", close: () => metricsServer.close() },
   { name: "redis", close: async () => void (await redis.quit()) },
   { name: "tracing", close: () => tracing.shutdown() },
-]);
+];
+const shutdown = onShutdownSignal(logger.child({ component: "shutdown" }), closers);
+// The orchestrator's grace period must exceed it (infra/k8s: terminationGracePeriodSeconds).
+logger.info({ shutdownWithinMs: shutdownDeadlineMs(closers) }, "shutdown takes at most shutdownWithinMs");
 
 const kafkaLog = logger.child({ component: "kafka" });
 const started = retryWithBackoff(

@@ -6,7 +6,7 @@ import { createLogger } from "@riskgate/common/logger";
 import { createMetricsRegistry } from "@riskgate/common/metrics";
 import { startMetricsServer } from "@riskgate/common/metrics-server";
 import { createRedisClient } from "@riskgate/common/redis-client";
-import { type Closer, onShutdownSignal } from "@riskgate/common/shutdown";
+import { type Closer, onShutdownSignal, shutdownDeadlineMs } from "@riskgate/common/shutdown";
 import { createTracing } from "@riskgate/common/tracing";
 import { topicNames } from "@riskgate/feature-store/events";
 import { Kafka, logLevel } from "kafkajs";
@@ -117,23 +117,24 @@ if (config.metricsPort !== undefined) {
   closers.unshift({ name: "metrics server", close: () => metricsServer.close() });
   logger.info({ port: metricsServer.port, host: config.metricsHost }, "metrics listening on their own port");
 }
+const shutdownClosers: Closer[] = [
+  ...composed.closers,
+  ...closers,
+  { name: "tracing", close: () => tracing.shutdown() },
+];
 logger.info(
   {
     champion: `${composed.router.champion.name}/${composed.router.champion.version}`,
     rulesVersion: composed.rules.version,
     featureStore: redis ? (redis.isCluster ? "redis-cluster" : "redis") : "memory",
     console: "/console/",
+    // The orchestrator's grace period must exceed it (infra/k8s: terminationGracePeriodSeconds).
+    shutdownWithinMs: shutdownDeadlineMs(shutdownClosers),
   },
   "scoring-api ready",
 );
 
-process.exit(
-  await onShutdownSignal(logger.child({ component: "shutdown" }), [
-    ...composed.closers,
-    ...closers,
-    { name: "tracing", close: () => tracing.shutdown() },
-  ]),
-);
+process.exit(await onShutdownSignal(logger.child({ component: "shutdown" }), shutdownClosers));
 
 function printGeneratedKeys(printable: Record<string, string>) {
   // Printed once to the terminal, never logged: the log pipeline is not a secret store.
