@@ -192,7 +192,12 @@ describe("infra/k8s", () => {
       REDIS_KEY_PREFIX: uniquePrefix("k8s-api"),
       KAFKA_TOPIC_PREFIX: prefix,
     });
-    cleanup.push(() => api.exited);
+    // Two signals: the second ends the drain at once (also when an expectation below failed).
+    const stop = async () => {
+      if (api.running) for (let i = 0; i < 2; i++) api.signal("SIGTERM");
+      return api.exited;
+    };
+    cleanup.push(stop);
     const ready = await api.waitForLog("scoring-api ready");
     const within = ready.shutdownWithinMs as number;
     const config = loadApiConfig(env);
@@ -205,8 +210,7 @@ describe("infra/k8s", () => {
       what: "/readyz 503 after SIGTERM",
     });
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    api.signal("SIGTERM"); // a second signal ends the drain at once
-  });
+  }, 60_000);
 
   it("feature-ingest: probes on the real process, replicas within the partitions, grace over its shutdown bound", async () => {
     const c = containerOf(resources, "feature-ingest");
@@ -245,11 +249,11 @@ describe("infra/k8s", () => {
       what: "liveness",
     });
     await waitFor(async () => (await fetch(url(c.readinessProbe))).status === 200, {
-      timeoutMs: 30_000,
+      timeoutMs: 40_000,
       what: "readiness once it consumes",
     });
     expect(await ingest.stop()).toBe(0);
-  });
+  }, 60_000);
 
   it("annotates the pods for the Prometheus jobs of infra/prometheus/prometheus.yml", () => {
     const prometheus = parse(readFileSync(resolve(ROOT, "infra/prometheus/prometheus.yml"), "utf8")) as {
