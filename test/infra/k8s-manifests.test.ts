@@ -23,7 +23,7 @@ import {
   waitFor,
 } from "@riskgate/test-support/services";
 import { afterEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import {
   type Container,
   containerOf,
@@ -113,15 +113,18 @@ describe("infra/k8s", () => {
   it("fails the schema check for a broken manifest (the check can fail)", () => {
     const dir = mkdtempSync(join(tmpdir(), "k8s-broken-"));
     cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const deployment = parse(readFileSync(resolve(K8S_DIR, "feature-ingest.yaml"), "utf8"));
+    const read = (f: string) => parse(readFileSync(resolve(K8S_DIR, f), "utf8"));
+    const deployment = read("feature-ingest.yaml");
     deployment.spec.replicas = "three";
-    deployment.spec.template.spec.containers[0].ports[0].containerPort = "metrics";
-    deployment.spec.template.spec.terminationGracePeriod = 55;
-    const file = join(dir, "feature-ingest.yaml");
-    writeFileSync(file, JSON.stringify(deployment));
+    // Strict: a misspelt field is an error, not ignored as kubectl's client side would.
+    const service = read("scoring-api-service.yaml");
+    service.spec.sessionAfinity = "None";
+    const file = join(dir, "broken.yaml");
+    writeFileSync(file, `${stringify(deployment)}---\n${stringify(service)}`);
     const { errors } = validateSchemas(K8S_VERSIONS[1] as string, [file]);
-    expect(errors.join("\n")).toMatch(/spec\.replicas: 'three' is not of type 'integer'/);
-    expect(errors.length).toBeGreaterThan(0);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/Deployment\/feature-ingest: spec\.replicas: 'three' is not of type 'integer'/);
+    expect(errors[1]).toMatch(/Service\/scoring-api: spec: .*'sessionAfinity' was unexpected/);
   });
 
   for (const s of SERVICES) {
