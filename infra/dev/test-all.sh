@@ -75,6 +75,12 @@ if [[ ${RISKGATE_TEST_REDIS:-} == cluster ]]; then
 fi
 
 # --- vitest -------------------------------------------------------------------
+# The Python venv serves vitest too: test/infra/k8s-manifests.test.ts validates infra/k8s with its
+# kubernetes-validate (instant when the requirements are unchanged). Not for the cluster run, which
+# leaves that test out. A venv that cannot be built fails that test, saying so.
+if ((${#projects[@]} == 0)) && ! bash "$DEV/python-venv.sh"; then
+  log "could not build models/training/.venv: test/infra/k8s-manifests.test.ts will fail"
+fi
 mkdir -p .cache/test
 rm -f .cache/test/vitest.json
 t1=$SECONDS
