@@ -3,12 +3,36 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { IngestConfigSchema, loadIngestConfig } from "@riskgate/feature-ingest/config";
+import { ApiConfigSchema, loadApiConfig } from "@riskgate/scoring-api/config";
 import { parse, parseAllDocuments } from "yaml";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const K8S_DIR = resolve(ROOT, "infra/k8s");
 const PYTHON = resolve(ROOT, "models/training/.venv/bin/python");
 const VALIDATOR = resolve(ROOT, "test/infra/k8s_validate.py");
+
+/** The two Deployments, each with the configuration schema and entry point of its service. */
+export const SERVICES = [
+  {
+    name: "scoring-api",
+    schema: ApiConfigSchema,
+    load: loadApiConfig,
+    main: "services/scoring-api/src/main.ts",
+  },
+  {
+    name: "feature-ingest",
+    schema: IngestConfigSchema,
+    load: loadIngestConfig,
+    main: "services/feature-ingest/src/main.ts",
+  },
+] as const;
+
+/** What a secret holds in the tests: only its reference is in the manifests. */
+export const dummySecret = (name: string) =>
+  name === "RISKGATE_API_KEYS"
+    ? "score:k8s-manifest-test-key-0001"
+    : "k8s-manifest-test-secret-0123456789abcdef";
 
 export interface Resource {
   readonly file: string;

@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { envVariables } from "@riskgate/common/env";
-import { IngestConfigSchema, loadIngestConfig } from "@riskgate/feature-ingest/config";
+import { loadIngestConfig } from "@riskgate/feature-ingest/config";
 import { topicNames } from "@riskgate/feature-store/events";
-import { ApiConfigSchema, loadApiConfig } from "@riskgate/scoring-api/config";
+import { loadApiConfig } from "@riskgate/scoring-api/config";
 import { startApi } from "@riskgate/test-support/api-harness";
 import { freePort, ServiceProcess } from "@riskgate/test-support/service-process";
 import {
@@ -28,6 +28,7 @@ import {
   type Container,
   containerOf,
   dockerfileCmd,
+  dummySecret,
   environmentOf,
   find,
   heapLimitMib,
@@ -38,6 +39,7 @@ import {
   ROOT,
   readKustomization,
   readResources,
+  SERVICES,
   secretNames,
   validateSchemas,
 } from "./k8s-files.ts";
@@ -53,25 +55,6 @@ const ENDPOINT_PROPAGATION_MS = 5_000;
 /** The scoring API's live heap at 1,000 checkouts/s (infra/docker/Dockerfile, measured with bench:score). */
 const API_LIVE_HEAP_MB = 35;
 
-const SERVICES = [
-  {
-    name: "scoring-api",
-    schema: ApiConfigSchema,
-    load: loadApiConfig,
-    main: "services/scoring-api/src/main.ts",
-  },
-  {
-    name: "feature-ingest",
-    schema: IngestConfigSchema,
-    load: loadIngestConfig,
-    main: "services/feature-ingest/src/main.ts",
-  },
-] as const;
-
-const dummySecret = (name: string) =>
-  name === "RISKGATE_API_KEYS"
-    ? "score:k8s-manifest-test-key-0001"
-    : "k8s-manifest-test-secret-0123456789abcdef";
 const resources = readResources();
 const envOf = (c: Container) => environmentOf(resources, c, dummySecret);
 const grace = (deployment: string) => podTemplate(resources, deployment).spec.terminationGracePeriodSeconds;
