@@ -304,9 +304,15 @@ describe("infra/k8s", () => {
         mebibytes(c.resources.limits.memory as string),
       );
     }
-    // The old-space cap leaves the scoring API's GC cadence as measured: room for 5x its live heap.
-    const flag = (name: string) => Number(cmd.find((f) => f.startsWith(`${name}=`))?.split("=")[1]);
+    // The old-space cap leaves the scoring API's GC cadence as measured: room for 5x its live heap,
+    // which holds requests only because the features live in Redis (the in-process store would not fit).
+    const api = containerOf(resources, "scoring-api");
+    const argv = api.command ?? api.args ?? cmd;
+    const flag = (name: string) => Number(argv.find((f) => f.startsWith(`${name}=`))?.split("=")[1]);
     const growth = 1 + flag("--heap-growing-percent") / 100;
     expect(flag("--max-old-space-size")).toBeGreaterThanOrEqual(growth * API_LIVE_HEAP_MB);
+    expect(envOf(api).REDIS_URL, "scoring-api without REDIS_URL keeps features on the heap").toMatch(
+      /^redis/,
+    );
   });
 });
