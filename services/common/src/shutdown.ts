@@ -12,17 +12,29 @@ export interface Closer {
 
 /** How long a closer without a `deadlineMs` of its own may take. */
 export const DEFAULT_CLOSE_DEADLINE_MS = 10_000;
+/**
+ * How long the closers without a `deadlineMs` of their own may take together. Each healthy close
+ * takes milliseconds; only a hung Redis, broker or collector runs into a deadline, and one hang
+ * usually means the next resource on the same network hangs too. Without a shared budget the worst
+ * case was the sum of every step's deadline (11 steps: 110 s), which an orchestrator's grace
+ * period must cover; with it, two hung steps spend it and the rest get what is left.
+ */
+export const DEFAULT_CLOSE_BUDGET_MS = 20_000;
 
 /**
- * The longest a shutdown through onShutdownSignal can take: every closer, one after the other, runs
- * into its deadline. An orchestrator that kills sooner (Kubernetes' terminationGracePeriodSeconds)
- * cuts the steps left, whatever they were flushing; the services log it at start for that reason.
+ * The longest a shutdown through onShutdownSignal can take: the closers with deadlines of their own
+ * run into them, the others into the shared budget. An orchestrator that kills sooner (Kubernetes'
+ * terminationGracePeriodSeconds) cuts the steps left, whatever they were flushing; the services log
+ * it at start for that reason.
  */
 export function shutdownDeadlineMs(
   closers: readonly Closer[],
   deadlineMs = DEFAULT_CLOSE_DEADLINE_MS,
+  budgetMs = DEFAULT_CLOSE_BUDGET_MS,
 ): number {
-  return closers.reduce((sum, c) => sum + (c.deadlineMs ?? deadlineMs), 0);
+  const own = closers.reduce((sum, c) => sum + (c.deadlineMs ?? 0), 0);
+  const shared = closers.filter((c) => c.deadlineMs === undefined).length * deadlineMs;
+  return own + Math.min(shared, budgetMs);
 }
 
 /** Where termination signals arrive: the process in main.ts, any emitter in tests. */
@@ -31,14 +43,17 @@ export interface SignalSource {
 }
 
 /**
- * Closes resources in order on SIGTERM/SIGINT, each within a deadline (its own, or `deadlineMs`),
- * then resolves with the exit code for main.ts to use. A second signal skips what is left.
+ * Closes resources in order on SIGTERM/SIGINT, each within a deadline: its own, or `deadlineMs` and
+ * what is left of `budgetMs`, shared by the closers without one of their own (a closer past the
+ * budget is still called, so it can send what it can, but not waited for). Resolves with the exit
+ * code for main.ts to use. A second signal skips what is left.
  */
 export function onShutdownSignal(
   logger: Logger,
   closers: readonly Closer[],
   deadlineMs = DEFAULT_CLOSE_DEADLINE_MS,
   signals: SignalSource = process,
+  budgetMs = DEFAULT_CLOSE_BUDGET_MS,
 ): Promise<number> {
   return new Promise((resolve) => {
     let closing = false;
@@ -51,13 +66,19 @@ export function onShutdownSignal(
       closing = true;
       logger.info({ signal }, "shutting down");
       let code = 0;
+      let budgetLeft = budgetMs;
       for (const c of closers) {
+        const shared = c.deadlineMs === undefined;
+        const ms = shared ? Math.max(0, Math.min(deadlineMs, budgetLeft)) : (c.deadlineMs as number);
+        const started = Date.now();
         try {
-          await withDeadline(c, c.deadlineMs ?? deadlineMs);
+          await withDeadline(c, ms);
           logger.info({ resource: c.name }, "closed");
         } catch (err) {
           code = 1;
           logger.error({ resource: c.name, err }, "failed to close");
+        } finally {
+          if (shared) budgetLeft -= Date.now() - started;
         }
       }
       resolve(code);
@@ -78,7 +99,14 @@ async function withDeadline(c: Closer, deadlineMs: number): Promise<void> {
       c.close(),
       new Promise((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`${c.name}: not closed within ${deadlineMs} ms`)),
+          () =>
+            reject(
+              new Error(
+                deadlineMs === 0
+                  ? `${c.name}: not waited for, the shutdown's close budget is spent`
+                  : `${c.name}: not closed within ${deadlineMs} ms`,
+              ),
+            ),
           deadlineMs,
         );
       }),

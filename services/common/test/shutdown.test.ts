@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   type Closer,
+  DEFAULT_CLOSE_BUDGET_MS,
   DEFAULT_CLOSE_DEADLINE_MS,
   onShutdownSignal,
   shutdownDeadlineMs,
@@ -127,7 +128,9 @@ describe("onShutdownSignal", () => {
       { name: "a", close: hung },
       { name: "b", close: hung },
     ];
-    expect(shutdownDeadlineMs(closers)).toBe(7_000 + 2 * DEFAULT_CLOSE_DEADLINE_MS);
+    expect(shutdownDeadlineMs(closers)).toBe(
+      7_000 + Math.min(2 * DEFAULT_CLOSE_DEADLINE_MS, DEFAULT_CLOSE_BUDGET_MS),
+    );
     const bound = shutdownDeadlineMs(closers, 1_000);
     expect(bound).toBe(9_000);
     const signals = new EventEmitter();
@@ -141,6 +144,57 @@ describe("onShutdownSignal", () => {
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(await done).toBe(1);
+  });
+
+  it("shares one budget among the closers without a deadline of their own", async () => {
+    const order: string[] = [];
+    const hung = () => new Promise<void>(() => {});
+    const closers: Closer[] = [
+      recording(order, "redis", hung),
+      { ...recording(order, "drain", () => new Promise((r) => setTimeout(r, 4_000))), deadlineMs: 5_000 },
+      recording(order, "kafka", hung),
+      recording(order, "tracing", hung),
+      recording(order, "fast"),
+    ];
+    // Each shared step may take 10 s, all of them 15 s: the drain's own 5 s come on top.
+    expect(shutdownDeadlineMs(closers, 10_000, 15_000)).toBe(20_000);
+    const signals = new EventEmitter();
+    const { logger, lines } = captureLogger();
+    let settled = false;
+    const done = onShutdownSignal(logger, closers, 10_000, signals, 15_000).then((code) => {
+      settled = true;
+      return code;
+    });
+    signals.emit("SIGTERM", "SIGTERM");
+    await vi.advanceTimersByTimeAsync(10_000); // redis: its full step
+    expect(order).toEqual(["redis:start", "drain:start"]);
+    await vi.advanceTimersByTimeAsync(4_000); // the drain ends on its own, outside the budget
+    expect(order).toContain("kafka:start");
+    await vi.advanceTimersByTimeAsync(4_999); // kafka: the 5 s the budget has left
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    // Past the budget: still called, not waited for (their zero deadlines are the only timers left).
+    await vi.runAllTimersAsync();
+    expect(await done).toBe(1);
+    expect(order).toEqual([
+      "redis:start",
+      "drain:start",
+      "drain:end",
+      "kafka:start",
+      "tracing:start",
+      "fast:start",
+      "fast:end",
+    ]);
+    const failed = lines
+      .filter((l) => l.msg === "failed to close")
+      .map((l) => (l.err as { message: string }).message);
+    expect(failed).toEqual([
+      "redis: not closed within 10000 ms",
+      "kafka: not closed within 5000 ms",
+      "tracing: not waited for, the shutdown's close budget is spent",
+    ]);
+    // A close that needs no wait still completes and counts as closed.
+    expect(lines.filter((l) => l.msg === "closed").map((l) => l.resource)).toEqual(["drain", "fast"]);
   });
 
   it("goes on past a close that fails, and resolves 1", async () => {
