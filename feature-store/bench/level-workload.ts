@@ -1,0 +1,150 @@
+// The workload of bench:store: a card-testing run through one hot listing. Every checkout has a
+// fresh user and device, and the same listing, host, IP and card: those four are the hot entities
+// whose per-checkout cost and memory must stay flat however long the run.
+import type { Redis } from "ioredis";
+import type { Entity } from "../src/definitions/entities.ts";
+import type { FeatureSet } from "../src/definitions/feature-set.ts";
+import { DAY } from "../src/definitions/time.ts";
+import type { Checkout, DomainEvent } from "../src/events/index.ts";
+import type { EventUpdate, OnlineStore } from "../src/online/contract.ts";
+import { readCheckoutFeatures } from "../src/online/read-features.ts";
+import type { RedisKeys } from "../src/online/redis-keys.ts";
+import { update } from "../src/update/update.ts";
+
+// One event every 50 ms of event time: 1,000,000 events span about 14 hours, so the hour rings
+// and the half-day HyperLogLog buckets of the 24-hour windows turn over during the run.
+const T0 = Date.parse("2026-03-01T00:00:00Z");
+const STEP_MS = 50;
+const BATCH = 1_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Events of a run that fit in its first day: within them the hot listing's 24-hour count holds them all. */
+export const EVENTS_IN_A_DAY = DAY / STEP_MS;
+
+/** One run of checkouts on hot entities of its own: a measured level, or the warm-up's. */
+export interface Run {
+  readonly tag: string;
+  readonly ip: string;
+}
+
+/** The hot entities of level `index` (its position in --levels): ids no other level shares. */
+export function levelRun(index: number): Run {
+  if (!(Number.isInteger(index) && index >= 0 && index < 256)) throw new RangeError("at most 256 levels");
+  return { tag: `hot${index}`, ip: `10.9.${index}.9` };
+}
+
+export const WARM_RUN: Run = { tag: "warm", ip: "10.8.8.8" };
+
+/** The `i`-th checkout of a run, `i` × 50 ms after the run's start. */
+export function checkoutOf(run: Run, i: number): Checkout {
+  const at = T0 + i * STEP_MS;
+  return {
+    event_id: `${run.tag}-${i}`,
+    occurred_at: iso(at),
+    user: { id: `u${run.tag}-${i}`, created_at: iso(at - 100 * 86_400_000), email_verified: true },
+    device: { id: `d${run.tag}-${i}`, ip: run.ip, ip_country: "DE" },
+    payment: { instrument_id: `pi-${run.tag}`, type: "card", country: "DE", billing_country: "DE" },
+    listing: { id: `l-${run.tag}`, host_id: `h-${run.tag}`, country: "PT" },
+    booking: { amount: 250, currency: "EUR", nights: 2, checkin_at: iso(at + 20 * 86_400_000) },
+    message: { text: "Hi, arriving late" },
+  };
+}
+
+export function eventOf(run: Run, i: number): DomainEvent {
+  return { type: "checkout", ...checkoutOf(run, i) };
+}
+
+/** The run's hot entities, [entity, id]. */
+export function hotEntities(run: Run): readonly (readonly [Entity, string])[] {
+  return [
+    ["listing", `l-${run.tag}`],
+    ["host", `h-${run.tag}`],
+    ["ip", run.ip],
+    ["payment_instrument", `pi-${run.tag}`],
+  ];
+}
+
+/**
+ * Brings each run to its history: run k gets events 0 … histories[k] - 1, in batches of 1,000 through
+ * applyBatch (the fast path; the 1,000,000-event level is most of the set-up). The runs end
+ * together, interleaved: run k's events are applied in the last histories[k] steps of the longest. The
+ * embedded store forgets an entity not written while ~100,000 others were created, and the longest
+ * run creates two million users and devices: a level set up before it, or long before the end,
+ * would be measured on an empty entity.
+ */
+export async function setUpRuns(
+  store: OnlineStore,
+  runs: readonly Run[],
+  histories: readonly number[],
+): Promise<void> {
+  const longest = Math.max(0, ...histories);
+  const offsets = histories.map((h) => longest - h);
+  for (let from = 0; from < longest; from += BATCH) {
+    const batch: EventUpdate[] = [];
+    for (let step = from; step < Math.min(longest, from + BATCH); step++) {
+      runs.forEach((run, k) => {
+        const i = step - (offsets[k] as number);
+        if (i >= 0) batch.push(update(eventOf(run, i)));
+      });
+    }
+    await store.applyBatch(batch);
+  }
+}
+
+/**
+ * The checkouts the run's hot listing holds in its 24-hour count, read as the run's checkout number
+ * `events` would read it: every event before it while the run stays within its first day.
+ */
+export async function listingCheckouts(
+  store: OnlineStore,
+  features: FeatureSet,
+  run: Run,
+  events: number,
+): Promise<number> {
+  const vector = await readCheckoutFeatures(store, features, checkoutOf(run, events));
+  return features.toRecord(vector).listing_checkouts_24h as number;
+}
+
+/** An entity's keys: its hash, dedup ring and what the hash registers (`_k:<suffix>`), for its
+ *  size: looked up directly, not by a SCAN over a Redis that may hold millions of keys. */
+async function entityKeys(redis: Redis, keys: RedisKeys, entity: Entity, id: string): Promise<string[]> {
+  const base = keys.base(entity, id);
+  const fields = await redis.hkeys(`${base}:h`);
+  return [
+    `${base}:h`,
+    `${base}:seen`,
+    ...fields.filter((f) => f.startsWith("_k:")).map((f) => `${base}:${f.slice(3)}`),
+  ];
+}
+
+/** Redis bytes of each hot entity of the run (MEMORY USAGE of each of its keys), by `<entity>_bytes`. */
+export async function hotEntityBytes(
+  redis: Redis,
+  keys: RedisKeys,
+  run: Run,
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [entity, id] of hotEntities(run)) {
+    let bytes = 0;
+    for (const key of await entityKeys(redis, keys, entity, id)) {
+      bytes += (await redis.memory("USAGE", key)) ?? 0;
+    }
+    out[`${entity}_bytes`] = bytes;
+  }
+  return out;
+}
+
+/**
+ * Removes every key under `prefix`: at 1,000,000 events the users and devices alone are two million
+ * entities, ~2 GB that would otherwise stay 400 days (their TTL) in the developer's Redis. SCAN in
+ * pages of 10,000 and UNLINK (freed off the main thread): other clients wait at most a page.
+ */
+export async function removeKeys(redis: Redis, prefix: string): Promise<number> {
+  let cursor = "0";
+  let removed = 0;
+  do {
+    const [next, page] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 10_000);
+    if (page.length > 0) removed += await redis.unlink(...page);
+    cursor = next;
+  } while (cursor !== "0");
+  return removed;
+}
