@@ -54,7 +54,7 @@ export function eventOf(run: Run, i: number): DomainEvent {
 }
 
 /** The run's hot entities, [entity, id]. */
-export function hotEntities(run: Run): readonly (readonly [Entity, string])[] {
+function hotEntities(run: Run): readonly (readonly [Entity, string])[] {
   return [
     ["listing", `l-${run.tag}`],
     ["host", `h-${run.tag}`],
@@ -64,9 +64,9 @@ export function hotEntities(run: Run): readonly (readonly [Entity, string])[] {
 }
 
 /**
- * Brings each run to its history: run k gets events 0 … histories[k] - 1, in batches of 1,000 through
- * applyBatch (the fast path; the 1,000,000-event level is most of the set-up). The runs end
- * together, interleaved: run k's events are applied in the last histories[k] steps of the longest. The
+ * Brings each run to its history: run k gets events 0 … histories[k] - 1, through applyBatch in
+ * batches of 1,000 steps (the fast path; the 1,000,000-event level is most of the set-up). The runs
+ * end together, interleaved: run k's events are applied in the last histories[k] steps. The
  * embedded store forgets an entity not written while ~100,000 others were created, and the longest
  * run creates two million users and devices: a level set up before it, or long before the end,
  * would be measured on an empty entity.
