@@ -6,7 +6,7 @@ import type { Entity } from "../src/definitions/entities.ts";
 import type { FeatureSet } from "../src/definitions/feature-set.ts";
 import { DAY } from "../src/definitions/time.ts";
 import type { Checkout, DomainEvent } from "../src/events/index.ts";
-import type { EventUpdate, OnlineStore } from "../src/online/contract.ts";
+import type { OnlineStore } from "../src/online/contract.ts";
 import { readCheckoutFeatures } from "../src/online/read-features.ts";
 import type { RedisKeys } from "../src/online/redis-keys.ts";
 import { update } from "../src/update/update.ts";
@@ -75,18 +75,20 @@ export async function setUpRuns(
   store: OnlineStore,
   runs: readonly Run[],
   histories: readonly number[],
+  afterBatch?: (checkouts: readonly Checkout[]) => Promise<void>,
 ): Promise<void> {
   const longest = Math.max(0, ...histories);
   const offsets = histories.map((h) => longest - h);
   for (let from = 0; from < longest; from += BATCH) {
-    const batch: EventUpdate[] = [];
+    const checkouts: Checkout[] = [];
     for (let step = from; step < Math.min(longest, from + BATCH); step++) {
       runs.forEach((run, k) => {
         const i = step - (offsets[k] as number);
-        if (i >= 0) batch.push(update(eventOf(run, i)));
+        if (i >= 0) checkouts.push(checkoutOf(run, i));
       });
     }
-    await store.applyBatch(batch);
+    await store.applyBatch(checkouts.map((c) => update({ type: "checkout", ...c })));
+    await afterBatch?.(checkouts);
   }
 }
 
@@ -104,16 +106,23 @@ export async function listingCheckouts(
   return features.toRecord(vector).listing_checkouts_24h as number;
 }
 
-/** An entity's keys: its hash, dedup ring and what the hash registers (`_k:<suffix>`), for its
- *  size: looked up directly, not by a SCAN over a Redis that may hold millions of keys. */
-async function entityKeys(redis: Redis, keys: RedisKeys, entity: Entity, id: string): Promise<string[]> {
-  const base = keys.base(entity, id);
-  const fields = await redis.hkeys(`${base}:h`);
-  return [
-    `${base}:h`,
-    `${base}:seen`,
-    ...fields.filter((f) => f.startsWith("_k:")).map((f) => `${base}:${f.slice(3)}`),
-  ];
+/** Entities' keys: each one's hash, dedup ring and what the hash registers (`_k:<suffix>`), looked
+ *  up directly (one pipeline), not by a SCAN over a Redis that may hold millions of keys. */
+async function keysOf(
+  redis: Redis,
+  keys: RedisKeys,
+  entities: readonly (readonly [Entity, string])[],
+): Promise<string[]> {
+  const bases = entities.map(([entity, id]) => keys.base(entity, id));
+  const pipeline = redis.pipeline();
+  for (const base of bases) pipeline.hkeys(`${base}:h`);
+  const replies = (await pipeline.exec()) ?? [];
+  return bases.flatMap((base, n) => {
+    const [error, fields] = replies[n] ?? [new Error("no reply to HKEYS")];
+    if (error) throw error;
+    const registered = (fields as string[]).filter((f) => f.startsWith("_k:"));
+    return [`${base}:h`, `${base}:seen`, ...registered.map((f) => `${base}:${f.slice(3)}`)];
+  });
 }
 
 /** Redis bytes of each hot entity of the run (MEMORY USAGE of each of its keys), by `<entity>_bytes`. */
@@ -123,14 +132,28 @@ export async function hotEntityBytes(
   run: Run,
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const [entity, id] of hotEntities(run)) {
+  for (const entity of hotEntities(run)) {
     let bytes = 0;
-    for (const key of await entityKeys(redis, keys, entity, id)) {
-      bytes += (await redis.memory("USAGE", key)) ?? 0;
-    }
-    out[`${entity}_bytes`] = bytes;
+    for (const key of await keysOf(redis, keys, [entity])) bytes += (await redis.memory("USAGE", key)) ?? 0;
+    out[`${entity[0]}_bytes`] = bytes;
   }
   return out;
+}
+
+/**
+ * Removes the keys the checkouts wrote for their own (fresh) user and device, read by nothing after.
+ * Each checkout leaves ~2 KB in Redis (9 keys), so the 1,000,000-event level alone would pass the
+ * dev Redis's 2 GB `maxmemory` (noeviction: every write refused from there on). The hot entities,
+ * the subject, keep all their keys.
+ */
+export async function forgetVisitors(
+  redis: Redis,
+  keys: RedisKeys,
+  checkouts: readonly Checkout[],
+): Promise<void> {
+  const visitors = checkouts.flatMap((c) => [["user", c.user.id] as const, ["device", c.device.id] as const]);
+  const doomed = await keysOf(redis, keys, visitors);
+  for (let i = 0; i < doomed.length; i += 10_000) await redis.unlink(...doomed.slice(i, i + 10_000));
 }
 
 /**

@@ -12,7 +12,7 @@ import { MemoryStore } from "../src/online/memory-store.ts";
 import { RedisKeys } from "../src/online/redis-keys.ts";
 import { RedisStore } from "../src/online/redis-store.ts";
 import { reportLines } from "./level-report.ts";
-import { hotEntityBytes, removeKeys } from "./level-workload.ts";
+import { forgetVisitors, hotEntityBytes, removeKeys } from "./level-workload.ts";
 import { type BenchedStore, runStoreLevels, type StoreLevelsOptions } from "./store-levels.ts";
 
 const { values } = parseArgs({
@@ -45,6 +45,7 @@ const stores: BenchedStore[] = [
     name: "redis",
     store: new RedisStore(redis, { keyPrefix: prefix }),
     bytes: (run) => hotEntityBytes(redis, keys, run),
+    forget: (checkouts) => forgetVisitors(redis, keys, checkouts),
   },
   { name: "memory", store: new MemoryStore() },
 ];

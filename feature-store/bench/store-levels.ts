@@ -2,6 +2,7 @@
 // then rounds that each measure every level once, in a seeded order, so levels are compared at
 // the same moment. CPU per checkout of the feature read + compute, then of the checkout's write.
 import type { FeatureSet } from "../src/definitions/feature-set.ts";
+import type { Checkout } from "../src/events/index.ts";
 import type { OnlineStore } from "../src/online/contract.ts";
 import { readCheckoutFeatures } from "../src/online/read-features.ts";
 import { update } from "../src/update/update.ts";
@@ -32,6 +33,8 @@ export interface BenchedStore {
   readonly store: OnlineStore;
   /** Bytes of each hot entity of a run (`<entity>_bytes`), for a store that can tell: Redis. */
   readonly bytes?: (run: Run) => Promise<Record<string, number>>;
+  /** After each set-up batch: drops what its checkouts wrote for their own user and device. */
+  readonly forget?: (checkouts: readonly Checkout[]) => Promise<void>;
 }
 
 export type LevelRow = Record<string, number | string>;
@@ -162,11 +165,11 @@ async function runStore(
   // compiling the read and write paths (2x the CPU of later ones), not the cost of their level.
   // Before the set-up: the embedded store would forget a level not written while the warm-up's
   // users and devices were created.
-  await setUpRuns(benched.store, [WARM_RUN], [1_000]);
+  await setUpRuns(benched.store, [WARM_RUN], [1_000], benched.forget);
   const warmOrders = orders.map(() => [0]);
   await measureRounds(benched.store, features, [WARM_RUN], [1_000], warmOrders, reads);
   const setUp = stopwatch();
-  await setUpRuns(benched.store, runs, levels);
+  await setUpRuns(benched.store, runs, levels, benched.forget);
   log(`${benched.name}: ${levels.reduce((a, b) => a + b, 0)} events set up in ${setUp()}`);
   await checkHistories(benched, features, runs, levels);
   const bytes = benched.bytes;

@@ -6,7 +6,13 @@ import { createRedis, scanKeys, uniquePrefix } from "@riskgate/test-support/serv
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportLines } from "../../bench/level-report.ts";
-import { checkoutOf, hotEntityBytes, levelRun, removeKeys } from "../../bench/level-workload.ts";
+import {
+  checkoutOf,
+  forgetVisitors,
+  hotEntityBytes,
+  levelRun,
+  removeKeys,
+} from "../../bench/level-workload.ts";
 import { runStoreLevels, type StoreLevelsOptions, type StoreLevelsResult } from "../../bench/store-levels.ts";
 import { FeatureSet } from "../../src/definitions/feature-set.ts";
 import { FEATURES } from "../../src/definitions/features.ts";
@@ -34,7 +40,12 @@ let result: StoreLevelsResult;
 beforeAll(async () => {
   result = await runStoreLevels(
     [
-      { name: "redis", store: redisStore, bytes: (run) => hotEntityBytes(redis, keys, run) },
+      {
+        name: "redis",
+        store: redisStore,
+        bytes: (run) => hotEntityBytes(redis, keys, run),
+        forget: (checkouts) => forgetVisitors(redis, keys, checkouts),
+      },
       { name: "memory", store: memory },
     ],
     features,
@@ -90,6 +101,15 @@ describe("bench:store's levels", () => {
       );
       expect(held).toEqual(AFTER.map((n) => [n, n, n]));
     }
+  });
+
+  it("keeps in Redis the hot entities and the probes' users and devices, not the set-up's", async () => {
+    const userAndDevice = (i: number) => {
+      const c = checkoutOf(levelRun(2), i);
+      return [keys.base("user", c.user.id), keys.base("device", c.device.id)].map((base) => `${base}:h`);
+    };
+    expect(await redis.exists(...userAndDevice(0), ...userAndDevice(399))).toBe(0);
+    expect(await redis.exists(...userAndDevice(400), ...userAndDevice(414))).toBe(4);
   });
 
   it("measures every level once per round, in orders from its seed", () => {
