@@ -19,11 +19,13 @@ const { values } = parseArgs({
   options: {
     levels: { type: "string", default: "10,1000,100000,1000000" },
     // 15 rounds of 1,000: a slice (one level, one round) is ~25 ms of CPU on the memory store and
-    // ~0.1-0.2 s on Redis, so a round compares the levels within about a second; a slice that long
-    // holds several young-generation GCs, not zero or one; and the median of 15 paired ratios
-    // outvotes the slices a major GC or a VM stall hit. The probes add 15,000 events to every
-    // level (the 5 rounds of 2,000 before added 10,000). Equal levels (1000 ×4, 15 rounds of 200,
-    // on a loaded 2-core box at nice 19) gave a flatness of 1.05-1.09 against plain 1.10-1.27.
+    // ~0.1-0.2 s on Redis, so a round compares the levels within about a second, and the median of
+    // 15 paired ratios outvotes the slices a major GC or a VM stall hit. A memory-store read or
+    // write allocates a young-generation GC every ~2,500 (measured on a 20,000-event level), so a
+    // slice holds none or one: longer slices would average it in, at more probe writes per level,
+    // which already add 15,000 events to every level (the 5 rounds of 2,000 before added 10,000).
+    // Equal levels (1000 ×4, 15 rounds of 200, on a loaded 2-core box at nice 19) gave a flatness
+    // of 1.05-1.09 against plain 1.10-1.27.
     rounds: { type: "string", default: "15" },
     reads: { type: "string", default: "1000" },
     seed: { type: "string", default: "1" },
