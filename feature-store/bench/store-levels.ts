@@ -94,7 +94,8 @@ async function measureRounds(
   orders: readonly (readonly number[])[],
   reads: number,
 ): Promise<{ read: number[][]; write: number[][] }> {
-  // The checkouts are built before a slice's clock starts: only the store's work is timed.
+  // The checkouts are built before a slice's clock starts: only the feature read + compute, or
+  // the update + write, is timed.
   const phase = async <T>(build: (run: Run, i: number) => T, work: (item: T) => Promise<unknown>) => {
     const costs: number[][] = [];
     for (const [r, order] of orders.entries()) {
