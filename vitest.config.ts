@@ -38,6 +38,7 @@ const INTEGRATION = [
   "services/scoring-api/test/killswitch/propagation.test.ts",
   "services/scoring-api/test/killswitch/propagation-redis.test.ts",
   "services/scoring-api/test/killswitch/replicas.test.ts",
+  "services/scoring-api/test/replay/export-decisions.test.ts",
   "services/scoring-api/test/replay/replay-decisions.test.ts",
   "services/scoring-api/test/resilience/cluster-master-failure.test.ts",
   "services/scoring-api/test/resilience/fail-safe.test.ts",

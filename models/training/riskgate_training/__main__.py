@@ -7,6 +7,11 @@ if sys.argv[1:2] == ["backtest"]:
 
     raise SystemExit(backtest(sys.argv[2:]))
 
+if sys.argv[1:2] == ["monitor"]:
+    from riskgate_training.missed_fraud_monitor import main as monitor
+
+    raise SystemExit(monitor(sys.argv[2:]))
+
 from riskgate_training.cli import main
 
 raise SystemExit(main())

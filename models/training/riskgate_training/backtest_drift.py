@@ -9,12 +9,12 @@ Two monitors, each evaluated day by day after the cut-off C:
   they pass 0.25 as entities age after the cut-off, drift or not. Serving computes it over
   DRIFT_WINDOW_MINUTES (60) and needs >= 500 checkouts in the window; a day is the shortest window
   that holds 500 checkouts at the backtest's 3,000 a day.
-* Missed fraud, from labels: the frauds among test checkouts whose label has arrived by day d, and
-  the mean served score on them, against the same mean on the validation days' labelled frauds.
-  It alerts when at least MIN_FRAUDS labels are in and the mean is more than Z standard errors below
-  the reference (a one-sided test; the standard error from the reference frauds' spread). A concept
-  shift (fraud that looks different, so the model scores it low) shows here and barely in PSI:
-  fraud is half a percent of checkouts.
+* Missed fraud, from labels (missed_fraud.py, the test the deployment runs with `npm run monitor`):
+  the frauds among test checkouts whose label has arrived by day d, and the mean served score on
+  them, against the same mean on the validation days' labelled frauds. It alerts when at least
+  MIN_FRAUDS labels are in and the mean is more than Z standard errors below the reference. A
+  concept shift (fraud that looks different, so the model scores it low) shows here and barely in
+  PSI: fraud is half a percent of checkouts.
 
 Lags are in days from the drift's onset in the test window (world.json `drift_starts_at`), or from C
 when the window has no drift (an alert there is a false alarm).
@@ -27,13 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskgate_training import missed_fraud
 from riskgate_training.monitoring import bins
 
 PSI_ALERT = 0.25
 SHARE_FLOOR = 1e-4
 MIN_CHECKOUTS = 500  # serving's alerts need as many in their window (a partial last day has a few)
-MIN_FRAUDS = 20
-Z = 2.0
 DAY = pd.Timedelta(days=1)
 
 
@@ -75,17 +74,9 @@ def missed_fraud_by_day(p_valid_fraud: np.ndarray, p_test: np.ndarray, known_at_
                         days: list[pd.Timestamp]) -> list[dict[str, Any]]:
     """For each day d: test frauds labelled by the end of d, their mean served score, and whether
     that mean is Z standard errors below the validation frauds' mean."""
-    ref_mean = float(np.mean(p_valid_fraud))
-    ref_sd = float(np.std(p_valid_fraud, ddof=1)) if len(p_valid_fraud) > 1 else 0.0
-    out = []
-    for d in days:
-        m = (known_at_test < d + DAY).to_numpy()
-        n = int(m.sum())
-        mean = float(np.mean(p_test[m])) if n else None
-        bar = ref_mean - Z * ref_sd / np.sqrt(n) if n else None
-        out.append({"day": f"{d:%Y-%m-%d}", "frauds_labelled": n, "mean_p": mean, "alert_below": bar,
-                    "alert": bool(n >= MIN_FRAUDS and mean is not None and mean < bar)})
-    return out
+    ref = missed_fraud.reference(p_valid_fraud)
+    return [{"day": f"{d:%Y-%m-%d}", **missed_fraud.check(ref, p_test[(known_at_test < d + DAY).to_numpy()])}
+            for d in days]
 
 
 def first_alert(days: list[dict[str, Any]], fired: Any, onset: pd.Timestamp) -> dict[str, Any]:

@@ -80,3 +80,20 @@ def evaluate(model_dir: Path, table_dir: Path, *, start: str | None = None, end:
     metrics["rows_scored"] = {"from": iso(frame["occurred_at"].min()), "to": iso(last),
                               "fitted_or_calibrated_on": seen}
     return metrics, evaluate_card(manifest, str(table_dir), metrics, acc)
+
+
+def validation_fraud_scores(model_dir: Path, table_dir: Path) -> np.ndarray:
+    """The served (calibrated) scores of the validation split's frauds, labels as known at the
+    training date: the missed-fraud reference of a manifest written before it carried one."""
+    manifest = read_manifest(model_dir)
+    table = load_table(table_dir)
+    if table.csv_sha256 != manifest["training_data"]["sha256"]:
+        raise ValueError(f"{table_dir} is not the table {model_dir} was trained on (sha256 differs)")
+    split = manifest["split"]
+    t = table.frame["occurred_at"]
+    rows = table.frame[(t >= _utc(split["valid_start"])) & (t < _utc(split["valid_end"]))]
+    y = labels_as_of(rows["label_known_at"], _utc(manifest["labels"]["known_as_of"]["valid"]))
+    X = rows[list(manifest["features"])].to_numpy(dtype=np.float64)
+    sess = session((Path(model_dir) / manifest["onnx"]["file"]).read_bytes())
+    raw = onnx_fraud_proba(sess, X, manifest["onnx"]["input_name"])
+    return np.asarray(apply_calibration(manifest["calibration"], raw), dtype=np.float64)[np.asarray(y) == 1]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskgate_training import plots
+from riskgate_training import missed_fraud, plots
 from riskgate_training.calibration import apply_calibration, choose_calibration, recalibration_check
 from riskgate_training.card import CARD_FILE, train_card
 from riskgate_training.data import load_table
@@ -222,8 +222,9 @@ def train(cfg: TrainConfig) -> TrainResult:
                 "fraud_rows": {"train": int(y_fit[tr].sum()), "valid": int(y_fit[va].sum()),
                                "test": int(y_test[te].sum())},
             },
-            "monitoring": monitoring_block(X[tr], table.features, table.defaults,
-                                           apply_calibration(cal, onnx_tr)),
+            "monitoring": {**monitoring_block(X[tr], table.features, table.defaults, apply_calibration(cal, onnx_tr)),
+                           # `npm run monitor`'s reference: the frauds the model was calibrated on.
+                           "missed_fraud": missed_fraud.reference(cal_va[y_fit[va] == 1])},
             "training_data": {
                 "path": str(table.path),
                 "sha256": table.csv_sha256,

@@ -1,8 +1,11 @@
 // The Grafana dashboard and the alert rules may only query metrics the services really expose: every
 // riskgate_* name in a PromQL expression must be declared by the live registries (scoring-api after
-// scoring checkouts on Redis, the process metrics main.ts adds, and a running feature-ingest).
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+// scoring checkouts on Redis, the process metrics main.ts adds, a running feature-ingest, and the
+// gauges the daily missed-fraud monitor writes, npm run monitor, run for real).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { type ApiHarness, startApi } from "@riskgate/test-support/api-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -33,6 +36,32 @@ function namesIn(expr: string): string[] {
   return [...expr.matchAll(METRIC)].map((m) => m[0]);
 }
 
+/** The metric names `npm run monitor --textfile` writes (the champion, no labels yet). */
+function monitorNames(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "riskgate-monitor-"));
+  writeFileSync(join(dir, "empty.jsonl"), "");
+  const run = spawnSync(
+    resolve(ROOT, "models/training/.venv/bin/python"),
+    [
+      "-m",
+      "riskgate_training",
+      "monitor",
+      "--decisions",
+      join(dir, "empty.jsonl"),
+      "--labels",
+      join(dir, "empty.jsonl"),
+      "--textfile",
+      join(dir, "monitor.prom"),
+    ],
+    { encoding: "utf8", env: { ...process.env, PYTHONPATH: resolve(ROOT, "models/training") } },
+  );
+  if (run.status !== 0) throw new Error(`npm run monitor exited ${run.status}: ${run.stderr}`);
+  return readFileSync(join(dir, "monitor.prom"), "utf8")
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => l.split(/[{ ]/)[0] as string);
+}
+
 /** riskgate_x_bucket → riskgate_x when riskgate_x is declared (a histogram's series). */
 function declared(name: string, names: ReadonlySet<string>): boolean {
   return names.has(name) || (HISTOGRAM_SERIES.test(name) && names.has(name.replace(HISTOGRAM_SERIES, "")));
@@ -60,6 +89,7 @@ describe("dashboard and alerts reference only real metrics", () => {
       ...(await registeredNames(api.registry)),
       ...(await registeredNames(processRegistry("scoring-api"))),
       ...(await registeredNames(ingest.registry)),
+      ...monitorNames(),
     ]);
   });
   afterAll(async () => {

@@ -1,0 +1,156 @@
+"""`npm run monitor`: the missed-fraud test on a deployed model's decision log and labels."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from riskgate_training import missed_fraud
+from riskgate_training.evaluate_artifact import validation_fraud_scores
+from riskgate_training.missed_fraud_monitor import main
+
+MODEL = {"name": "riskgate-fraud", "version": "v1"}
+REFERENCE = {"mean_p": 0.6, "sd_p": 0.2, "frauds": 100, "z": 2.0, "min_frauds": 20, "from": "test"}
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _model_dir(tmp_path: Path, reference: dict | None = REFERENCE) -> Path:
+    d = tmp_path / "model"
+    d.mkdir()
+    monitoring = {"missed_fraud": reference} if reference else {}
+    (d / "manifest.json").write_text(json.dumps({**MODEL, "monitoring": monitoring}))
+    return d
+
+
+def _world(tmp_path: Path, fraud_scores: list[float]) -> tuple[Path, Path]:
+    """Decisions of this model for each labelled fraud (and records the monitor must ignore), and
+    their labels: each fraud labelled by a review on day 2, then again by a chargeback later."""
+    decisions, labels = [], []
+    for i, p in enumerate(fraud_scores):
+        eid = f"c{i}"
+        decisions.append({"kind": "decision", "event_id": eid, "score": p, "model": MODEL, "mode": "normal",
+                          "scored_at": f"2026-03-{1 + i % 14:02d}T10:00:00Z"})
+        # another model's opinion of the same checkout, and a legit label: never counted
+        decisions.append({"kind": "shadow", "event_id": eid, "score": 0.99, "model": {**MODEL, "version": "v2"}})
+        labels.append({"type": "review_outcome", "checkout_event_id": eid, "label": "fraud",
+                       "occurred_at": "2026-03-20T00:00:00Z"})
+        labels.append({"type": "chargeback", "checkout_event_id": eid, "label": "fraud",
+                       "occurred_at": "2026-04-20T00:00:00Z"})
+    decisions += [
+        {"kind": "decision", "event_id": "rules", "score": None, "model": None, "mode": "rules_only"},
+        {"kind": "decision", "event_id": "old", "score": 0.0, "model": {**MODEL, "version": "v0"}},
+        {"kind": "decision", "event_id": "ok", "score": 0.001, "model": MODEL, "mode": "normal"},
+    ]
+    labels += [
+        {"type": "chargeback", "checkout_event_id": "old", "label": "fraud", "occurred_at": "2026-03-20T00:00:00Z"},
+        {"type": "review_outcome", "checkout_event_id": "ok", "label": "legit", "occurred_at": "2026-03-20T00:00:00Z"},
+        {"type": "chargeback", "checkout_event_id": "late", "label": "fraud", "occurred_at": "2026-05-20T00:00:00Z"},
+    ]
+    return _jsonl(tmp_path / "decisions.jsonl", decisions), _jsonl(tmp_path / "labels.jsonl", labels)
+
+
+def _run(tmp_path: Path, scores: list[float], *extra: str, reference: dict | None = REFERENCE) -> tuple[int, dict, str]:
+    decisions, labels = _world(tmp_path, scores)
+    model = _model_dir(tmp_path, reference)
+    out, prom = tmp_path / "result.json", tmp_path / "riskgate.prom"
+    code = main(["--decisions", str(decisions), "--labels", str(labels), "--model", str(model), "--as-of",
+                 "2026-04-01T00:00:00Z", "--json", str(out), "--textfile", str(prom), *extra])
+    return code, json.loads(out.read_text()) if out.exists() else {}, prom.read_text() if prom.exists() else ""
+
+
+def test_frauds_scored_like_the_reference_pass(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    code, r, prom = _run(tmp_path, list(np.clip(rng.normal(0.6, 0.2, 40), 0, 1)))
+    assert code == 0 and not r["alert"]
+    # the 40 frauds of this model; not the other version's, not the label after --as-of
+    assert r["frauds_labelled"] == 40 and r["decisions_scored"] == 41 and r["fraud_labels"] == 41
+    assert 'riskgate_missed_fraud_alert{model="riskgate-fraud/v1"} 0.0' in prom
+    assert 'riskgate_missed_fraud_labelled_frauds{model="riskgate-fraud/v1"} 40.0' in prom
+
+
+def test_frauds_the_model_now_scores_low_alert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scores = [0.6] * 20 + [0.05] * 20  # half the frauds labelled since got through at p 0.05
+    code, r, prom = _run(tmp_path, scores)
+    assert code == 1 and r["alert"]
+    assert r["mean_p"] == pytest.approx(0.325)
+    assert r["alert_below"] == pytest.approx(0.6 - 2 * 0.2 / np.sqrt(40))
+    assert 'riskgate_missed_fraud_alert{model="riskgate-fraud/v1"} 1.0' in prom
+    assert "ALERT" in capsys.readouterr().out
+    # the weeks the frauds were scored in, for the operator looking for where it started
+    assert sum(w["frauds"] for w in r["by_week"]) == 40
+    assert main(["--decisions", str(tmp_path / "decisions.jsonl"), "--labels", str(tmp_path / "labels.jsonl"),
+                 "--model", str(tmp_path / "model"), "--as-of", "2026-04-01", "--report-only"]) == 0
+
+
+def test_too_few_labels_never_alert(tmp_path: Path) -> None:
+    code, r, prom = _run(tmp_path, [0.01] * 19)
+    assert code == 0 and not r["alert"] and r["frauds_labelled"] == 19
+
+
+def test_before_the_first_label_the_gauges_say_nan(tmp_path: Path) -> None:
+    code, r, prom = _run(tmp_path, [])
+    assert code == 0 and r["frauds_labelled"] == 0
+    assert 'riskgate_missed_fraud_mean_score{model="riskgate-fraud/v1"} NaN' in prom
+
+
+def test_a_manifest_without_a_reference_needs_its_training_table(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = _run(tmp_path, [0.5] * 30, reference=None)
+    assert code == 2 and "--table" in capsys.readouterr().err
+
+
+def test_training_writes_the_reference_and_the_table_reproduces_it(trained, table_dir: Path, tmp_path: Path) -> None:
+    ref = trained.manifest["monitoring"]["missed_fraud"]
+    assert ref["frauds"] == trained.manifest["split"]["fraud_rows"]["valid"]
+    assert 0 < ref["mean_p"] < 1 and ref["sd_p"] > 0
+    # an artifact whose manifest predates the block: the table gives the same reference
+    old = tmp_path / "old"
+    shutil.copytree(trained.artifact_dir, old)
+    manifest = json.loads((old / "manifest.json").read_text())
+    del manifest["monitoring"]["missed_fraud"]
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    again = missed_fraud.reference(validation_fraud_scores(old, table_dir))
+    assert again["frauds"] == ref["frauds"]
+    assert again["mean_p"] == pytest.approx(ref["mean_p"], rel=1e-6)
+    assert again["sd_p"] == pytest.approx(ref["sd_p"], rel=1e-6)
+
+
+def test_pushes_the_gauges_to_a_pushgateway_grouped_by_model(tmp_path: Path) -> None:
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    got: list[tuple[str, str, str]] = []
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            got.append((self.command, self.path, body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        code, _, prom = _run(tmp_path, [0.05] * 25, "--pushgateway", f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+    assert code == 1
+    group = base64.urlsafe_b64encode(b"riskgate-fraud/v1").decode()
+    assert got == [("PUT", f"/metrics/job/riskgate_missed_fraud_monitor/model@base64/{group}", prom)]
+
+
+def test_an_unreachable_pushgateway_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = _run(tmp_path, [0.5] * 25, "--pushgateway", "http://127.0.0.1:9")
+    assert code == 2 and "pushing to" in capsys.readouterr().err
