@@ -20,6 +20,7 @@ const INTEGRATION = [
   "feature-store/test/online/late-labels.test.ts",
   "load-tests/test/runner.test.ts",
   "services/common/test/shutdown.test.ts",
+  "services/common/test/kafka-topics.test.ts",
   "services/common/test/kafkajs-idle-timer.test.ts",
   "services/feature-ingest/test/**/*.test.ts",
   "services/scoring-api/test/kafka-start-up.test.ts",
