@@ -120,13 +120,6 @@ const NOT_ON_CLUSTER = [
   "test/infra/k8s-manifests.test.ts",
 ];
 
-/**
- * Run after the other projects, one file at a time, like TIMING: this test holds a consumer group's
- * join open on the shared broker, and hand-over.test.ts (another group) timed out waiting for its
- * consumer in the 2 of 4 CI runs where the two files ran side by side in that order. Not diagnosed.
- */
-const ALONE = ["services/feature-ingest/test/stop-while-joining.test.ts"];
-
 /** Set for the config by `npm run test:cluster` (infra/dev/test-all.sh), not by a project's env. */
 const WHOLE_SUITE_ON_CLUSTER = process.env.RISKGATE_TEST_REDIS === "cluster";
 const notOnCluster = WHOLE_SUITE_ON_CLUSTER ? NOT_ON_CLUSTER : [];
@@ -152,7 +145,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: INTEGRATION,
-          exclude: [...configDefaults.exclude, ...notOnCluster, ...ALONE],
+          exclude: [...configDefaults.exclude, ...notOnCluster],
         },
       },
       // The whole-suite run covers these files in the integration project already.
@@ -168,7 +161,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "timing",
-          include: [...TIMING, ...ALONE],
+          include: TIMING,
           exclude: [...configDefaults.exclude, ...notOnCluster],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
