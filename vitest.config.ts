@@ -106,6 +106,7 @@ const NOT_ON_CLUSTER = [
   "test/infra/redis-cluster.test.ts",
   // No Redis at all: Kafka, Prometheus, vegeta, a child process on the embedded stores, pure logic.
   "load-tests/test/runner.test.ts",
+  "services/common/test/kafka-topics.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/feature-ingest/test/pending-commits.test.ts",
   "services/scoring-api/test/cluster/workers.test.ts",
