@@ -47,6 +47,7 @@ const INTEGRATION = [
   "services/scoring-api/test/score.test.ts",
   "services/scoring-api/test/scoring/decision-log.test.ts",
   "test/infra/k8s-manifests.test.ts",
+  "test/infra/k8s-processes.test.ts",
   "test/infra/kafka-compat.test.ts",
   "test/infra/prometheus-rules.test.ts",
   "test/infra/redis-cluster.test.ts",
@@ -119,6 +120,7 @@ const NOT_ON_CLUSTER = [
   "test/infra/start-detached.test.ts",
   // Its services' main.ts on the standalone Redis: the subject is the manifests, not the store.
   "test/infra/k8s-manifests.test.ts",
+  "test/infra/k8s-processes.test.ts",
 ];
 
 /** Set for the config by `npm run test:cluster` (infra/dev/test-all.sh), not by a project's env. */
