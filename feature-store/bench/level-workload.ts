@@ -53,13 +53,21 @@ export function eventOf(run: Run, i: number): DomainEvent {
   return { type: "checkout", ...checkoutOf(run, i) };
 }
 
-/** The run's hot entities, [entity, id]. */
-function hotEntities(run: Run): readonly (readonly [Entity, string])[] {
+/**
+ * The identifiers a store holds for a checkout's: the raw ones (bench:store writes the store itself),
+ * or the scoring API's pseudonyms of them (bench:api-levels sets up the store that API reads).
+ */
+export type StoredIds = (checkout: Checkout) => Checkout;
+const rawIds: StoredIds = (c) => c;
+
+/** The run's hot entities, [entity, id as stored]. */
+function hotEntities(run: Run, ids: StoredIds): readonly (readonly [Entity, string])[] {
+  const c = ids(checkoutOf(run, 0));
   return [
-    ["listing", `l-${run.tag}`],
-    ["host", `h-${run.tag}`],
-    ["ip", run.ip],
-    ["payment_instrument", `pi-${run.tag}`],
+    ["listing", c.listing.id],
+    ["host", c.listing.host_id],
+    ["ip", c.device.ip],
+    ["payment_instrument", c.payment.instrument_id],
   ];
 }
 
@@ -69,14 +77,18 @@ function hotEntities(run: Run): readonly (readonly [Entity, string])[] {
  * end together, interleaved: run k's events are applied in the last histories[k] steps. The
  * embedded store forgets an entity not written while ~100,000 others were created, and the longest
  * run creates two million users and devices: a level set up before it, or long before the end,
- * would be measured on an empty entity.
+ * would be measured on an empty entity. `afterBatch` gets each batch's checkouts as written.
  */
 export async function setUpRuns(
   store: OnlineStore,
   runs: readonly Run[],
   histories: readonly number[],
-  afterBatch?: (checkouts: readonly Checkout[]) => Promise<void>,
+  options: {
+    readonly afterBatch?: (checkouts: readonly Checkout[]) => Promise<void>;
+    readonly ids?: StoredIds;
+  } = {},
 ): Promise<void> {
+  const ids = options.ids ?? rawIds;
   const longest = Math.max(0, ...histories);
   const offsets = histories.map((h) => longest - h);
   for (let from = 0; from < longest; from += BATCH) {
@@ -84,11 +96,11 @@ export async function setUpRuns(
     for (let step = from; step < Math.min(longest, from + BATCH); step++) {
       runs.forEach((run, k) => {
         const i = step - (offsets[k] as number);
-        if (i >= 0) checkouts.push(checkoutOf(run, i));
+        if (i >= 0) checkouts.push(ids(checkoutOf(run, i)));
       });
     }
     await store.applyBatch(checkouts.map((c) => update({ type: "checkout", ...c })));
-    await afterBatch?.(checkouts);
+    await options.afterBatch?.(checkouts);
   }
 }
 
@@ -130,9 +142,10 @@ export async function hotEntityBytes(
   redis: Redis,
   keys: RedisKeys,
   run: Run,
+  ids: StoredIds = rawIds,
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const entity of hotEntities(run)) {
+  for (const entity of hotEntities(run, ids)) {
     let bytes = 0;
     for (const key of await keysOf(redis, keys, [entity])) bytes += (await redis.memory("USAGE", key)) ?? 0;
     out[`${entity[0]}_bytes`] = bytes;

@@ -168,11 +168,11 @@ async function runStore(
   // compiling the read and write paths (2x the CPU of later ones), not the cost of their level.
   // Before the set-up: the embedded store would forget a level not written while the warm-up's
   // users and devices were created.
-  await setUpRuns(benched.store, [WARM_RUN], [1_000], benched.forget);
+  await setUpRuns(benched.store, [WARM_RUN], [1_000], { afterBatch: benched.forget });
   const warmOrders = orders.map(() => [0]);
   await measureRounds(benched.store, features, [WARM_RUN], [1_000], warmOrders, reads);
   const setUp = stopwatch();
-  await setUpRuns(benched.store, runs, levels, benched.forget);
+  await setUpRuns(benched.store, runs, levels, { afterBatch: benched.forget });
   log(`${benched.name}: ${levels.reduce((a, b) => a + b, 0)} events set up in ${setUp()}`);
   await checkHistories(benched, features, runs, levels);
   const bytes = benched.bytes;
