@@ -25,6 +25,7 @@ const INTEGRATION = [
   "services/feature-ingest/test/**/*.test.ts",
   "services/scoring-api/test/kafka-start-up.test.ts",
   "services/scoring-api/test/bad-input.test.ts",
+  "services/scoring-api/test/bench/api-levels.test.ts",
   "services/scoring-api/test/console/console.test.ts",
   "services/scoring-api/test/cluster/workers.test.ts",
   "services/scoring-api/test/cluster/workers-drain.test.ts",

@@ -7,12 +7,12 @@
 // usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:api-levels -- [--levels 10,1000,100000,1000000]
 //          [--rounds 15] [--checkouts 1000] [--concurrency 8] [--seed 1] [--apis redis,memory]
 import { parseArgs } from "node:util";
-import type { Checkout } from "@riskgate/feature-store/events";
-import { redisLevelKeys, removeKeys } from "@riskgate/feature-store/level-bench";
-import { bearer, pseudonymiser, startApi, TOKENS } from "@riskgate/test-support/api-harness";
+import { removeKeys } from "@riskgate/feature-store/level-bench";
+import { startApi } from "@riskgate/test-support/api-harness";
 import { Redis } from "ioredis";
-import { type ApiLevelsOptions, type ApiLevelsResult, type BenchedApi, runApiLevels } from "./api-levels.ts";
+import { type ApiLevelsOptions, type ApiLevelsResult, runApiLevels } from "./api-levels.ts";
 import { reportLines } from "./api-levels-report.ts";
+import { benchEnv, benchedApi } from "./benched-api.ts";
 import { SHADOWED_RULES, shadowedRulesFile } from "./shadowed-rules.ts";
 
 const { values } = parseArgs({
@@ -41,36 +41,15 @@ for (const name of apis) {
   if (name !== "redis" && name !== "memory") throw new RangeError(`--apis: redis or memory, not ${name}`);
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const ids = (c: Checkout) => pseudonymiser.checkout(c);
 
 const rules = await shadowedRulesFile();
-const env = {
-  RULES_FILE: rules.path,
-  // CPU is measured, not latency: the same generous budgets on both stores, so a slow moment on a
-  // shared box does not turn some checkouts degraded (another path) and make the levels incomparable.
-  FEATURE_TIMEOUT_MS: "2000",
-  MODEL_TIMEOUT_MS: "2000",
-};
+const env = benchEnv(rules.path);
 
 /** One API, started, measured and closed; on Redis, its keys removed (SCAN + UNLINK of its prefix). */
 async function measure(name: string): Promise<ApiLevelsResult> {
   const h = await startApi({ ...(name === "redis" ? { redis: true } : {}), env });
   try {
-    let redisKeys = {};
-    if (name === "redis") {
-      if (!(h.redis instanceof Redis))
-        throw new Error("bench:api-levels needs a standalone Redis (REDIS_URL)");
-      redisKeys = redisLevelKeys(h.redis, h.prefix, ids);
-    }
-    const api: BenchedApi = {
-      name,
-      app: h.app,
-      store: h.store,
-      ids,
-      headers: bearer(TOKENS.score),
-      ...redisKeys,
-    };
-    return await runApiLevels(api, options, log);
+    return await runApiLevels(benchedApi(h), options, log);
   } finally {
     if (h.redis instanceof Redis)
       log(`${name}: removed this run's ${await removeKeys(h.redis, h.prefix)} keys`);
