@@ -99,8 +99,10 @@ const NOT_ON_CLUSTER = [
   // under the API; a cluster's failure of one master is cluster-master-failure.test.ts's subject.
   "services/scoring-api/test/resilience/fail-safe.test.ts",
   "services/scoring-api/test/resilience/redis-outage.test.ts",
-  // bench:store's core: the bench takes a standalone REDIS_URL (one server's SCAN and MEMORY USAGE).
+  // bench:store's and bench:api-levels' cores: the benches take a standalone REDIS_URL (one
+  // server's SCAN and MEMORY USAGE).
   "feature-store/test/bench/store-levels.test.ts",
+  "services/scoring-api/test/bench/api-levels.test.ts",
   // A fresh standalone Redis of its own, so every key in it is the API's and can be read back.
   "services/scoring-api/test/input-guards.test.ts",
   // Clusters of their own in every run already.

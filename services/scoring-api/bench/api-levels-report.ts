@@ -65,7 +65,7 @@ export function reportLines(
       `in flight); each round measures every level once, in a seeded order (--seed ${options.seed}).`,
     "CPU is this process's (process.cpuUsage): the whole API (routing, validation, pseudonymisation, feature " +
       "read and compute, rules, model, policy, decision store, velocity write) and the in-process client's work " +
-      "(app.inject, serialising each body), included equally at every level; nothing is subtracted. Not in it: " +
+      "(app.inject, serialising each body, parsing each answer), included equally at every level; nothing is subtracted. Not in it: " +
       "the Redis server's CPU, and publishing decisions (no Kafka producer: discarded and counted, as without KAFKA_BROKERS).",
     "flatness = max/min over the levels of each level's median over the rounds of (its CPU per checkout / the " +
       `median over the levels in the same round): the 20 % target (issue 14) is compared against it, ≤ ` +

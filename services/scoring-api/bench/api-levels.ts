@@ -100,8 +100,8 @@ function answerOf(statusCode: number, body: string): string {
 
 /**
  * CPU µs per checkout of scoring `bodies` through POST /v1/score, `concurrency` at a time. The
- * bodies are built before the clock starts; app.inject's own work (serialising each body, the fake
- * request and response) is inside it.
+ * bodies are built before the clock starts; the client's own work (app.inject serialising each body,
+ * the fake request and response, parsing each answer) is inside it.
  */
 async function slice(api: BenchedApi, bodies: readonly Checkout[], concurrency: number, answers: Answers) {
   let next = 0;
@@ -163,7 +163,7 @@ const us = (v: number) => Math.round(v * 10) / 10;
 const ratio = (v: number) => Math.round(v * 100) / 100;
 
 /** The levels' answers in words, most frequent first: `normal/allow 100 %`. */
-export function answerMix(answers: Answers): string {
+function answerMix(answers: Answers): string {
   const total = Object.values(answers).reduce((a, b) => a + b, 0);
   return Object.entries(answers)
     .sort((a, b) => b[1] - a[1])

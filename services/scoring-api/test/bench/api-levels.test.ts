@@ -117,7 +117,7 @@ describe("bench:api-levels", () => {
       expect(text).toMatch(new RegExp(`^${api} API answers: comparable \\(`, "m"));
     }
     expect(text).toContain(
-      "the in-process client's work (app.inject, serialising each body), included equally at every level",
+      "the in-process client's work (app.inject, serialising each body, parsing each answer), included equally at every level",
     );
     expect(text).toContain(
       `rules ${rules.version}: the default rules with R-REVIEW-INSTRUMENT-MANY-ACCOUNTS in shadow`,
