@@ -40,6 +40,11 @@ const apis = (values.apis as string).split(",");
 for (const name of apis) {
   if (name !== "redis" && name !== "memory") throw new RangeError(`--apis: redis or memory, not ${name}`);
 }
+if (apis.includes("redis") && !process.env.REDIS_URL) {
+  throw new Error(
+    "REDIS_URL is required for the Redis API (infra/dev/redis.sh start prints it), or --apis memory",
+  );
+}
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const rules = await shadowedRulesFile();
