@@ -10,12 +10,11 @@ import {
   levelSpread,
   type Run,
   roundOrders,
-  type StoredIds,
   setUpRuns,
   WARM_RUN,
 } from "@riskgate/feature-store/level-bench";
-import type { OnlineStore } from "@riskgate/feature-store/online";
-import type { FastifyInstance } from "fastify";
+import type { BenchedApi } from "./benched-api.ts";
+import { checkHistories } from "./level-history.ts";
 
 export interface ApiLevelsOptions {
   /** Events on the hot entities before the rounds, one set of entities per level. */
@@ -27,21 +26,6 @@ export interface ApiLevelsOptions {
   readonly concurrency: number;
   /** Seeds the order of the levels in each round. */
   readonly seed: number;
-}
-
-/** An API under test: its app, the store it reads, and how that store names identifiers. */
-export interface BenchedApi {
-  readonly name: string;
-  readonly app: FastifyInstance;
-  readonly store: OnlineStore;
-  /** The API's pseudonyms: the set-up writes the keys the API will read. */
-  readonly ids: StoredIds;
-  /** Authorization header of a key with the score scope. */
-  readonly headers: Record<string, string>;
-  /** Bytes of each hot entity of a run (`<entity>_bytes`), for a store that can tell: Redis. */
-  readonly bytes?: (run: Run) => Promise<Record<string, number>>;
-  /** After each set-up batch: drops what its checkouts wrote for their own user and device. */
-  readonly forget?: (checkouts: readonly Checkout[]) => Promise<void>;
 }
 
 export type LevelRow = Record<string, number | string>;
@@ -121,34 +105,6 @@ async function slice(api: BenchedApi, bodies: readonly Checkout[], concurrency: 
     }),
   );
   return (cpuMicros() - c0) / bodies.length;
-}
-
-/** The listing's and host's 24-hour checkout counts as the API reads them for checkout `events` of the run. */
-async function heldThroughApi(api: BenchedApi, run: Run, events: number): Promise<[number, number]> {
-  const res = await api.app.inject({
-    method: "POST",
-    url: "/v1/features",
-    headers: api.headers,
-    payload: checkoutOf(run, events),
-  });
-  if (res.statusCode !== 200)
-    throw new Error(`${api.name}: POST /v1/features answered ${res.statusCode}: ${res.body}`);
-  const { features } = res.json() as { features: Record<string, number> };
-  return [features.listing_checkouts_24h as number, features.host_checkouts_24h as number];
-}
-
-/** Every level's hot listing and host hold `histories[l]` checkouts, as the API reads them. */
-async function checkHistories(api: BenchedApi, runs: readonly Run[], histories: readonly number[]) {
-  for (const [l, run] of runs.entries()) {
-    const want = histories[l] as number;
-    const [listing, host] = await heldThroughApi(api, run, want);
-    if (listing !== want || host !== want) {
-      throw new Error(
-        `${api.name}: through the API, the hot listing and host of level #${l + 1} hold ${listing} and ${host} ` +
-          `checkouts, not ${want}: its measurement would not be of that history`,
-      );
-    }
-  }
 }
 
 /** Wall and CPU seconds since it was made, for the log: how long a full run takes, and why. */

@@ -1,10 +1,26 @@
-// An API started by test-support's harness, as bench:api-levels measures it: the store it reads,
-// the pseudonyms it keys that store by, and on Redis the bytes of its hot entities.
+// An API as bench:api-levels measures it: the app, the store it reads, the pseudonyms it keys that
+// store by, and on Redis the bytes of its hot entities; made from test-support's harness.
 import type { Checkout } from "@riskgate/feature-store/events";
-import { redisLevelKeys } from "@riskgate/feature-store/level-bench";
+import { type Run, redisLevelKeys, type StoredIds } from "@riskgate/feature-store/level-bench";
+import type { OnlineStore } from "@riskgate/feature-store/online";
 import { type ApiHarness, bearer, pseudonymiser, TOKENS } from "@riskgate/test-support/api-harness";
+import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
-import type { BenchedApi } from "./api-levels.ts";
+
+/** An API under test: its app, the store it reads, and how that store names identifiers. */
+export interface BenchedApi {
+  readonly name: string;
+  readonly app: FastifyInstance;
+  readonly store: OnlineStore;
+  /** The API's pseudonyms: the set-up writes the keys the API will read. */
+  readonly ids: StoredIds;
+  /** Authorization header of a key with the score scope. */
+  readonly headers: Record<string, string>;
+  /** Bytes of each hot entity of a run (`<entity>_bytes`), for a store that can tell: Redis. */
+  readonly bytes?: (run: Run) => Promise<Record<string, number>>;
+  /** After each set-up batch: drops what its checkouts wrote for their own user and device. */
+  readonly forget?: (checkouts: readonly Checkout[]) => Promise<void>;
+}
 
 /** The harness's API (no ID_HASH_KEY: the embedded default's pseudonymiser), "redis" or "memory". */
 export function benchedApi(h: ApiHarness): BenchedApi {

@@ -2,6 +2,7 @@
 // store: the shape of what it reports, and that each level's hot entities hold, as the API reads
 // them, the history it reports. Not its timings.
 
+import type { Checkout } from "@riskgate/feature-store/events";
 import { checkoutOf, levelRun, removeKeys } from "@riskgate/feature-store/level-bench";
 import { type ApiHarness, bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { scanKeys } from "@riskgate/test-support/services";
@@ -90,6 +91,25 @@ describe("bench:api-levels", () => {
       const raw = { ...benchedApi(h), ids: <C>(c: C) => c };
       await expect(runApiLevels(raw, { ...OPTIONS, levels: [10, 20], rounds: 1 }, () => {})).rejects.toThrow(
         "through the API, the hot listing and host of level #1 hold 0 and 0 checkouts, not 10",
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("refuses a level whose IP the API reads under another name than the set-up wrote (the card, listing and host alike)", async () => {
+    const h = await startApi({ env: benchEnv(rules.path) });
+    try {
+      const api = benchedApi(h);
+      const otherIp = {
+        ...api,
+        ids: (c: Checkout) =>
+          api.ids({ ...c, device: { ...c.device, ip: c.device.ip.replace(/^10\./, "11.") } }),
+      };
+      await expect(
+        runApiLevels(otherIp, { ...OPTIONS, levels: [10, 20], rounds: 1 }, () => {}),
+      ).rejects.toThrow(
+        /^memory: through the API, level #1 reads .*ip_checkouts_1h 0 \(under the set-up's ids: 10\).*: the API does not read all that the set-up wrote$/,
       );
     } finally {
       await h.close();
