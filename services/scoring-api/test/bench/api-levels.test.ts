@@ -29,6 +29,8 @@ beforeAll(async () => {
   }
 }, 60_000);
 afterAll(async () => {
+  // Also when the test that checks the clean-up did not run (a filtered run, a failure before it).
+  if (apis.redis?.redis instanceof Redis) await removeKeys(apis.redis.redis, apis.redis.prefix);
   for (const h of Object.values(apis)) await h.close();
   await rules?.remove();
 });
