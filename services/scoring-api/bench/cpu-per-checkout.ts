@@ -7,12 +7,17 @@
 // usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--traffic normal|flagged] [--checkouts 3000] [--rounds 3] [--profile out.cpuprofile]
 // --profile writes a V8 CPU profile of the measured rounds only (not start-up, warm-up or the key
 // clean-up, which `node --cpu-prof` would mix in), for Chrome DevTools or speedscope.
+// The process CPU includes the client's own work (body construction, the injected request and
+// response, parsing the answer): each round also runs the same loop against a bare handler that
+// answers a canned score response (`client`), and `net` = `raw` - `client` is the API's CPU.
 import { writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
 import { checkout } from "@riskgate/test-support/events";
 import { scanKeys } from "@riskgate/test-support/services";
+import inject from "light-my-request";
 
 const { values } = parseArgs({
   options: {
@@ -48,21 +53,38 @@ function body() {
   });
 }
 
-async function round(count: number): Promise<{ cpuMs: number; modes: Record<string, number> }> {
+type Target = "api" | "client";
+// A real answer, so the client's parse in the `client` loop reads as many bytes as against the API.
+let canned = "{}";
+const bareHandler = (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+  res.end(canned);
+};
+
+function send(target: Target) {
+  const request = {
+    method: "POST",
+    url: "/v1/score",
+    headers: bearer(TOKENS.score),
+    payload: body(),
+  } as const;
+  return target === "api" ? h.app.inject(request) : inject(bareHandler, request);
+}
+
+async function round(
+  count: number,
+  target: Target,
+): Promise<{ cpuMs: number; modes: Record<string, number> }> {
   const modes: Record<string, number> = {};
   let next = 0;
   const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next++ < count) {
-        const res = await h.app.inject({
-          method: "POST",
-          url: "/v1/score",
-          headers: bearer(TOKENS.score),
-          payload: body(),
-        });
-        const key =
-          res.statusCode === 200 ? `${res.json().mode}/${res.json().decision}` : String(res.statusCode);
+        const res = await send(target);
+        const answer =
+          res.statusCode === 200 ? (res.json() as { mode: string; decision: string }) : undefined;
+        const key = answer ? `${answer.mode}/${answer.decision}` : String(res.statusCode);
         modes[key] = (modes[key] ?? 0) + 1;
       }
     }),
@@ -71,23 +93,34 @@ async function round(count: number): Promise<{ cpuMs: number; modes: Record<stri
   return { cpuMs: (cpu.user + cpu.system) / 1000, modes };
 }
 
-await round(500); // JIT and connections
+await round(500, "api"); // JIT and connections
+canned = (await send("api")).body;
+await round(500, "client");
 const profiler = values.profile ? new Session() : undefined;
 if (profiler) {
   profiler.connect();
   await profiler.post("Profiler.enable");
   await profiler.post("Profiler.start");
 }
-const results = [];
-for (let r = 0; r < Number(values.rounds); r++) {
-  const { cpuMs, modes } = await round(n);
-  results.push({ cpu_ms_per_checkout: Math.round((cpuMs / n) * 1000) / 1000, modes });
+const ms = (cpuMs: number) => Math.round((cpuMs / n) * 1000) / 1000;
+const rounds = Number(values.rounds);
+const api = [];
+const client = [];
+// Interleaved, so a busy spell on the box weighs on both; a profile holds the API's rounds only.
+for (let r = 0; r < rounds; r++) {
+  api.push(await round(n, "api"));
+  if (!profiler) client.push(await round(n, "client"));
 }
 if (profiler && values.profile) {
   const { profile } = await profiler.post("Profiler.stop");
   writeFileSync(values.profile, JSON.stringify(profile));
   profiler.disconnect();
+  for (let r = 0; r < rounds; r++) client.push(await round(n, "client"));
 }
+const results = api.map(({ cpuMs, modes }, r) => {
+  const clientMs = client[r]?.cpuMs ?? 0;
+  return { cpu_ms_per_checkout: { raw: ms(cpuMs), client: ms(clientMs), net: ms(cpuMs - clientMs) }, modes };
+});
 // SCAN (every master of a cluster), not KEYS: the shared Redis may hold millions of other keys.
 if (h.redis) {
   const keys = await scanKeys(h.redis, `${h.prefix}*`);
