@@ -4,7 +4,9 @@
 // flagged traffic (a five-minute-old unverified account paying 1,500-4,500 EUR: explanation, review
 // budget and case). CPU time, not latency, so a busy box inflates it less than it inflates a
 // latency; compare variants in the same run, interleaved. Not a substitute for `npm run load`.
-// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--traffic normal|flagged] [--checkouts 3000] [--rounds 3] [--profile out.cpuprofile]
+// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--traffic normal|flagged] [--checkouts 3000] [--rounds 3] [--profile out.cpuprofile] [--tree DIR]
+// --tree measures the API of another checkout of this repository (say main's worktree, read only)
+// with this script's measurement, so two branches compare on the same yardstick.
 // --profile writes a V8 CPU profile of the measured rounds only (not start-up, warm-up or the key
 // clean-up, which `node --cpu-prof` would mix in), for Chrome DevTools or speedscope.
 // The process CPU includes the client's own work (body construction, the injected request and
@@ -13,10 +15,9 @@
 import { writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Session } from "node:inspector/promises";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { bearer, startApi, TOKENS } from "@riskgate/test-support/api-harness";
-import { checkout } from "@riskgate/test-support/events";
-import { scanKeys } from "@riskgate/test-support/services";
 import inject from "light-my-request";
 
 const { values } = parseArgs({
@@ -25,8 +26,20 @@ const { values } = parseArgs({
     checkouts: { type: "string", default: "3000" },
     rounds: { type: "string", default: "3" },
     profile: { type: "string" },
+    tree: { type: "string" },
   },
 });
+/** A test-support module of `--tree`'s checkout, or of this one. */
+function support(name: string): string {
+  return values.tree
+    ? pathToFileURL(resolve(values.tree, "test/support", `${name}.ts`)).href
+    : `@riskgate/test-support/${name}`;
+}
+const { bearer, startApi, TOKENS }: typeof import("@riskgate/test-support/api-harness") = await import(
+  support("api-harness")
+);
+const { checkout }: typeof import("@riskgate/test-support/events") = await import(support("events"));
+const { scanKeys }: typeof import("@riskgate/test-support/services") = await import(support("services"));
 const flagged = values.traffic === "flagged";
 const n = Number(values.checkouts);
 const CONCURRENCY = 8;
@@ -127,4 +140,6 @@ if (h.redis) {
   for (const key of keys) await h.redis.unlink(key);
 }
 await h.close();
-process.stdout.write(`${JSON.stringify({ traffic: values.traffic, checkouts: n, results })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ tree: values.tree ?? ".", traffic: values.traffic, checkouts: n, results })}\n`,
+);
