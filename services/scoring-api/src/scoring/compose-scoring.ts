@@ -1,5 +1,5 @@
 import type { Logger } from "@riskgate/common/logger";
-import type { RedisClient, StandaloneRedisClient } from "@riskgate/common/redis-client";
+import type { RedisClient } from "@riskgate/common/redis-client";
 import type { Tracing } from "@riskgate/common/tracing";
 import type { FeatureSet } from "@riskgate/feature-store/definitions";
 import type { OnlineStore } from "@riskgate/feature-store/online";
@@ -16,6 +16,7 @@ import type { ReviewQueue } from "../review/review-queue.ts";
 import type { RuleEngine } from "../rules/index.ts";
 import type { DecisionLog } from "./decision-log.ts";
 import type { DecisionStore } from "./decision-store.ts";
+import { batchedPerTurn } from "./redis-batching.ts";
 import { ScoreService, type ScoreServiceDeps } from "./score-service.ts";
 import { TracedScoreService } from "./traced-score-service.ts";
 
@@ -94,29 +95,11 @@ export function composeScoring(w: ScoringWiring): ScoreService {
       scoringLog.warn({ step, err }, "side effect failed; the decision was still served");
     },
     now,
-    together: w.redis && !w.redis.isCluster ? corked(w.redis as StandaloneRedisClient) : (issue) => issue(),
+    together: batchedPerTurn(w.redis),
   };
   return w.tracing?.enabled
     ? new TracedScoreService(scorerDeps, w.tracing.span)
     : new ScoreService(scorerDeps);
-}
-
-/**
- * Holds the connection's socket writes while `issue` runs, then sends them as one: each command
- * would otherwise be its own write system call, the largest single share of a checkout's CPU.
- * (A cluster writes to one socket per node; its commands go out as ioredis sends them.)
- */
-function corked(redis: StandaloneRedisClient) {
-  return <T>(issue: () => T): T => {
-    const socket = redis.stream;
-    if (!socket || redis.status !== "ready") return issue();
-    socket.cork();
-    try {
-      return issue();
-    } finally {
-      socket.uncork();
-    }
-  };
 }
 
 /** The cost-model numbers set in configuration, as the pipeline's `policyOverrides` if any. */

@@ -58,8 +58,8 @@ export interface ScoreServiceDeps {
   /** Wall clock for review budgets and SLA deadlines (tests pin it). */
   now(): number;
   /**
-   * Runs `issue`, sending the Redis commands it starts in one socket write (compose.ts corks the
-   * connection): the checkout's paired reads and paired writes then cost one write each.
+   * Runs `issue`, sending the Redis commands it starts in one socket write with those of every
+   * checkout that reaches Redis in the same event-loop turn (redis-batching.ts).
    */
   together<T>(issue: () => T): T;
 }
@@ -95,7 +95,7 @@ export class ScoreService {
         );
     if (known) return this.replay(known, hash);
     const plan = planReview(result, d.explorationShare, d.explorationShare > 0 ? d.random() : 1);
-    const granted = plan.decision === "review" && (await this.takeReview());
+    const granted = plan.decision === "review" && (await d.together(() => this.takeReview()));
     let settled = settleReview(plan, granted, d.overflow, d.budget.capacity);
     const reasons = [...result.reasons];
     if (overloaded) reasons.push(OVERLOAD_REASON);
@@ -109,9 +109,9 @@ export class ScoreService {
     // A review answer always names a case that exists: it is opened before the answer is stored.
     let reviewCaseId: string | undefined;
     if (settled.decision === "review") {
-      reviewCaseId = caseIdFor(checkout.event_id);
-      if (!(await this.openCase(checkout, result, reasons, reviewCaseId))) {
-        reviewCaseId = undefined;
+      const caseId = caseIdFor(checkout.event_id);
+      if (await d.together(() => this.openCase(checkout, result, reasons, caseId))) reviewCaseId = caseId;
+      else {
         settled = settleWithoutCase(plan, d.overflow);
         d.metrics.reviewCaseUnavailable.inc({ action: settled.decision });
       }
@@ -134,7 +134,7 @@ export class ScoreService {
 
     // The velocity update is deduplicated by event id in the store, so it need not wait to learn
     // whether this request or a concurrent retry stored the decision first.
-    if (overloaded) await this.recordVelocity(checkout);
+    if (overloaded) await d.together(() => this.recordVelocity(checkout));
     else {
       const [stored] = await d.together(() =>
         Promise.all([
