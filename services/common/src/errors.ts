@@ -98,6 +98,21 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An AppError without a stack trace, for errors made per request in bulk whose stack says nothing
+ * (a timer's): capturing it cost more than the rest of the error under overload, when timeouts
+ * come by the hundred a second.
+ */
+export function stacklessError(code: ErrorCode, message: string): AppError {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new AppError(code, message);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
 export class ConfigError extends AppError {
   readonly problems: readonly string[];
 

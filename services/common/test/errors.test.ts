@@ -6,6 +6,7 @@ import {
   ConfigError,
   ERROR_CODES,
   type ErrorCode,
+  stacklessError,
   statusOf,
 } from "../src/errors.ts";
 
@@ -34,6 +35,18 @@ describe("error catalogue", () => {
     const bare = new AppError("internal", "model failed");
     expect([bare.statusCode, bare.field]).toEqual([500, undefined]);
     expect(new AppError("unauthenticated", "no key").statusCode).toBe(401);
+  });
+
+  it("makes a stackless AppError for bulk errors, and leaves other errors their stacks", () => {
+    const err = stacklessError("timeout", "feature read took longer than 50 ms");
+    expect(err).toBeInstanceOf(AppError);
+    expect([err.code, err.statusCode, err.message]).toEqual([
+      "timeout",
+      500,
+      "feature read took longer than 50 ms",
+    ]);
+    expect(err.stack).toBe("AppError: feature read took longer than 50 ms");
+    expect(new AppError("timeout", "x").stack).toMatch(/\n\s+at /);
   });
 
   it("refuses, when type-checked, a code outside the catalogue or a status of the caller's", () => {

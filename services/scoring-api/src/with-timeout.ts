@@ -1,4 +1,4 @@
-import { AppError } from "@riskgate/common/errors";
+import { stacklessError } from "@riskgate/common/errors";
 
 /**
  * Rejects when `promise` has not settled within `ms`; the work itself is not cancelled.
@@ -6,7 +6,11 @@ import { AppError } from "@riskgate/common/errors";
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new AppError("timeout", `${what} took longer than ${ms} ms`)), ms);
+    // Stackless: a timer callback's stack names no caller, and under overload timeouts are many.
+    const timer = setTimeout(
+      () => reject(stacklessError("timeout", `${what} took longer than ${ms} ms`)),
+      ms,
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);
