@@ -18,7 +18,14 @@ import type { DecisionLog } from "./decision-log.ts";
 import type { DecisionStore } from "./decision-store.ts";
 import { batchedPerTurn } from "./redis-batching.ts";
 import { ScoreService, type ScoreServiceDeps } from "./score-service.ts";
+import { throttledWarnings } from "./throttled-warnings.ts";
 import { TracedScoreService } from "./traced-score-service.ts";
+
+/**
+ * Per dependency or step, the first degradation warning is logged, then at most one per interval
+ * (with the count left out); riskgate_dependency_errors_total counts every one.
+ */
+const DEGRADED_WARNING_INTERVAL_MS = 10_000;
 
 /** What compose.ts has built that one checkout's scoring uses. */
 export interface ScoringWiring {
@@ -49,7 +56,7 @@ export interface ScoringWiring {
 /** The scoring service: the pipeline behind its timeouts and breakers, side effects guarded, traced if enabled. */
 export function composeScoring(w: ScoringWiring): ScoreService {
   const { config, metrics, features, resilience, store, now } = w;
-  const scoringLog = w.logger;
+  const warn = throttledWarnings(w.logger, { intervalMs: DEGRADED_WARNING_INTERVAL_MS, now });
   const scorerDeps: ScoreServiceDeps = {
     pipeline: {
       features,
@@ -67,7 +74,7 @@ export function composeScoring(w: ScoringWiring): ScoreService {
       onDependencyError: (dependency, err) => {
         if (resilience.rejected(err)) return;
         metrics.dependencyErrors.inc({ dependency });
-        scoringLog.warn({ dependency, err }, "scoring degraded");
+        warn(`dependency:${dependency}`, { dependency, err }, "scoring degraded");
       },
     },
     router: w.router,
@@ -92,7 +99,7 @@ export function composeScoring(w: ScoringWiring): ScoreService {
     onError: (step, err) => {
       if (resilience.rejected(err)) return;
       metrics.dependencyErrors.inc({ dependency: step });
-      scoringLog.warn({ step, err }, "side effect failed; the decision was still served");
+      warn(`step:${step}`, { step, err }, "side effect failed; the decision was still served");
     },
     now,
     together: batchedPerTurn(w.redis),
