@@ -63,13 +63,20 @@ function checkerFor(schema: TSchema): Checker {
   return checker;
 }
 
-const TIMESTAMP_FIELDS = ["/occurred_at", "/user/created_at", "/booking/checkin_at"];
-/** Where events carry an IP address: a checkout's device, an account event's optional `ip`. */
-const IP_FIELDS = [["device", "ip"], ["ip"]] as const;
+/** A JSON pointer and its keys, split once: decoding runs for every checkout. */
+interface Field {
+  readonly pointer: string;
+  readonly keys: readonly string[];
+}
+const field = (pointer: string): Field => ({ pointer, keys: pointer.split("/").slice(1) });
 
-function pointerGet(value: unknown, pointer: string): unknown {
+const TIMESTAMP_FIELDS = ["/occurred_at", "/user/created_at", "/booking/checkin_at"].map(field);
+/** Where events carry an IP address: a checkout's device, an account event's optional `ip`. */
+const IP_FIELDS = ["/device/ip", "/ip"].map(field);
+
+function valueAt(value: unknown, keys: readonly string[]): unknown {
   let cur: unknown = value;
-  for (const key of pointer.split("/").slice(1)) {
+  for (const key of keys) {
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
@@ -88,8 +95,8 @@ export function validateAgainst<T>(schema: TSchema, value: unknown): T {
     const message = first ? describeError(first) : "invalid";
     throw new EventDecodeError("schema_violation", field, `${field}: ${message}`);
   }
-  for (const pointer of TIMESTAMP_FIELDS) {
-    const ts = pointerGet(value, pointer);
+  for (const { pointer, keys } of TIMESTAMP_FIELDS) {
+    const ts = valueAt(value, keys);
     if (typeof ts === "string" && !isRealInstant(ts)) {
       throw new EventDecodeError("invalid_timestamp", pointer, `${pointer}: not a real date and time`);
     }
@@ -107,19 +114,18 @@ export function validateAgainst<T>(schema: TSchema, value: unknown): T {
 
 function withCanonicalIps(value: unknown): unknown {
   let out = value;
-  for (const path of IP_FIELDS) {
-    const ip = pointerGet(out, `/${path.join("/")}`);
+  for (const { pointer, keys } of IP_FIELDS) {
+    const ip = valueAt(out, keys);
     if (typeof ip !== "string") continue;
     const canonical = canonicalIp(ip);
-    const field = `/${path.join("/")}`;
     if (canonical === undefined) {
       throw new EventDecodeError(
         "schema_violation",
-        field,
-        `${field}: not an IPv4 or IPv6 address (zero-padded IPv4 octets and IPv6 zone ids are refused)`,
+        pointer,
+        `${pointer}: not an IPv4 or IPv6 address (zero-padded IPv4 octets and IPv6 zone ids are refused)`,
       );
     }
-    if (canonical !== ip) out = replaceAt(out as Record<string, unknown>, path, canonical);
+    if (canonical !== ip) out = replaceAt(out as Record<string, unknown>, keys, canonical);
   }
   return out;
 }
@@ -159,19 +165,31 @@ export function describeValueError(error: ValueError): string {
  */
 function isRealInstant(ts: string): boolean {
   if (Number.isNaN(Date.parse(ts))) return false;
-  const [y, m, d, hh, mm, ss] = [
-    ts.slice(0, 4),
-    ts.slice(5, 7),
-    ts.slice(8, 10),
-    ts.slice(11, 13),
-    ts.slice(14, 16),
-    ts.slice(17, 19),
-  ].map(Number) as [number, number, number, number, number, number];
-  if (hh > 23 || mm > 59 || ss > 59) return false;
-  const probe = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
-  probe.setUTCFullYear(y, m - 1, d);
-  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+  // The schema's pattern has put digits at these offsets; reading them in place allocates nothing.
+  const y = digits(ts, 0, 4);
+  const m = digits(ts, 5, 2);
+  const d = digits(ts, 8, 2);
+  if (digits(ts, 11, 2) > 23 || digits(ts, 14, 2) > 59 || digits(ts, 17, 2) > 59) return false;
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month `m` (1–12) of year `y`, proleptic Gregorian as Date counts them. */
+function daysIn(y: number, m: number): number {
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0);
+}
+
+/** The decimal number of `length` characters at `start` (NaN where one is no digit). */
+function digits(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 export function decodeEvent(value: unknown): DomainEvent {

@@ -31,6 +31,8 @@ describe("event contracts", () => {
 
   it.each([
     ["2026-02-30T10:00:00Z", "a day February does not have"],
+    ["2100-02-29T10:00:00Z", "February 29 of a century year not divisible by 400"],
+    ["2026-04-31T10:00:00Z", "a day April does not have"],
     ["2026-12-31T24:00:00Z", "hour 24"],
     ["2026-12-31T23:60:00Z", "minute 60"],
     ["2026-12-31T23:59:60Z", "a leap second"],
@@ -43,6 +45,10 @@ describe("event contracts", () => {
   it("accepts real instants with offsets and years before 100", () => {
     expect(() =>
       decodeEvent({ ...payment("p", T0), occurred_at: "2028-02-29T23:59:59.999+01:00" }),
+    ).not.toThrow();
+    expect(() => decodeEvent({ ...payment("p", T0), occurred_at: "2000-02-29T00:00:00Z" })).not.toThrow();
+    expect(() =>
+      decodeEvent({ ...payment("p", T0), occurred_at: "2026-12-31T23:59:59-05:00" }),
     ).not.toThrow();
     expect(() =>
       decodeCheckout({ ...checkout("c", T0), user: { id: "u", created_at: "0050-06-01T00:00:00Z" } }),
