@@ -117,8 +117,8 @@ if (profiler) {
 }
 const ms = (cpuMs: number) => Math.round((cpuMs / n) * 1000) / 1000;
 const rounds = Number(values.rounds);
-const api = [];
-const client = [];
+const api: Awaited<ReturnType<typeof round>>[] = [];
+const client: Awaited<ReturnType<typeof round>>[] = [];
 // Interleaved, so a busy spell on the box weighs on both; a profile holds the API's rounds only.
 for (let r = 0; r < rounds; r++) {
   api.push(await round(n, "api"));
