@@ -83,6 +83,8 @@ export class FeatureSet {
   private readonly layouts: EntityLayout[];
   private readonly bindings: Binding[];
   readonly specs: readonly FeatureSpec[];
+  /** Every name, in order, on one object shape: see toRecord. */
+  private readonly recordShape: Record<string, number>;
 
   constructor(specs: readonly FeatureSpec[]) {
     this.specs = specs;
@@ -95,6 +97,8 @@ export class FeatureSet {
     this.layouts = ENTITIES.map(() => ({ counts: [], distinct: [], members: [] }));
     this.bindings = specs.map((spec) => this.bind(spec));
     this.version = featureSetVersion(specs);
+    // JSON.parse builds an object in V8's fast (shape-based) mode, which a spread copies as is.
+    this.recordShape = JSON.parse(JSON.stringify(Object.fromEntries(this.names.map((n) => [n, 0]))));
   }
 
   private bind(spec: FeatureSpec): Binding {
@@ -173,8 +177,13 @@ export class FeatureSet {
     return { values, missing, stale };
   }
 
+  /**
+   * Name → value, keys in feature-set order. Copied from one shape rather than built key by key: an
+   * object given this many keys one at a time turns into a hash table, which the rules read per
+   * checkout and the decision log serialises at twice the cost of a copied shape.
+   */
   toRecord(vector: FeatureVector): Record<string, number> {
-    const record: Record<string, number> = {};
+    const record = { ...this.recordShape };
     for (let i = 0; i < this.names.length; i++) record[this.names[i] as string] = vector.values[i] as number;
     return record;
   }
