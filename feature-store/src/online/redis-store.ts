@@ -1,7 +1,7 @@
 import { DEDUP_EVENTS, DISTINCT_EXACT_CAP } from "../definitions/bounded-state.ts";
 import { DAY, HORIZON_MS, LIFETIME_MAX_AGE_MS } from "../definitions/time.ts";
 import { APPLY_EVENT_LUA } from "./apply-event-lua.ts";
-import { bucketIndex, countUnits, countWindow, hllRing } from "./buckets.ts";
+import { bucketIndex, countUnits, hllRing } from "./buckets.ts";
 import type {
   ApplyOutcome,
   ApplyResult,
@@ -14,6 +14,7 @@ import type {
   RawState,
   ReadPlan,
 } from "./contract.ts";
+import { ReadArgsEncoder } from "./read-args.ts";
 import { READ_ENTITIES_LUA } from "./read-entities-lua.ts";
 import { RedisKeys } from "./redis-keys.ts";
 import { groupBySlot, type RedisClient, runScripts, type ScriptCall } from "./script-calls.ts";
@@ -44,6 +45,7 @@ export class RedisStore implements OnlineStore {
   private readonly now: () => number;
   private readonly redis: RedisClient;
   private readonly options: RedisStoreOptions;
+  private readonly readArgs = new ReadArgsEncoder();
 
   constructor(redis: RedisClient, options: RedisStoreOptions) {
     this.redis = redis;
@@ -117,7 +119,10 @@ export class RedisStore implements OnlineStore {
         keys: entities.map((e) => bases[e] as string),
         args: [
           plan.asOf,
-          cjsonSafe(entities.map((e) => encodeReads(plan.entities[e] as EntityRead, plan.asOf))),
+          this.readArgs.encode(
+            entities.map((e) => plan.entities[e] as EntityRead),
+            plan.asOf,
+          ),
         ],
       }),
     );
@@ -146,20 +151,6 @@ function encodeOps(eu: EntityUpdate, t: number): unknown[] {
         return [OP_CODE[m.op], m.field, String(m.value)];
     }
   });
-}
-
-function encodeReads(er: EntityRead, asOf: number): unknown[] {
-  return [
-    er.counts.map((c) => {
-      const w = countWindow(asOf, c.windowMs);
-      return [c.name, w.unit.letter, w.unit.slots, w.newest, w.n];
-    }),
-    er.distinct.map((d) => {
-      const ring = hllRing(d.windowMs);
-      return [d.name, asOf - d.windowMs, d.windowMs, ring.buckets, bucketIndex(asOf, ring.bucketMs)];
-    }),
-    er.members.map((m) => [m.name, m.member]),
-  ];
 }
 
 /**
