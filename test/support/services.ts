@@ -2,6 +2,7 @@
 // (infra/dev/test-all.sh). Nothing here is a module-level singleton: every helper
 // returns something the calling test owns and closes, so no connection outlives a test.
 import { randomBytes } from "node:crypto";
+import { installZstdCodec } from "@riskgate/common/kafka-codecs";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import type { RedisClient } from "@riskgate/common/redis-client";
 import { parseRedisUrl } from "@riskgate/common/redis-url";
@@ -252,6 +253,7 @@ export async function readJsonRecords(
   done: (records: Record<string, unknown>[]) => boolean,
   { timeoutMs = 30_000, what = `records on ${topic}` }: { timeoutMs?: number; what?: string } = {},
 ): Promise<Record<string, unknown>[]> {
+  installZstdCodec(); // the decision log's batches are zstd
   const consumer = kafka.consumer({ groupId: uniqueGroup("reader") });
   const records: Record<string, unknown>[] = [];
   await consumer.connect();

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
+import { installZstdCodec } from "@riskgate/common/kafka-codecs";
 import type { Kafka } from "kafkajs";
 
 export interface ExportResult {
@@ -69,6 +70,7 @@ async function copy(
   out: Writable,
   groupId: string,
 ): Promise<number> {
+  installZstdCodec(); // the decision log compresses its batches with zstd
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 500 });
   let records = 0;
   let done: () => void = () => {};

@@ -6,6 +6,7 @@ import {
   uniqueTopic,
   waitFor,
 } from "@riskgate/test-support/services";
+import kafkajs from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
 import { KafkaDecisionLog } from "../../src/scoring/decision-log.ts";
 
@@ -38,6 +39,77 @@ describe("KafkaDecisionLog", () => {
       const got = await readJsonRecords(kafka, topic, (r) => r.length >= 40);
       expect(got).toEqual(Array.from({ length: 40 }, (_, i) => record(i)));
       expect(errors).toEqual([]);
+    } finally {
+      await log.close();
+      await producer.disconnect();
+    }
+  });
+
+  it("compresses its batches with zstd when asked, and a reader gets every record back intact", async () => {
+    const topic = uniqueTopic("decisions-zstd");
+    topics.push(topic);
+    await createTopics(kafka, [topic]);
+    const producer = kafka.producer();
+    await producer.connect();
+    const log = new KafkaDecisionLog(producer, {
+      topic,
+      maxBuffered: 1_000,
+      flushIntervalMs: 5,
+      maxBatch: 50,
+      compression: "zstd",
+      onDropped: () => {},
+      onError: () => {},
+    });
+    // The codec the log installed, counted: the batches really are zstd on the way in and out.
+    const ZSTD = kafkajs.CompressionTypes.ZSTD;
+    const installed = kafkajs.CompressionCodecs[ZSTD]();
+    const calls = { compress: 0, decompress: 0 };
+    kafkajs.CompressionCodecs[ZSTD] = () => ({
+      compress: (e: unknown) => {
+        calls.compress++;
+        return installed.compress(e);
+      },
+      decompress: (b: Buffer) => {
+        calls.decompress++;
+        return installed.decompress(b);
+      },
+    });
+    try {
+      const records = Array.from({ length: 120 }, (_, i) => ({ ...record(i), text: `é ${"x".repeat(i)}` }));
+      for (const r of records) log.publish(r);
+      const got = await readJsonRecords(kafka, topic, (r) => r.length >= records.length);
+      expect(got).toEqual(records);
+      expect(calls.compress).toBeGreaterThan(0);
+      expect(calls.decompress).toBeGreaterThan(0);
+    } finally {
+      kafkajs.CompressionCodecs[ZSTD] = () => installed;
+      await log.close();
+      await producer.disconnect();
+    }
+  });
+
+  it("sends every full batch waiting on a tick, back to back, and leaves the rest for the next", async () => {
+    const topic = uniqueTopic("decisions-backlog");
+    topics.push(topic);
+    await createTopics(kafka, [topic]);
+    const producer = kafka.producer();
+    await producer.connect();
+    const log = new KafkaDecisionLog(producer, {
+      topic,
+      maxBuffered: 1_000,
+      flushIntervalMs: 3_600_000, // no timer tick during the test: flush() below is the tick
+      maxBatch: 7,
+      onDropped: () => {},
+      onError: (err) => {
+        throw err;
+      },
+    });
+    try {
+      for (let i = 0; i < 25; i++) log.publish(record(i));
+      await log.flush();
+      expect(log.buffered).toBe(4);
+      const got = await readJsonRecords(kafka, topic, (r) => r.length >= 21);
+      expect(got).toEqual(Array.from({ length: 21 }, (_, i) => record(i)));
     } finally {
       await log.close();
       await producer.disconnect();
