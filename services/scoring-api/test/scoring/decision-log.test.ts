@@ -60,27 +60,25 @@ describe("KafkaDecisionLog", () => {
       onDropped: () => {},
       onError: () => {},
     });
-    // The codec the log installed, counted: the batches really are zstd on the way in and out.
+    // The codec the log installed, its compressions counted: the batches really are zstd.
     const ZSTD = kafkajs.CompressionTypes.ZSTD;
     const installed = kafkajs.CompressionCodecs[ZSTD]();
-    const calls = { compress: 0, decompress: 0 };
+    let compressed = 0;
     kafkajs.CompressionCodecs[ZSTD] = () => ({
+      ...installed,
       compress: (e: unknown) => {
-        calls.compress++;
+        compressed++;
         return installed.compress(e);
-      },
-      decompress: (b: Buffer) => {
-        calls.decompress++;
-        return installed.decompress(b);
       },
     });
     try {
       const records = Array.from({ length: 120 }, (_, i) => ({ ...record(i), text: `é ${"x".repeat(i)}` }));
       for (const r of records) log.publish(r);
+      await waitFor(() => log.buffered === 0, { what: "every record sent" });
+      expect(compressed).toBeGreaterThan(0);
+      // readJsonRecords installs the codec as any reader must, and decompresses every batch.
       const got = await readJsonRecords(kafka, topic, (r) => r.length >= records.length);
       expect(got).toEqual(records);
-      expect(calls.compress).toBeGreaterThan(0);
-      expect(calls.decompress).toBeGreaterThan(0);
     } finally {
       kafkajs.CompressionCodecs[ZSTD] = () => installed;
       await log.close();
