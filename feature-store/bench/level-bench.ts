@@ -6,6 +6,7 @@ import type { Checkout } from "../src/events/index.ts";
 import { RedisKeys } from "../src/online/redis-keys.ts";
 import { forgetVisitors, hotEntityBytes, type Run, type StoredIds } from "./level-workload.ts";
 
+export { cpuMicros, ratio, stopwatch, us } from "./bench-clock.ts";
 export {
   checkoutOf,
   EVENTS_IN_A_DAY,

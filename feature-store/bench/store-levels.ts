@@ -6,6 +6,7 @@ import type { Checkout } from "../src/events/index.ts";
 import type { OnlineStore } from "../src/online/contract.ts";
 import { readCheckoutFeatures } from "../src/online/read-features.ts";
 import { update } from "../src/update/update.ts";
+import { cpuMicros, ratio, stopwatch, us } from "./bench-clock.ts";
 import {
   checkoutOf,
   EVENTS_IN_A_DAY,
@@ -69,11 +70,6 @@ function checkOptions(o: StoreLevelsOptions): void {
   }
 }
 
-function cpuMicros(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
-
 /** CPU µs per item of `work` over `items`, built before the clock starts. */
 async function slice<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<number> {
   const c0 = cpuMicros();
@@ -134,16 +130,6 @@ async function checkHistories(
   }
 }
 
-/** Wall and CPU seconds since it was made, for the log: how long a full run takes, and why. */
-function stopwatch(): () => string {
-  const t0 = performance.now();
-  const c0 = cpuMicros();
-  return () =>
-    `${((performance.now() - t0) / 1000).toFixed(1)} s (${((cpuMicros() - c0) / 1e6).toFixed(1)} s CPU)`;
-}
-
-const us = (v: number) => Math.round(v * 10) / 10;
-const ratio = (v: number) => Math.round(v * 100) / 100;
 const range = (v: readonly number[]) => `${us(Math.min(...v))}-${us(Math.max(...v))}`;
 const column = (m: readonly (readonly number[])[], l: number) => m.map((round) => round[l] as number);
 

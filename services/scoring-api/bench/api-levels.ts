@@ -4,13 +4,17 @@
 import type { Checkout } from "@riskgate/feature-store/events";
 import {
   checkoutOf,
+  cpuMicros,
   EVENTS_IN_A_DAY,
   type LevelSpread,
   levelRun,
   levelSpread,
   type Run,
+  ratio,
   roundOrders,
   setUpRuns,
+  stopwatch,
+  us,
   WARM_RUN,
 } from "@riskgate/feature-store/level-bench";
 import type { BenchedApi } from "./benched-api.ts";
@@ -70,11 +74,6 @@ function checkOptions(o: ApiLevelsOptions): void {
   }
 }
 
-function cpuMicros(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
-
 /** What one answer was, for the comparison of the levels' answers. */
 function answerOf(statusCode: number, body: string): string {
   if (statusCode !== 200) return `http ${statusCode}`;
@@ -106,17 +105,6 @@ async function slice(api: BenchedApi, bodies: readonly Checkout[], concurrency: 
   );
   return (cpuMicros() - c0) / bodies.length;
 }
-
-/** Wall and CPU seconds since it was made, for the log: how long a full run takes, and why. */
-function stopwatch(): () => string {
-  const t0 = performance.now();
-  const c0 = cpuMicros();
-  return () =>
-    `${((performance.now() - t0) / 1000).toFixed(1)} s (${((cpuMicros() - c0) / 1e6).toFixed(1)} s CPU)`;
-}
-
-const us = (v: number) => Math.round(v * 10) / 10;
-const ratio = (v: number) => Math.round(v * 100) / 100;
 
 /** The levels' answers in words, most frequent first: `normal/allow 100 %`. */
 function answerMix(answers: Answers): string {
