@@ -28,8 +28,9 @@ import { MemoryReviewQueue } from "./review/review-queue-memory.ts";
 import { RedisReviewQueue } from "./review/review-queue-redis.ts";
 import { pseudonymiseIdentifierLists } from "./rules/identifier-lists.ts";
 import { RulesWatcher } from "./rules/index.ts";
+import { composeDecisionLog } from "./scoring/compose-decision-log.ts";
 import { composeScoring } from "./scoring/compose-scoring.ts";
-import { type DecisionLog, DiscardingDecisionLog, KafkaDecisionLog } from "./scoring/decision-log.ts";
+import type { DecisionLog } from "./scoring/decision-log.ts";
 import { MemoryDecisionStore, RedisDecisionStore } from "./scoring/decision-store.ts";
 import { withTimeout } from "./with-timeout.ts";
 
@@ -159,28 +160,14 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const decisions = redis
     ? new RedisDecisionStore(redis, prefix, config.decisionTtlDays * 86_400)
     : new MemoryDecisionStore(100_000);
-  const publishLog = loggerFor("decision-log");
-  const log: DecisionLog = res.producer
-    ? new KafkaDecisionLog(res.producer, {
-        topic: topicNames(config.topicPrefix).decisions,
-        maxBuffered: config.decisionBufferMax,
-        // Each send has a fixed cost (request framing, a produce round trip, its reply) and zstd
-        // shrinks a batch the more records it holds: at 1,000 checkouts/s a send every 200 ms carries
-        // ~200. Against 50 records per 50 ms, uncompressed: 20-25 % less CPU per decision
-        // (bench/decision-log-bench.ts), and the training log is read in bulk, not within 200 ms.
-        flushIntervalMs: 200,
-        // kafkajs groups a send's messages by partition with a copy per message (quadratic in the
-        // batch), so a backlog is sent in batches of at most this many, back to back.
-        maxBatch: 1_000,
-        compression: "zstd",
-        ...(res.kafkaConnected ? { connected: res.kafkaConnected } : {}),
-        onDropped: (n) => metrics.decisionsDropped.inc({ reason: "buffer_full" }, n),
-        onError: (err) => {
-          metrics.dependencyErrors.inc({ dependency: "kafka" });
-          publishLog.warn({ err }, "could not publish decisions; they stay buffered");
-        },
-      })
-    : new DiscardingDecisionLog(() => metrics.decisionsDropped.inc({ reason: "no_kafka" }));
+  const log = composeDecisionLog({
+    producer: res.producer,
+    kafkaConnected: res.kafkaConnected,
+    topicPrefix: config.topicPrefix,
+    maxBuffered: config.decisionBufferMax,
+    metrics,
+    logger: loggerFor("decision-log"),
+  });
 
   // Scoring and POST /v1/features read within the same budget: the route shows what a checkout sees.
   // Only scoring feeds the Redis breaker: a client calling the feature routes during an outage
