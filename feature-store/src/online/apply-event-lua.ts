@@ -149,8 +149,10 @@ local function apply_entity(base, ops)
           local lap = math.floor(c[3] / c[2])
           local v = tonumber(cells[i])
           local cur_lap = v and math.floor(v / LAP) or -1
+          -- One HSET for every cell (the script is atomic, so read-add-write is an increment).
           if cur_lap == lap then
-            redis.call('HINCRBY', key, fields[i], 1)
+            writes[#writes + 1] = fields[i]
+            writes[#writes + 1] = string.format('%.0f', v + 1)
           elseif cur_lap < lap then
             writes[#writes + 1] = fields[i]
             writes[#writes + 1] = string.format('%.0f', lap * LAP + 1)
@@ -161,8 +163,8 @@ local function apply_entity(base, ops)
     elseif op == 'u' then
       local key, rings = base .. ':x:' .. a, o[4]
       register('x:' .. a)
-      redis.call('ZADD', key, 'GT', t, b)
-      local over = redis.call('ZCARD', key) > cap
+      -- The set never stays above the cap, so only a new member can take it past.
+      local over = redis.call('ZADD', key, 'GT', t, b) > 0 and redis.call('ZCARD', key) > cap
       if cur['_o:' .. a] then
         for _, w in ipairs(rings) do hll_add(a, w, b, t) end
       elseif over then
@@ -197,7 +199,8 @@ local function apply_entity(base, ops)
     end
   end
 
-  local due = cur['_hk'] ~= wall_day
+  local cur_hk = cur['_hk']
+  local due = cur_hk ~= wall_day
   if due then set('_hk', wall_day) end
   do
     local args = {}
@@ -210,9 +213,11 @@ local function apply_entity(base, ops)
     if #args > 0 then redis.call('HSET', hash, unpack(args)) end
   end
   if due then
-    -- Once per wall-clock day per entity: renew the TTL of every key it has.
     redis.call('EXPIRE', hash, ttl)
     redis.call('EXPIRE', seen, ttl)
+  end
+  if due and cur_hk then
+    -- Once per wall-clock day per entity: renew the TTL of every key it has.
     local gone = {}
     for _, f in ipairs(redis.call('HKEYS', hash)) do
       if string.sub(f, 1, 3) == '_k:' then
@@ -222,6 +227,8 @@ local function apply_entity(base, ops)
     -- Forget keys that are gone, so a later write registers them (and their TTL) again.
     if #gone > 0 then redis.call('HDEL', hash, unpack(gone)) end
   else
+    -- Not due, or a new hash (no _hk yet: most events of a cold user, device or IP): every key it
+    -- registered was registered by this event, which is all the walk above would find.
     for _, key in ipairs(fresh) do redis.call('EXPIRE', key, ttl) end
   end
   return 0

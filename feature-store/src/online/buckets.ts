@@ -4,7 +4,7 @@ import { type BucketUnit, countUnit, hllBuckets } from "../definitions/bounded-s
  * Ring arithmetic shared by both stores (and passed to the Redis scripts as plain numbers).
  * A counted stream keeps, per bucket unit, a ring of `slots` cells; bucket index j lives in cell
  * `<letter><j mod slots>` as one integer, lap * 2^32 + count with lap = floor(j / slots), so one
- * HINCRBY counts into a current cell and a cell left from an earlier lap reads as empty.
+ * increment counts into a current cell and a cell left from an earlier lap reads as empty.
  */
 export const LAP = 2 ** 32;
 

@@ -12,6 +12,9 @@
 // The process CPU includes the client's own work (body construction, the injected request and
 // response, parsing the answer): each round also runs the same loop against a bare handler that
 // answers a canned score response (`client`), and `net` = `raw` - `client` is the API's CPU.
+// `redis_server` is the Redis server's own CPU per checkout over the API rounds (INFO cpu, main
+// thread, user + system): it counts every client of that Redis, so run the bench against a Redis
+// of its own (`redis-server --port 6499 --save ''`) for a number that is the checkouts' alone.
 import { writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Session } from "node:inspector/promises";
@@ -84,12 +87,22 @@ function send(target: Target) {
   return target === "api" ? h.app.inject(request) : inject(bareHandler, request);
 }
 
+/** The Redis server's CPU time so far, in ms (undefined on a cluster: one process per master). */
+async function redisCpuMs(): Promise<number | undefined> {
+  if (!h.redis || h.redis.isCluster) return undefined;
+  const info = await h.redis.info("cpu");
+  const seconds = (name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? Number.NaN);
+  return (seconds("used_cpu_user_main_thread") + seconds("used_cpu_sys_main_thread")) * 1000;
+}
+
 async function round(
   count: number,
   target: Target,
-): Promise<{ cpuMs: number; modes: Record<string, number> }> {
+): Promise<{ cpuMs: number; redisMs: number | undefined; modes: Record<string, number> }> {
   const modes: Record<string, number> = {};
   let next = 0;
+  const redis0 = target === "api" ? await redisCpuMs() : undefined;
   const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -103,7 +116,9 @@ async function round(
     }),
   );
   const cpu = process.cpuUsage(cpu0);
-  return { cpuMs: (cpu.user + cpu.system) / 1000, modes };
+  const redis1 = redis0 === undefined ? undefined : await redisCpuMs();
+  const redisMs = redis0 === undefined || redis1 === undefined ? undefined : redis1 - redis0;
+  return { cpuMs: (cpu.user + cpu.system) / 1000, redisMs, modes };
 }
 
 await round(500, "api"); // JIT and connections
@@ -130,9 +145,17 @@ if (profiler && values.profile) {
   profiler.disconnect();
   for (let r = 0; r < rounds; r++) client.push(await round(n, "client"));
 }
-const results = api.map(({ cpuMs, modes }, r) => {
+const results = api.map(({ cpuMs, redisMs, modes }, r) => {
   const clientMs = client[r]?.cpuMs ?? 0;
-  return { cpu_ms_per_checkout: { raw: ms(cpuMs), client: ms(clientMs), net: ms(cpuMs - clientMs) }, modes };
+  return {
+    cpu_ms_per_checkout: {
+      raw: ms(cpuMs),
+      client: ms(clientMs),
+      net: ms(cpuMs - clientMs),
+      redis_server: redisMs === undefined ? null : ms(redisMs),
+    },
+    modes,
+  };
 });
 // SCAN (every master of a cluster), not KEYS: the shared Redis may hold millions of other keys.
 if (h.redis) {
