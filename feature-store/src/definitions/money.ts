@@ -13,7 +13,7 @@ export function toEur(amount: number, currency: string): number {
   return amount * rate;
 }
 
-/** Integer cents keep sums exact and identical in Redis (HINCRBY) and in memory. */
+/** Integer cents keep sums exact and identical in Redis (Lua doubles, exact below 2^53) and in memory. */
 export function toEurCents(amount: number, currency: string): number {
   return Math.round(toEur(amount, currency) * 100);
 }

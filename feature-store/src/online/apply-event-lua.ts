@@ -74,7 +74,7 @@ local function apply_entity(base, ops)
           names[#names + 1] = '_k:u:' .. cell
         end
       end
-    elseif op == 'n' or op == 'x' then
+    elseif op == 'n' or op == 'x' or op == 'i' then
       names[#names + 1] = a
     elseif op == 'l' then
       names[#names + 1] = a .. '@t'
@@ -177,12 +177,9 @@ local function apply_entity(base, ops)
       end
       if over then redis.call('ZPOPMIN', key) end
     elseif op == 'i' then
-      -- HINCRBY keeps integer semantics; a value still pending for this field is written first.
-      if pending[a] ~= nil then
-        redis.call('HSET', hash, a, pending[a])
-        pending[a] = nil
-      end
-      cur[a] = redis.call('HINCRBY', hash, a, b)
+      -- Integers (counts, cents) far below 2^53, so Lua's doubles add them exactly; the sum goes out
+      -- with the other fields' writes, in the one HSET.
+      set(a, string.format('%.0f', (tonumber(cur[a]) or 0) + tonumber(b)))
     elseif op == 'n' then
       local v = tonumber(cur[a])
       if not v or tonumber(b) < v then set(a, b) end

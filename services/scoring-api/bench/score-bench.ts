@@ -13,12 +13,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { mergedEventLog } from "@riskgate/feature-store/backfill";
 import { type DomainEvent, pseudonymiserFor } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { update } from "@riskgate/feature-store/update";
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
+import { redisServerCpuMs } from "./redis-server-cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +33,9 @@ const { values } = parseArgs({
     "api-flag": { type: "string", multiple: true, default: [] },
   },
 });
+// As main.ts does: this process's idle kafkajs connections would otherwise wake it every 1 ms, on the
+// cores the measured API shares.
+guardKafkajsIdleTimers();
 const rates = (values.rates as string).split(",").map(Number);
 const seconds = Number(values.seconds);
 const redisUrl = process.env.REDIS_URL;
@@ -184,20 +189,25 @@ for (const rate of rates) {
   const scoreClient = client(`http://127.0.0.1:${apiPort}/v1/score`, bodies, warmBodies, token);
   let cpu0 = Number.NaN;
   let keys0: Promise<number> = Promise.resolve(Number.NaN);
+  let redisCpu0: Promise<number> = Promise.resolve(Number.NaN);
   scoreClient.stdout?.on("data", (d: Buffer) => {
     if (Number.isNaN(cpu0) && d.toString().includes("measuring")) {
       cpu0 = cpuSeconds(api.pid as number);
       keys0 = redis.dbsize();
+      redisCpu0 = redisServerCpuMs(redis).then((ms) => (ms ?? Number.NaN) / 1000);
     }
   });
   const scoreResult = JSON.parse(lastLine(await output(scoreClient)));
   const cpu = (cpuSeconds(api.pid as number) - cpu0) / seconds;
+  const redisCpu = (((await redisServerCpuMs(redis)) ?? Number.NaN) / 1000 - (await redisCpu0)) / seconds;
   const [keysBefore, keysAfter] = [await keys0, await redis.dbsize()];
   const result = {
     rate,
     floor: floorResult,
     score: scoreResult,
     api_cpu_cores: Math.round(cpu * 100) / 100,
+    // The Redis server's CPU (INFO, main thread): every client of that Redis counts, so run alone.
+    redis_cpu_cores: Math.round(redisCpu * 100) / 100,
     p99_over_floor: Math.round((scoreResult.p99_ms / floorResult.p99_ms) * 100) / 100,
     // Redis doubles its key table when the key count passes a power of two and then moves every key
     // over a few seconds, at about twice its CPU per command: a phase that crossed one measured that.
