@@ -67,21 +67,21 @@ export async function waitReady(url: string, child?: ChildProcess): Promise<void
 /** The simulated world `npm run bench:score` uses too (same seed and folder, so one cache). */
 export async function ensureWorld(days: number): Promise<string> {
   const dir = join(REPO, ".cache/bench/score", `world-${days}d`);
-  if (!existsSync(join(dir, "world.json"))) {
-    process.stderr.write(`simulating ${days} days into ${dir} ...\n`);
-    const sim = runNode([
-      "models/simulator/src/cli.ts",
-      "--seed",
-      "3",
-      "--days",
-      String(days),
-      "--out",
-      dir,
-      "--quiet",
-    ]);
-    const [code] = (await once(sim, "exit")) as [number];
-    if (code !== 0) throw new Error(`the simulator exited with ${code}`);
-  }
+  process.stderr.write(`the simulated world (${days} days, cached in ${dir}) ...\n`);
+  // --reuse: the cached world is kept only if today's generator made it (else it is simulated again).
+  const sim = runNode([
+    "models/simulator/src/cli.ts",
+    "--seed",
+    "3",
+    "--days",
+    String(days),
+    "--out",
+    dir,
+    "--quiet",
+    "--reuse",
+  ]);
+  const [code] = (await once(sim, "exit")) as [number];
+  if (code !== 0) throw new Error(`the simulator exited with ${code}`);
   return dir;
 }
 

@@ -1,7 +1,10 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { resolveOptions } from "./config.ts";
 import { generateWorld } from "./generate.ts";
+import { generatorFingerprint } from "./generator-fingerprint.ts";
 import { createProgress } from "./progress.ts";
 
 const USAGE = `usage: npm run simulate -- --out DIR [options]
@@ -15,6 +18,7 @@ const USAGE = `usage: npm run simulate -- --out DIR [options]
   --drift-days N             final days with adapted fraud behaviour        default min(14, days/4)
   --no-validate              skip decodeEvent on every event (faster)
   --quiet                    no progress on stderr
+  --reuse                    keep --out's world if this generator made it with these options
   -h, --help`;
 
 function number(value: string | undefined, name: string): number | undefined {
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       "drift-days": { type: "string" },
       "no-validate": { type: "boolean" },
       quiet: { type: "boolean" },
+      reuse: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -55,12 +60,26 @@ async function main(): Promise<void> {
     driftDays: number(values["drift-days"], "drift-days"),
     validate: !values["no-validate"],
   });
+  // The stamp names the generator and every option but the folder: a cache is reused only if both match.
+  const { out: _out, ...made } = options;
+  const stamp = JSON.stringify({ generator: generatorFingerprint(), options: made });
+  const stampFile = join(options.out, ".generator-stamp");
+  if (values.reuse) {
+    const current = existsSync(join(options.out, "world.json")) && existsSync(stampFile);
+    if (current && readFileSync(stampFile, "utf8") === stamp) {
+      process.stdout.write(`${JSON.stringify({ out: options.out, reused: true })}\n`);
+      return;
+    }
+    rmSync(options.out, { recursive: true, force: true });
+  }
   const progress = values.quiet ? undefined : createProgress(process.stderr, () => performance.now());
   const summary = await generateWorld(options, {
     onProgress: ({ done, total, events }) =>
       progress?.update(done / total, `day ${Math.min(done, options.days)}/${options.days}, ${events} events`),
   });
   progress?.done(`${summary.events} events in ${summary.generation.seconds}s`);
+  // Written last: a run cut short leaves no stamp, so the next --reuse generates again.
+  if (values.reuse) writeFileSync(stampFile, stamp);
   process.stdout.write(
     `${JSON.stringify({
       out: options.out,

@@ -9,7 +9,7 @@
 // production rather than like a replayed burst. (Non-checkout events after the cut-off are loaded
 // up front too: a small look-ahead that only inflates lifetime counters.)
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -87,12 +87,20 @@ function cpuSeconds(pid: number): number {
 }
 
 await mkdir(work, { recursive: true });
-if (!existsSync(join(world, "world.json"))) {
-  process.stderr.write(`simulating ${values.days} days into ${world} ...\n`);
-  await output(
-    runNode(["models/simulator/src/cli.ts", "--seed", "3", "--days", String(values.days), "--out", world]),
-  );
-}
+// --reuse: the cached world is kept only if today's generator made it (else it is simulated again).
+process.stderr.write(`the simulated world (${values.days} days, cached in ${world}) ...\n`);
+await output(
+  runNode([
+    "models/simulator/src/cli.ts",
+    "--seed",
+    "3",
+    "--days",
+    String(values.days),
+    "--out",
+    world,
+    "--reuse",
+  ]),
+);
 
 const warmSeconds = 5;
 const replayCount = rates.reduce((n, r) => n + r * (seconds + warmSeconds), 0);
