@@ -4,7 +4,7 @@
 // and account ages look like live traffic). Work per body is constant: templates are read once.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateWorld, resolveOptions } from "@riskgate/simulator";
+import { generateWorld, generatorFingerprint, resolveOptions } from "@riskgate/simulator";
 import type { Traffic } from "./scenario.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: a checkout as the simulator wrote it (validated by the API)
@@ -22,7 +22,8 @@ const SHARED_IP_SHARE = 0.03;
 
 /** Generates (once, cached under dir) a small world and splits its checkouts by ground truth. */
 export async function loadTemplates(dir: string, days = 3): Promise<WorldTemplates> {
-  const out = join(dir, `world-s11-d${days}`);
+  // Named by the generator's fingerprint: a world cached before the simulator changed is not reused.
+  const out = join(dir, `world-s11-d${days}-${generatorFingerprint()}`);
   if (!existsSync(join(out, "world.json"))) {
     process.stderr.write(`load: simulating a ${days}-day world into ${out} (once) ...\n`);
     await generateWorld(resolveOptions({ out, seed: 11, days, fraudRateScale: 4, validate: false }));
