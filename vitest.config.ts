@@ -56,6 +56,7 @@ const INTEGRATION = [
   "test/infra/redis-cluster.test.ts",
   "test/infra/redis.test.ts",
   "test/infra/start-detached.test.ts",
+  "test/infra/test-sweep.test.ts",
   "test/system/**/*.test.ts",
 ];
 

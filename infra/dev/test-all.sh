@@ -12,6 +12,9 @@
 # Then a 15-second load smoke (infra/dev/load-smoke.sh: a scoring-api of its own, `npm run load --
 # steady` at 200/s with loose thresholds) so the load scenarios and vegeta cannot rot.
 # Env: RISKGATE_TEST_PYTHON=0 skips the Python tests; RISKGATE_TEST_LOAD=0 skips the load smoke.
+#      RISKGATE_TEST_SWEEP_HOURS (default 6; 0 = off): keys and topics of test runs older than that
+#      are removed from the services before the run (runs younger than that, e.g. another
+#      worktree's in progress, keep theirs).
 #      RISKGATE_TEST_REDIS=cluster (`npm run test:cluster`): the whole Redis-using suite against the
 #      3-master Redis Cluster instead: vitest's integration and timing projects only, every test that
 #      uses the shared test Redis then talks to the cluster (vitest.config.ts names the few left out
@@ -65,6 +68,10 @@ ensure_service kafka KAFKA_BROKERS
 # kafkajs prints a partitioner notice on every producer unless told not to.
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 log "services ready in $((SECONDS - t0))s"
+# What earlier runs left in the shared services goes first (test/support/sweep.ts): their Redis keys
+# carry the feature store's 400-day TTL, so a dev Redis capped at 2 GB filled up run after run.
+# A failed sweep does not fail the run.
+node_modules/.bin/node test/support/sweep-cli.ts || log "the sweep of old test keys and topics failed (exit $?); continuing"
 
 status=0
 projects=()

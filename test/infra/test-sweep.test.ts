@@ -1,0 +1,58 @@
+import {
+  createKafka,
+  createRedis,
+  createTopics,
+  deleteTopics,
+  uniquePrefix,
+  uniqueTopic,
+  withAdmin,
+} from "@riskgate/test-support/services";
+import { createdAt, sweepKeys, sweepTopics } from "@riskgate/test-support/sweep";
+import { afterAll, describe, expect, it } from "vitest";
+
+const HOUR = 3_600_000;
+/** A test name as uniquePrefix / uniqueTopic would have made it `hoursAgo` hours ago. */
+const made = (hoursAgo: number) => `${(Date.now() - hoursAgo * HOUR).toString(36)}0123abcd`;
+
+describe("the sweep of what earlier test runs left in the shared services", () => {
+  const redis = createRedis();
+  const kafka = createKafka("test-sweep");
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  it("reads the creation time from the names the test helpers make, and from nothing else", () => {
+    const before = Date.now();
+    const key = `${uniquePrefix("sweep")}fs:v2:{user:u_1}:h`;
+    expect(createdAt(key, "key")).toBeGreaterThanOrEqual(before - 1);
+    expect(createdAt(`{${uniquePrefix("sweep")}}a`, "key")).toBeGreaterThanOrEqual(before - 1);
+    expect(createdAt(uniqueTopic("sweep"), "topic")).toBeGreaterThanOrEqual(before - 1);
+    expect(createdAt("fs:v2:{user:u_1}:h", "key")).toBeUndefined();
+    expect(createdAt("riskgate.decisions", "topic")).toBeUndefined();
+  });
+
+  it("removes test keys older than the cut-off and keeps newer ones and every other key", async () => {
+    // Plain prefixes, and prefixes as a hash tag (tests that need one slot for several keys).
+    const old = [`t:sweep:${made(7)}:fs:v2:{user:u_1}:h`, `{t:sweep:${made(7)}:}a`];
+    const fresh = [`${uniquePrefix("sweep")}fs:v2:{user:u_1}:h`, `{t:sweep:${made(1)}:}a`];
+    const other = `sweep-check:${made(9)}:not-a-test-key`;
+    // One key per command: on a Cluster the keys live in different slots.
+    for (const key of [...old, ...fresh, other]) await redis.set(key, "1");
+    await sweepKeys(redis, Date.now() - 6 * HOUR);
+    const exists = async (keys: string[]) => Promise.all(keys.map((k) => redis.exists(k)));
+    expect(await exists(old)).toEqual([0, 0]);
+    expect(await exists([...fresh, other])).toEqual([1, 1, 1]);
+    for (const key of [...fresh, other]) await redis.unlink(key);
+  });
+
+  it("deletes test topics older than the cut-off and keeps newer ones", async () => {
+    const old = `t.sweep.${made(7)}`;
+    const fresh = uniqueTopic("sweep");
+    await createTopics(kafka, [old, fresh]);
+    const removed = await withAdmin(kafka, (admin) => sweepTopics(admin, Date.now() - 6 * HOUR));
+    expect(removed).toBeGreaterThanOrEqual(1);
+    const topics = await withAdmin(kafka, (admin) => admin.listTopics());
+    expect({ old: topics.includes(old), fresh: topics.includes(fresh) }).toEqual({ old: false, fresh: true });
+    await deleteTopics(kafka, [fresh]);
+  });
+});
