@@ -27,6 +27,7 @@ describe("the sweep of what earlier test runs left in the shared services", () =
     expect(createdAt(key, "key")).toBeGreaterThanOrEqual(before - 1);
     expect(createdAt(`{${uniquePrefix("sweep")}}a`, "key")).toBeGreaterThanOrEqual(before - 1);
     expect(createdAt(uniqueTopic("sweep"), "topic")).toBeGreaterThanOrEqual(before - 1);
+    expect(createdAt(`${uniqueTopic("sweep")}.decisions`, "topic")).toBeGreaterThanOrEqual(before - 1);
     expect(createdAt("fs:v2:{user:u_1}:h", "key")).toBeUndefined();
     expect(createdAt("riskgate.decisions", "topic")).toBeUndefined();
   });
@@ -46,8 +47,9 @@ describe("the sweep of what earlier test runs left in the shared services", () =
   });
 
   it("deletes test topics older than the cut-off and keeps newer ones", async () => {
-    const old = `t.sweep.${made(7)}`;
-    const fresh = uniqueTopic("sweep");
+    // As the tests name them: a uniqueTopic, or one with a suffix of its own.
+    const old = `t.sweep.${made(7)}.decisions`;
+    const fresh = `${uniqueTopic("sweep")}.decisions`;
     await createTopics(kafka, [old, fresh]);
     const removed = await withAdmin(kafka, (admin) => sweepTopics(admin, Date.now() - 6 * HOUR));
     expect(removed).toBeGreaterThanOrEqual(1);

@@ -10,7 +10,8 @@ import type { Admin } from "kafkajs";
  * than a run can take goes, and a run in progress elsewhere (another worktree) keeps its own.
  */
 const KEY = /^\{?t:[^:]*:([0-9a-z]{8})[0-9a-f]{8}:/;
-const TOPIC = /^t\.[A-Za-z0-9_-]*\.([0-9a-z]{8})[0-9a-f]{8}$/;
+// A topic name may be a uniqueTopic with a suffix of its own (`t.api.<created>.decisions`).
+const TOPIC = /^t\.[A-Za-z0-9_-]*\.([0-9a-z]{8})[0-9a-f]{8}(\.|$)/;
 
 /** When the test name was made, or undefined for a name that is not a test's. */
 export function createdAt(name: string, kind: "key" | "topic"): number | undefined {
