@@ -46,6 +46,7 @@ const INTEGRATION = [
   "services/scoring-api/test/resilience/fail-safe.test.ts",
   "services/scoring-api/test/review/**/*.test.ts",
   "services/scoring-api/test/score.test.ts",
+  "services/scoring-api/test/signal-at-start-up.test.ts",
   "services/scoring-api/test/scoring/decision-log.test.ts",
   "services/scoring-api/test/scoring/redis-batching.test.ts",
   "services/scoring-api/test/scoring/degraded-warnings.test.ts",
@@ -89,6 +90,7 @@ const CLUSTER = [
   "services/scoring-api/test/review/queue-conformance.test.ts",
   "services/scoring-api/test/review/review-api.test.ts",
   "services/scoring-api/test/score.test.ts",
+  "services/scoring-api/test/signal-at-start-up.test.ts",
   "test/infra/redis.test.ts",
 ];
 

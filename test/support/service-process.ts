@@ -22,9 +22,12 @@ export class ServiceProcess {
   /** Resolves with the exit code (-1 for a signal) once the process has exited. */
   readonly exited: Promise<number>;
 
-  /** `entry`: a path from the repo root, e.g. services/feature-ingest/src/main.ts. */
-  constructor(entry: string, env: Record<string, string>) {
-    this.child = spawn(process.execPath, [resolve(ROOT, entry)], {
+  /**
+   * `entry`: a path from the repo root, e.g. services/feature-ingest/src/main.ts; `execArgv`:
+   * Node's options before it (an --import of a test's module hooks).
+   */
+  constructor(entry: string, env: Record<string, string>, { execArgv = [] }: { execArgv?: string[] } = {}) {
+    this.child = spawn(process.execPath, [...execArgv, resolve(ROOT, entry)], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
       stdio: ["ignore", "pipe", "pipe"],

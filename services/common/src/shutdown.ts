@@ -46,11 +46,12 @@ export interface SignalSource {
  * Closes resources in order on SIGTERM/SIGINT, each within a deadline: its own, or `deadlineMs` and
  * what is left of `budgetMs`, shared by the closers without one of their own (a closer past the
  * budget is still called, so it can send what it can, but not waited for). Resolves with the exit
- * code for main.ts to use. A second signal skips what is left.
+ * code for main.ts to use. A second signal skips what is left. `closers` may be a function, read once
+ * at the signal: a service listening for signals from its first line closes what exists by then.
  */
 export function onShutdownSignal(
   logger: Logger,
-  closers: readonly Closer[],
+  closers: readonly Closer[] | (() => readonly Closer[]),
   deadlineMs = DEFAULT_CLOSE_DEADLINE_MS,
   signals: SignalSource = process,
   budgetMs = DEFAULT_CLOSE_BUDGET_MS,
@@ -67,7 +68,7 @@ export function onShutdownSignal(
       logger.info({ signal }, "shutting down");
       let code = 0;
       let budgetLeft = budgetMs;
-      for (const c of closers) {
+      for (const c of typeof closers === "function" ? closers() : closers) {
         const shared = c.deadlineMs === undefined;
         const ms = shared ? Math.max(0, Math.min(deadlineMs, budgetLeft)) : (c.deadlineMs as number);
         const started = Date.now();

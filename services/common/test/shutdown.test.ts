@@ -71,6 +71,18 @@ describe("onShutdownSignal", () => {
     expect(order).toEqual(["a:start", "a:end"]);
   });
 
+  it("given a function, closes what it lists when the signal arrives: not less, not what comes later", async () => {
+    const order: string[] = [];
+    const signals = new EventEmitter();
+    const open: Closer[] = [recording(order, "redis")];
+    const done = onShutdownSignal(captureLogger().logger, () => [...open], 1_000, signals);
+    open.unshift(recording(order, "http"));
+    signals.emit("SIGTERM", "SIGTERM");
+    open.unshift(recording(order, "opened after the signal"));
+    expect(await done).toBe(0);
+    expect(order).toEqual(["http:start", "http:end", "redis:start", "redis:end"]);
+  });
+
   it("gives up on a hung close at the deadline, goes on with the next, and resolves 1", async () => {
     const order: string[] = [];
     const signals = new EventEmitter();

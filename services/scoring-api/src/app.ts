@@ -40,7 +40,7 @@ export interface AppDeps extends FeatureRouteDeps, AdminRouteDeps, ConsoleRouteD
 
 const MAX_PATH_PARAM_LENGTH = 256;
 
-/** Builds the HTTP app from ready-made dependencies; listening is main.ts's job. */
+/** Builds the HTTP app from ready-made dependencies; listening is run.ts's job. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,

@@ -34,7 +34,7 @@ import type { DecisionLog } from "./scoring/decision-log.ts";
 import { MemoryDecisionStore, RedisDecisionStore } from "./scoring/decision-store.ts";
 import { withTimeout } from "./with-timeout.ts";
 
-/** Connections main.ts opened (or a test did); compose only uses them, their owner closes them. */
+/** Connections run.ts opened (or a test did); compose only uses them, their owner closes them. */
 export interface Resources {
   readonly config: ApiConfig;
   readonly logger: Logger;
@@ -45,7 +45,7 @@ export interface Resources {
   readonly createSubscriber?: () => RedisClient;
   /** A producer for the decisions and labels topics, when Kafka is configured. */
   readonly producer?: Producer;
-  /** False while that producer is still connecting in the background (main.ts). Unset: connected. */
+  /** False while that producer is still connecting in the background (run.ts). Unset: connected. */
   readonly kafkaConnected?: () => boolean;
   /** Wall clock; tests pin it. */
   readonly now?: () => number;
@@ -60,7 +60,7 @@ export interface Resources {
   readonly metricsText?: () => Promise<string>;
   /** Event-loop lag for admission control; tests inject one. Default: a timer probe, started on ready. */
   readonly lagProbe?: LagProbe;
-  /** OpenTelemetry spans per checkout and stage (main.ts creates it); unset or disabled: none. */
+  /** OpenTelemetry spans per checkout and stage (run.ts creates it); unset or disabled: none. */
   readonly tracing?: Tracing;
 }
 
@@ -81,7 +81,7 @@ export interface Composed {
 
 /**
  * Wires the scoring service from configuration and open connections: Redis-backed parts when a
- * Redis client is given, the embedded in-memory ones otherwise. Shared by main.ts and the tests,
+ * Redis client is given, the embedded in-memory ones otherwise. Shared by run.ts and the tests,
  * so the tests exercise the wiring that production runs.
  */
 export async function composeScoringApi(res: Resources): Promise<Composed> {
@@ -254,7 +254,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     eventAdmission: { pseudonymiser, maxClockSkewMs: config.maxClockSkewMs, now: res.eventClock ?? Date.now },
     onEventRefused: (code) => metrics.eventsRefused.inc({ reason: code }),
     readiness: {
-      // Not ready only while it stops: the port opens once the model and rules are loaded (main.ts
+      // Not ready only while it stops: the port opens once the model and rules are loaded (run.ts
       // listens after compose), so there is no earlier state in which it answers and cannot decide.
       // Redis away or a breaker open leaves the service ready (it decides, degraded): reported only.
       problems: async () => drain.problems(),

@@ -129,7 +129,7 @@ export const ApiConfigSchema = Type.Object({
 
 export type ApiConfig = Readonly<Omit<Static<typeof ApiConfigSchema>, "apiKeys"> & { apiKeys: ApiKey[] }>;
 
-/** Parsed once in main.ts; throws a ConfigError listing every problem. */
+/** Parsed once in run.ts; throws a ConfigError listing every problem. */
 export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return loadEnv(ApiConfigSchema, env, (values, problem) => {
     kafkaConnectionProblems(values, problem);

@@ -1,9 +1,10 @@
 import cluster from "node:cluster";
 import type { Logger } from "@riskgate/common/logger";
+import type { SignalSource } from "@riskgate/common/shutdown";
 import { AggregatorRegistry, type Registry } from "prom-client";
 
 // SCORING_WORKERS > 1: node:cluster. The primary only forks, restarts and stops the workers and
-// aggregates their metrics; the workers each run the whole service (main.ts) and share the port.
+// aggregates their metrics; the workers each run the whole service (main.ts, run.ts) and share the port.
 const METRICS_REQUEST = "riskgate:metrics-request";
 const METRICS_REPLY = "riskgate:metrics-reply";
 
@@ -27,6 +28,8 @@ export function superviseWorkers(opts: {
   workers: number;
   logger: Logger;
   env: Record<string, string>;
+  /** Where SIGTERM and SIGINT arrive (main.ts: a SignalLatch on the process). */
+  signals: SignalSource;
 }): Promise<number> {
   const { logger } = opts;
   // Asks every worker for its registries and sums counters and histograms across them.
@@ -39,44 +42,47 @@ export function superviseWorkers(opts: {
         worker.send({ type: METRICS_REPLY, id: msg.id, error: err.message } satisfies MetricsReply),
     );
   });
-  const fork = () => cluster.fork(opts.env);
+  // The workers whose process has not exited yet. node:cluster's own list (cluster.workers) drops a
+  // worker only once it has both exited and disconnected, and the disconnect never comes when the
+  // worker dies while a connection handed to it is not yet acknowledged (child_process keeps the
+  // channel's _handleQueue and skips the event): waiting for that list to empty, the primary could
+  // be left on an empty event loop, which Node ends with code 13 (an unsettled top-level await).
+  // The exit always comes.
+  const live = new Set<ReturnType<typeof cluster.fork>>();
+  const fork = () => live.add(cluster.fork(opts.env));
   for (let i = 0; i < opts.workers; i++) fork();
   return new Promise((resolve) => {
     let stopping = false;
     let code = 0;
-    // node:cluster drops a worker from cluster.workers once it has both exited and disconnected,
-    // in either order, before the later of the two events: so check after each. Checking on
-    // "exit" alone missed a worker that exited before it disconnected; the promise then never
-    // settled and the primary ended with code 13 (an unsettled top-level await) under load.
-    const settleWhenAllGone = () => {
-      if (stopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(code);
-    };
     cluster.on("exit", (worker, exitCode, signal) => {
+      live.delete(worker);
       if (!stopping) {
         logger.error({ pid: worker.process.pid, exitCode, signal }, "scoring worker died; starting another");
         fork();
         return;
       }
-      if (exitCode !== 0) code = 1;
-      settleWhenAllGone();
+      // Ended by the stop signal itself: it had not yet reached main.ts's first line, which takes
+      // the signals, so it had opened and served nothing. Any later worker exits with its own code.
+      const stoppedBeforeStart = exitCode === null && (signal === "SIGTERM" || signal === "SIGINT");
+      if (exitCode !== 0 && !stoppedBeforeStart) code = 1;
+      if (live.size === 0) resolve(code);
     });
-    cluster.on("disconnect", settleWhenAllGone);
-    // Each worker drains and shuts down on its own signal (main.ts): all of them answer /readyz 503
+    // Each worker drains and shuts down on its own signal (run.ts): all of them answer /readyz 503
     // and keep serving for SHUTDOWN_DRAIN_MS, while this primary keeps handing them connections.
     const stop = (signal: NodeJS.Signals) => {
       const again = stopping;
       stopping = true;
-      const workers = Object.values(cluster.workers ?? {});
+      const workers = [...live];
       if (again) logger.warn({ signal }, "second signal: the workers exit without finishing their shutdown");
       else logger.info({ signal, workers: workers.length }, "stopping scoring workers");
       // Ctrl-C in a terminal sends SIGINT to the whole process group: the workers have it already,
       // and a second signal would cut their graceful shutdown short. SIGTERM (an orchestrator)
       // reaches the primary alone. A second signal is passed on whatever it is: it is meant to cut
       // the shutdown short, and one more after that changes nothing.
-      if (signal === "SIGTERM" || again) for (const w of workers) w?.process.kill(signal);
+      if (signal === "SIGTERM" || again) for (const w of workers) w.process.kill(signal);
     };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
+    opts.signals.on("SIGTERM", stop);
+    opts.signals.on("SIGINT", stop);
   });
 }
 
