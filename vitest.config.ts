@@ -50,6 +50,7 @@ const INTEGRATION = [
   "services/scoring-api/test/scoring/decision-log.test.ts",
   "services/scoring-api/test/scoring/redis-batching.test.ts",
   "services/scoring-api/test/scoring/degraded-warnings.test.ts",
+  "test/support/test/service-process.test.ts",
   "test/infra/k8s-manifests.test.ts",
   "test/infra/k8s-processes.test.ts",
   "test/infra/kafka-compat.test.ts",
@@ -129,6 +130,7 @@ const NOT_ON_CLUSTER = [
   "test/infra/prometheus-rules.test.ts",
   "test/infra/start-detached.test.ts",
   // Its services' main.ts on the standalone Redis: the subject is the manifests, not the store.
+  "test/support/test/service-process.test.ts",
   "test/infra/k8s-manifests.test.ts",
   "test/infra/k8s-processes.test.ts",
 ];

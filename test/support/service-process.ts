@@ -11,7 +11,37 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export interface LogLine {
   readonly msg?: string;
   readonly level?: number;
+  /**
+   * Set, alone, for a line that is not JSON: two processes' long lines interleaved on one pipe (the
+   * workers under SCORING_WORKERS), or a writer's line split by another's (kafkajs's console output).
+   */
+  readonly raw?: string;
   readonly [key: string]: unknown;
+}
+
+/** The `msg` fields a line carries: its own, or for a raw one every whole `"msg":"…"` inside it. */
+function messagesOf(line: LogLine): string[] {
+  if (line.raw === undefined) return typeof line.msg === "string" ? [line.msg] : [];
+  return [...line.raw.matchAll(/"msg":("(?:[^"\\]|\\.)*")/g)].flatMap((m) => {
+    try {
+      return [JSON.parse(m[1] as string) as string];
+    } catch {
+      return []; // an escape cut in two
+    }
+  });
+}
+
+/** A log line; one that is not JSON (a test helper must not throw on it) is kept raw. */
+function parseLine(line: string): LogLine | undefined {
+  if (line.startsWith("{")) {
+    try {
+      return JSON.parse(line) as LogLine;
+    } catch {
+      return { raw: line };
+    }
+  }
+  // The second part of a split line, or another writer's text with a log line inside.
+  return line.includes('"msg":') ? { raw: line } : undefined;
 }
 
 export class ServiceProcess {
@@ -33,13 +63,16 @@ export class ServiceProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let pending = "";
-    this.child.stdout?.on("data", (d: Buffer) => {
-      pending += d.toString();
+    // Decoded across chunks: a character cut between two would otherwise spoil its line's JSON.
+    this.child.stdout?.setEncoding("utf8");
+    this.child.stdout?.on("data", (d: string) => {
+      pending += d;
       const parts = pending.split("\n");
       pending = parts.pop() ?? "";
       for (const line of parts) {
         this.stdout.push(line);
-        if (line.startsWith("{")) this.lines.push(JSON.parse(line) as LogLine);
+        const parsed = parseLine(line);
+        if (parsed) this.lines.push(parsed);
       }
     });
     this.child.stderr?.on("data", (d: Buffer) => this.stdout.push(d.toString()));
@@ -60,9 +93,10 @@ export class ServiceProcess {
     return this.exitCode === null;
   }
 
+  /** The lines whose `msg` is `msg` (or matches it); a raw line (LogLine.raw) by a `msg` inside it. */
   logged(msg: string | RegExp): LogLine[] {
-    return this.lines.filter(
-      (l) => typeof l.msg === "string" && (typeof msg === "string" ? l.msg === msg : msg.test(l.msg)),
+    return this.lines.filter((l) =>
+      messagesOf(l).some((m) => (typeof msg === "string" ? m === msg : msg.test(m))),
     );
   }
 
