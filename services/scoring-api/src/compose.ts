@@ -175,7 +175,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
   const readFeatures = (c: Checkout) =>
     withTimeout(readCheckoutFeatures(store, features, c), config.featureTimeoutMs, "feature read");
   const applyEvent = (u: EventUpdate) => withTimeout(store.apply(u), config.featureTimeoutMs, "event apply");
-  const scorer = composeScoring({
+  const scoring = composeScoring({
     config,
     registry,
     logger: loggerFor("scoring"),
@@ -240,7 +240,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     features,
     readFeatures,
     applyEvent,
-    scorer,
+    scorer: scoring.scorer,
     review: review.service,
     keys: res.keys,
     consoleSummary: consoleLive.summary,
@@ -278,6 +278,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     consoleLive.closer,
     { name: "kill switch (poll, subscriber)", close: () => killSwitch.close() },
     { name: "decision log", close: () => log.close() },
+    scoring.closer,
     { name: "rules watcher", close: async () => rules.close() },
     {
       name: "models",

@@ -1,5 +1,6 @@
 import type { Logger } from "@riskgate/common/logger";
 import type { RedisClient } from "@riskgate/common/redis-client";
+import type { Closer } from "@riskgate/common/shutdown";
 import type { Tracing } from "@riskgate/common/tracing";
 import type { FeatureSet } from "@riskgate/feature-store/definitions";
 import type { OnlineStore } from "@riskgate/feature-store/online";
@@ -53,10 +54,15 @@ export interface ScoringWiring {
   readonly now: () => number;
 }
 
-/** The scoring service: the pipeline behind its timeouts and breakers, side effects guarded, traced if enabled. */
-export function composeScoring(w: ScoringWiring): ScoreService {
+/**
+ * The scoring service: the pipeline behind its timeouts and breakers, side effects guarded, traced
+ * if enabled; and its closer, which logs the degradation warnings still left out (after the listener
+ * has closed: no checkout adds one after it).
+ */
+export function composeScoring(w: ScoringWiring): { scorer: ScoreService; closer: Closer } {
   const { config, metrics, features, resilience, store, now } = w;
-  const warn = throttledWarnings(w.logger, { intervalMs: DEGRADED_WARNING_INTERVAL_MS, now });
+  const warnings = throttledWarnings(w.logger, { intervalMs: DEGRADED_WARNING_INTERVAL_MS, now });
+  const { warn } = warnings;
   const scorerDeps: ScoreServiceDeps = {
     pipeline: {
       features,
@@ -104,9 +110,10 @@ export function composeScoring(w: ScoringWiring): ScoreService {
     now,
     together: batchedPerTurn(w.redis),
   };
-  return w.tracing?.enabled
+  const scorer = w.tracing?.enabled
     ? new TracedScoreService(scorerDeps, w.tracing.span)
     : new ScoreService(scorerDeps);
+  return { scorer, closer: { name: "degraded warnings", close: async () => warnings.flush() } };
 }
 
 /** The cost-model numbers set in configuration, as the pipeline's `policyOverrides` if any. */

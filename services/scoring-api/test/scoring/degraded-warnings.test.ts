@@ -1,6 +1,7 @@
 // Overload amplification: a failing dependency must not cost a log line per degraded checkout.
 // Every failure is counted in riskgate_dependency_errors_total; the log gets the first warning per
-// dependency or step, the rest are left out until the interval passes.
+// dependency or step, the rest are left out until the interval passes, and the shutdown reports
+// the count still left out.
 import { Writable } from "node:stream";
 import { createLogger } from "@riskgate/common/logger";
 import { composeScoringApi } from "@riskgate/scoring-api/compose";
@@ -14,7 +15,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 
 describe("degradation warnings while a dependency fails", () => {
-  it("logs one line per dependency and step for 40 failing checkouts, and counts all 40", async () => {
+  it("logs one line per dependency and step for 40 failing checkouts, counts all 40, and the 39 left out at the shutdown", async () => {
     const lines: Record<string, unknown>[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -48,6 +49,7 @@ describe("degradation warnings while a dependency fails", () => {
       lagProbe: { lagMs: () => 0 },
       now: () => T0,
     });
+    let closed = false;
     try {
       await api.app.ready();
       const N = 40;
@@ -75,8 +77,17 @@ describe("degradation warnings while a dependency fails", () => {
       const keys = warnings.map((l) => String(l.dependency ?? l.step)).sort();
       expect(keys).toEqual(Object.keys(byDependency).sort());
       expect(warnings.every((l) => l.suppressed === undefined)).toBe(true);
-    } finally {
+
+      // The failures stop inside the interval: the service's close path reports what was left out.
+      const before = lines.length;
       for (const closer of api.closers) await closer.close();
+      closed = true;
+      const flushed = lines.slice(before).filter((l) => l.suppressed !== undefined);
+      expect(flushed.map((l) => [String(l.dependency ?? l.step), l.suppressed]).sort()).toEqual(
+        keys.filter((k) => (byDependency[k] as number) > 1).map((k) => [k, (byDependency[k] as number) - 1]),
+      );
+    } finally {
+      if (!closed) for (const closer of api.closers) await closer.close();
       redis.disconnect();
     }
   });
