@@ -51,6 +51,8 @@ const breaker = async (dependency: string) =>
   metricValue(await scrape(), "riskgate_breaker_state", { dependency });
 const transitions = async (dependency: string, to: string) =>
   metricValue(await scrape(), "riskgate_breaker_transitions_total", { dependency, to }) ?? 0;
+const rejections = async () =>
+  metricValue(await scrape(), "riskgate_breaker_rejections_total", { dependency: "redis" }) ?? 0;
 
 function expectFast(samples: readonly Sample[], floorSamples: readonly Sample[], what: string) {
   const s = summary(samples);
@@ -63,7 +65,9 @@ function expectFast(samples: readonly Sample[], floorSamples: readonly Sample[],
 
 describe("Redis outage under a steady stream of checkouts", () => {
   it("answers 200 throughout, degraded and fast while Redis is down, normal again after it returns", async () => {
-    // Warm the path (JIT, first TreeSHAP walks) outside the measured stream.
+    // Warm the path (JIT, first TreeSHAP walks) outside the measured stream. On a loaded box a
+    // warm-up read can pass FEATURE_TIMEOUT_MS and rightly degrade (or a few open the breaker):
+    // not what this test is about, so the warm-up only ends once a checkout is answered normal.
     for (let i = 0; i < 50; i++) {
       const res = await h.app.inject({
         method: "POST",
@@ -71,8 +75,13 @@ describe("Redis outage under a steady stream of checkouts", () => {
         headers: bearer(TOKENS.score),
         payload: checkout(`warm-${i}`, T0 - 100_000 + i),
       });
-      expect(res.json().mode).toBe("normal");
+      expect(res.statusCode).toBe(200);
     }
+    await waitFor(async () => (await probeMode(h)) === "normal", {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: "a checkout answered normal after the warm-up",
+    });
     const load = new SteadyLoad(h, (i) => checkout(`outage-${i}`, T0 + i * 1_000), {
       ratePerSec: RATE,
       maxRequests: 3_000,
@@ -86,6 +95,10 @@ describe("Redis outage under a steady stream of checkouts", () => {
         what: "a second of normal answers before the outage",
       });
 
+      // The breaker's counters from here: only what the outage does counts below.
+      const opensBefore = await transitions("redis", "open");
+      const closesBefore = await transitions("redis", "closed");
+      const rejectionsBefore = await rejections();
       await redis.kill("SIGKILL");
       const killedAt = performance.now();
       await waitFor(async () => (await breaker("redis")) === 2, { what: "the Redis breaker to open" });
@@ -129,14 +142,12 @@ describe("Redis outage under a steady stream of checkouts", () => {
       expect(recoveredAt - restartedAt).toBeLessThan(5_000);
       expect(steady.filter((s) => s.mode === "normal").length).toBeGreaterThanOrEqual(0.5 * steady.length);
 
-      expect(await transitions("redis", "open")).toBeGreaterThanOrEqual(1);
-      expect(await transitions("redis", "closed")).toBeGreaterThanOrEqual(1);
+      expect(await transitions("redis", "open")).toBeGreaterThan(opensBefore);
+      expect(await transitions("redis", "closed")).toBeGreaterThan(closesBefore);
       await waitFor(async () => (await probeMode(h)) === "normal" && (await breaker("redis")) === 0, {
         what: "the Redis breaker closed",
       });
-      expect(
-        metricValue(await scrape(), "riskgate_breaker_rejections_total", { dependency: "redis" }),
-      ).toBeGreaterThan(0);
+      expect(await rejections()).toBeGreaterThan(rejectionsBefore);
       const readyAfter = await h.app.inject({ method: "GET", url: "/readyz" });
       expect(readyAfter.json()).toEqual({ ready: true, problems: [] });
     } finally {
