@@ -116,7 +116,16 @@ async function start(
         name: "riskgate-scoring-api",
       })
     : undefined;
-  if (redis) connections.push({ name: "redis", close: async () => void (await redis.quit()) });
+  if (redis)
+    connections.push({
+      name: "redis",
+      // quit() lets the replies in flight arrive; a client still connecting (a signal during the
+      // start-up) or reconnecting has none, and quit() would only fail (no offline queue).
+      close: async () => {
+        if (redis.status === "ready") await redis.quit();
+        else redis.disconnect();
+      },
+    });
   else
     logger.warn(
       "REDIS_URL is not set: features, decisions and review cases live in process memory (not for production)",
