@@ -91,7 +91,6 @@ const CLUSTER = [
   "services/scoring-api/test/review/queue-conformance.test.ts",
   "services/scoring-api/test/review/review-api.test.ts",
   "services/scoring-api/test/score.test.ts",
-  "services/scoring-api/test/signal-at-start-up.test.ts",
   "test/infra/redis.test.ts",
 ];
 
@@ -129,10 +128,12 @@ const NOT_ON_CLUSTER = [
   "test/infra/kafka-compat.test.ts",
   "test/infra/prometheus-rules.test.ts",
   "test/infra/start-detached.test.ts",
-  // Its services' main.ts on the standalone Redis: the subject is the manifests, not the store.
   "test/support/test/service-process.test.ts",
+  // Its services' main.ts on the standalone Redis: the subject is the manifests, not the store.
   "test/infra/k8s-manifests.test.ts",
   "test/infra/k8s-processes.test.ts",
+  // The real main.ts on the standalone Redis: the subject is its signals, not the store.
+  "services/scoring-api/test/signal-at-start-up.test.ts",
 ];
 
 /** Set for the config by `npm run test:cluster` (infra/dev/test-all.sh), not by a project's env. */
