@@ -1,34 +1,58 @@
-// Process CPU per checkout of the scoring path, in process: the API built like main.ts's over the
-// shared Redis (its own key prefix), checkouts injected 8 at a time (no HTTP client, no load
-// generator sharing the cores), normal traffic (a new user, device, card and IP per checkout) or
-// flagged traffic (a five-minute-old unverified account paying 1,500-4,500 EUR: explanation, review
-// budget and case). CPU time, not latency, so a busy box inflates it less than it inflates a
-// latency; compare variants in the same run, interleaved. Not a substitute for `npm run load`.
-// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--traffic normal|flagged] [--checkouts 3000] [--rounds 3] [--profile out.cpuprofile] [--tree DIR]
-// --tree measures the API of another checkout of this repository (say main's worktree, read only)
-// with this script's measurement, so two branches compare on the same yardstick.
-// --profile writes a V8 CPU profile of the measured rounds only (not start-up, warm-up or the key
-// clean-up, which `node --cpu-prof` would mix in), for Chrome DevTools or speedscope.
-// The process CPU includes the client's own work (body construction, the injected request and
-// response, parsing the answer): each round also runs the same loop against a bare handler that
-// answers a canned score response (`client`), and `net` = `raw` - `client` is the API's CPU.
-// `redis_server` is the Redis server's own CPU per checkout over the API rounds (INFO cpu, main
-// thread, user + system): it counts every client of that Redis, so run the bench against a Redis
-// of its own (`redis-server --port 6499 --save ''`) for a number that is the checkouts' alone.
+// Process CPU per checkout of the scoring path: the API built like main.ts's over the shared Redis
+// (its own key prefix), measured in rounds that interleave the cells asked for, so a busy spell on
+// the box weighs on all of them. CPU time, not latency. Not a substitute for `npm run load`.
+// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--modes inject,http,floor,idle]
+//   [--traffic normal,flagged,world] [--checkouts 3000] [--rounds 3] [--rate 500] [--world-dir DIR]
+//   [--decision-log] [--redis-client harness|main] [--lag-probe] [--profile out.cpuprofile] [--tree DIR]
+// Modes (how checkouts reach the API):
+//   inject   8 in flight through Fastify's inject (no socket); `inject1`, `inject2`…: that many.
+//            The process CPU includes the client's own work (body, injected request, parsing the
+//            answer): the same loop against a bare handler answering a canned score (`client`) is
+//            subtracted, `net` = `raw` - `client`.
+//   http     over a real socket at a constant --rate from load-client.ts in a process of its own
+//            (keep-alive connections), as bench:score sends them: all of this process's CPU is the API's.
+//   floor    the same client against a bare Fastify app in this process: HTTP and Fastify alone.
+//   idle     no traffic for --rate's worth of checkouts: what runs per second, not per checkout
+//            (timers, polls), reported per checkout at --rate.
+// Traffic: `normal` (a new user, device, card and IP per checkout), `flagged` (a five-minute-old
+// unverified account paying 1,500-4,500 EUR: explanation, review budget and case), `world` (the
+// last checkouts of a simulated world, --world-dir, replayed once each in time order after its
+// history is loaded into the API's Redis: warm entities, the review rate of bench:score).
+// Wiring: --decision-log publishes decisions to Kafka (KAFKA_BROKERS) as main.ts does; --redis-client
+// main uses main.ts's fail-fast client (a 50 ms timeout per command) instead of the test harness's;
+// --lag-probe runs admission control's 10 ms event-loop timer, as main.ts does. Run with main's node
+// flags (--max-semi-space-size=32 --heap-growing-percent=400) to match `npm start`.
+// --tree measures the API of another checkout of this repository (say main's worktree, read only).
+// --profile writes a V8 CPU profile of the measured API rounds only (no client rounds, start-up or
+// clean-up). `redis_server` is the Redis server's CPU per checkout (INFO cpu): it counts every
+// client of that Redis, so point the bench at a Redis of its own for a number of its own.
 import { writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Session } from "node:inspector/promises";
+import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { RedisStore } from "@riskgate/feature-store/online";
+import { createKafka, deleteTopics } from "@riskgate/test-support/services";
 import inject from "light-my-request";
+import { loadApiConfig } from "../src/config.ts";
+import { TimerLagProbe } from "../src/resilience/admission.ts";
+import { httpRound, startFastifyFloor } from "./http-round.ts";
 import { redisServerCpuMs } from "./redis-server-cpu.ts";
+import { loadWorld } from "./world-replay.ts";
 
 const { values } = parseArgs({
   options: {
+    modes: { type: "string", default: "inject" },
     traffic: { type: "string", default: "normal" },
     checkouts: { type: "string", default: "3000" },
     rounds: { type: "string", default: "3" },
+    rate: { type: "string", default: "500" },
+    "world-dir": { type: "string", default: ".cache/bench/score/world-13d" },
+    "decision-log": { type: "boolean", default: false },
+    "redis-client": { type: "string", default: "harness" },
+    "lag-probe": { type: "boolean", default: false },
     profile: { type: "string" },
     tree: { type: "string" },
   },
@@ -39,129 +63,250 @@ function support(name: string): string {
     ? pathToFileURL(resolve(values.tree, "test/support", `${name}.ts`)).href
     : `@riskgate/test-support/${name}`;
 }
-const { bearer, startApi, TOKENS }: typeof import("@riskgate/test-support/api-harness") = await import(
-  support("api-harness")
-);
+const { bearer, startApi, TOKENS, pseudonymiser }: typeof import("@riskgate/test-support/api-harness") =
+  await import(support("api-harness"));
 const { checkout }: typeof import("@riskgate/test-support/events") = await import(support("events"));
 const { scanKeys }: typeof import("@riskgate/test-support/services") = await import(support("services"));
-const flagged = values.traffic === "flagged";
-const n = Number(values.checkouts);
-const CONCURRENCY = 8;
 
-const h = await startApi({ redis: true });
+type Traffic = "normal" | "flagged" | "world";
+const modes = (values.modes as string).split(",");
+const traffics = (values.traffic as string).split(",") as Traffic[];
+const n = Number(values.checkouts);
+const rounds = Number(values.rounds);
+const rate = Number(values.rate);
+const warmCount = 500;
+for (const m of modes) if (!/^(inject\d*|http|floor|idle)$/.test(m)) throw new Error(`unknown mode ${m}`);
+for (const t of traffics)
+  if (!["normal", "flagged", "world"].includes(t)) throw new Error(`unknown traffic ${t}`);
+
+const redisUrl = process.env.REDIS_URL;
+if (!redisUrl) throw new Error("REDIS_URL is required");
+const h = await startApi({
+  ...(values["redis-client"] === "main"
+    ? // Its per-command timer, with the harness's generous budgets: a slow moment on a shared box
+      // must not turn checkouts degraded (another path) and the cells incomparable.
+      {
+        redisUrl,
+        env: { REDIS_COMMAND_TIMEOUT_MS: "2000", FEATURE_TIMEOUT_MS: "2000", MODEL_TIMEOUT_MS: "2000" },
+      }
+    : { redis: true }),
+  ...(values["decision-log"] ? { kafka: true } : {}),
+  ...(values["lag-probe"] ? { lagProbe: new TimerLagProbe(loadApiConfig({}).admissionProbeIntervalMs) } : {}),
+});
+const redis = h.redis;
+if (!redis) throw new Error("the harness started without Redis");
+// main.ts's client has no offline queue: the first checkouts would find it still connecting.
+while (redis.status !== "ready") await new Promise((r) => setTimeout(r, 50));
+
 let seq = 0;
-function body() {
+function freshBody(flagged: boolean): string {
   const i = seq++;
   const at = Date.now();
   const base = checkout(`cpu-${i}`, at);
-  return checkout(`cpu-${i}`, at, {
-    user: flagged
-      ? {
-          ...base.user,
-          id: `u_${i}`,
-          created_at: new Date(at - 5 * 60_000).toISOString(),
-          email_verified: false,
-        }
-      : { ...base.user, id: `u_${i}` },
-    // A new user, device, card and IP per checkout: reused ones (modulo a few thousand, as before)
-    // built velocity within the run, and from the third round on a third of the "normal"
-    // checkouts were reviewed or blocked, so rounds measured different paths.
-    device: { ...base.device, id: `d_${i}`, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
-    payment: { ...base.payment, instrument_id: `pi_${i}` },
-    listing: { ...base.listing, id: `l_${i % 300}`, host_id: `h_${i % 100}` },
-    booking: { ...base.booking, amount: flagged ? 1500 + (i % 3000) : 50 + (i % 400) },
-  });
+  return JSON.stringify(
+    checkout(`cpu-${i}`, at, {
+      user: flagged
+        ? {
+            ...base.user,
+            id: `u_${i}`,
+            created_at: new Date(at - 5 * 60_000).toISOString(),
+            email_verified: false,
+          }
+        : { ...base.user, id: `u_${i}` },
+      // A new user, device, card and IP per checkout: reused ones built velocity within the run, and
+      // later rounds measured a path with a third of the checkouts reviewed or blocked.
+      device: { ...base.device, id: `d_${i}`, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+      payment: { ...base.payment, instrument_id: `pi_${i}` },
+      listing: { ...base.listing, id: `l_${i % 300}`, host_id: `h_${i % 100}` },
+      booking: { ...base.booking, amount: flagged ? 1500 + (i % 3000) : 50 + (i % 400) },
+    }),
+  );
 }
 
-type Target = "api" | "client";
-// A real answer, so the client's parse in the `client` loop reads as many bytes as against the API.
+const apiModes = modes.filter((m) => m.startsWith("inject") || m === "http");
+let world: string[] = [];
+if (traffics.includes("world")) {
+  const needed = (1 + rounds) * apiModes.length * (n + warmCount);
+  process.stderr.write(`loading ${values["world-dir"]} into Redis (${needed} checkouts to replay) ...\n`);
+  const store = new RedisStore(redis, { keyPrefix: h.prefix });
+  world = (await loadWorld(values["world-dir"] as string, store, pseudonymiser, needed)).bodies;
+}
+let nextWorld = 0;
+function take(traffic: Traffic, count: number): string[] {
+  if (traffic !== "world") return Array.from({ length: count }, () => freshBody(traffic === "flagged"));
+  nextWorld += count;
+  return world.slice(nextWorld - count, nextWorld);
+}
+
+// A real answer, so the client loop and the floor write and parse as many bytes as the API does.
 let canned = "{}";
 const bareHandler = (_req: IncomingMessage, res: ServerResponse) => {
   res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
   res.end(canned);
 };
+const headers = { ...bearer(TOKENS.score), "content-type": "application/json" };
 
-function send(target: Target) {
-  const request = {
-    method: "POST",
-    url: "/v1/score",
-    headers: bearer(TOKENS.score),
-    payload: body(),
-  } as const;
-  return target === "api" ? h.app.inject(request) : inject(bareHandler, request);
+type Counts = Record<string, number>;
+interface Measured {
+  cpuMs: number;
+  userMs: number;
+  systemMs: number;
+  redisMs?: number;
+  decisions: Counts;
 }
+const cpuOf = (cpu: NodeJS.CpuUsage) => ({
+  cpuMs: (cpu.user + cpu.system) / 1000,
+  userMs: cpu.user / 1000,
+  systemMs: cpu.system / 1000,
+});
+const redisCpuMs = () => redisServerCpuMs(redis);
 
-async function redisCpuMs(): Promise<number | undefined> {
-  return h.redis ? redisServerCpuMs(h.redis) : undefined;
-}
-
-async function round(
-  count: number,
-  target: Target,
-): Promise<{ cpuMs: number; redisMs: number | undefined; modes: Record<string, number> }> {
-  const modes: Record<string, number> = {};
+async function injectRound(bodies: readonly string[], concurrency: number, bare: boolean): Promise<Measured> {
+  const decisions: Counts = {};
   let next = 0;
-  const redis0 = target === "api" ? await redisCpuMs() : undefined;
+  const redis0 = bare ? undefined : await redisCpuMs();
   const cpu0 = process.cpuUsage();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < count) {
-        const res = await send(target);
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const request = {
+          method: "POST",
+          url: "/v1/score",
+          headers,
+          payload: bodies[next++] as string,
+        } as const;
+        const res = await (bare ? inject(bareHandler, request) : h.app.inject(request));
         const answer =
           res.statusCode === 200 ? (res.json() as { mode: string; decision: string }) : undefined;
         const key = answer ? `${answer.mode}/${answer.decision}` : String(res.statusCode);
-        modes[key] = (modes[key] ?? 0) + 1;
+        decisions[key] = (decisions[key] ?? 0) + 1;
       }
     }),
   );
-  const cpu = process.cpuUsage(cpu0);
+  const cpu = cpuOf(process.cpuUsage(cpu0));
   const redis1 = redis0 === undefined ? undefined : await redisCpuMs();
-  const redisMs = redis0 === undefined || redis1 === undefined ? undefined : redis1 - redis0;
-  return { cpuMs: (cpu.user + cpu.system) / 1000, redisMs, modes };
+  return {
+    ...cpu,
+    ...(redis0 !== undefined && redis1 !== undefined ? { redisMs: redis1 - redis0 } : {}),
+    decisions,
+  };
 }
 
-await round(500, "api"); // JIT and connections
-canned = (await send("api")).body;
-await round(500, "client");
+await h.app.listen({ port: 0, host: "127.0.0.1" });
+const apiUrl = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/v1/score`;
+const floor = modes.includes("floor") ? await startFastifyFloor(() => canned) : undefined;
+
+async function apiHttpRound(bodies: readonly string[], warmBodies: readonly string[]): Promise<Measured> {
+  const redis0 = await redisCpuMs();
+  const r = await httpRound({ url: apiUrl, token: TOKENS.score, rate, bodies, warmBodies });
+  const redis1 = await redisCpuMs();
+  const decisions: Counts = {};
+  for (const [mode, count] of Object.entries(r.summary.modes)) decisions[`mode:${mode}`] = count;
+  for (const [d, count] of Object.entries(r.summary.decisions)) decisions[d] = count;
+  for (const [s, count] of Object.entries(r.summary.statuses)) if (s !== "200") decisions[s] = count;
+  return {
+    ...r,
+    ...(redis0 !== undefined && redis1 !== undefined ? { redisMs: redis1 - redis0 } : {}),
+    decisions,
+  };
+}
+
 const profiler = values.profile ? new Session() : undefined;
+const ms = (total: number) => Math.round((total / n) * 1000) / 1000;
+type Row = Record<string, unknown> & { cell: string; net: number };
+const rows: Row[][] = [];
+const clientLater: (() => Promise<void>)[] = [];
+async function measureRound(r: number, record: boolean): Promise<void> {
+  const out: Row[] = [];
+  for (const mode of modes) {
+    for (const traffic of mode === "floor" || mode === "idle" ? (["normal"] as Traffic[]) : traffics) {
+      const cell = mode === "floor" || mode === "idle" ? mode : `${mode}/${traffic}`;
+      if (mode === "idle") {
+        const cpu0 = process.cpuUsage();
+        await new Promise((res) => setTimeout(res, (n / rate) * 1000));
+        const cpu = cpuOf(process.cpuUsage(cpu0));
+        out.push({
+          cell,
+          net: ms(cpu.cpuMs),
+          ms_per_second: Math.round((cpu.cpuMs / (n / rate)) * 100) / 100,
+        });
+        continue;
+      }
+      const warm = take(traffic, warmCount);
+      const bodies = take(traffic, n);
+      if (mode === "floor" && floor) {
+        const f = await httpRound({ url: floor.url, token: undefined, rate, bodies, warmBodies: warm });
+        out.push({ cell, net: ms(f.cpuMs), user: ms(f.userMs), system: ms(f.systemMs) });
+        continue;
+      }
+      if (profiler && record) await profiler.post("Profiler.start");
+      const concurrency = Number(mode.slice("inject".length) || 8);
+      if (mode.startsWith("inject")) await injectRound(warm, concurrency, false);
+      const api =
+        mode === "http" ? await apiHttpRound(bodies, warm) : await injectRound(bodies, concurrency, false);
+      if (profiler && record) {
+        const { profile } = await profiler.post("Profiler.stop");
+        writeFileSync(`${values.profile}.${cell.replace("/", "-")}.r${r}`, JSON.stringify(profile));
+      }
+      const row: Row = {
+        cell,
+        net: ms(api.cpuMs),
+        raw: ms(api.cpuMs),
+        user: ms(api.userMs),
+        system: ms(api.systemMs),
+        redis_server: api.redisMs === undefined ? null : ms(api.redisMs),
+        decisions: api.decisions,
+      };
+      out.push(row);
+      if (mode.startsWith("inject")) {
+        // The client's own CPU: after the profile, when one is written, so it holds the API only.
+        const client = async () => {
+          const c = await injectRound(bodies, concurrency, true);
+          row.client = ms(c.cpuMs);
+          row.net = Math.round((row.raw as number) * 1000 - (row.client as number) * 1000) / 1000;
+        };
+        if (profiler) clientLater.push(client);
+        else await client();
+      }
+    }
+  }
+  if (record) rows.push(out);
+}
+
+canned = (await h.app.inject({ method: "POST", url: "/v1/score", headers, payload: freshBody(false) })).body;
 if (profiler) {
   profiler.connect();
   await profiler.post("Profiler.enable");
-  await profiler.post("Profiler.start");
 }
-const ms = (cpuMs: number) => Math.round((cpuMs / n) * 1000) / 1000;
-const rounds = Number(values.rounds);
-const api: Awaited<ReturnType<typeof round>>[] = [];
-const client: Awaited<ReturnType<typeof round>>[] = [];
-// Interleaved, so a busy spell on the box weighs on both; a profile holds the API's rounds only.
-for (let r = 0; r < rounds; r++) {
-  api.push(await round(n, "api"));
-  if (!profiler) client.push(await round(n, "client"));
-}
-if (profiler && values.profile) {
-  const { profile } = await profiler.post("Profiler.stop");
-  writeFileSync(values.profile, JSON.stringify(profile));
-  profiler.disconnect();
-  for (let r = 0; r < rounds; r++) client.push(await round(n, "client"));
-}
-const results = api.map(({ cpuMs, redisMs, modes }, r) => {
-  const clientMs = client[r]?.cpuMs ?? 0;
-  return {
-    cpu_ms_per_checkout: {
-      raw: ms(cpuMs),
-      client: ms(clientMs),
-      net: ms(cpuMs - clientMs),
-      redis_server: redisMs === undefined ? null : ms(redisMs),
-    },
-    modes,
-  };
-});
+await measureRound(-1, false); // JIT, connections, the client's warm-up
+for (let r = 0; r < rounds; r++) await measureRound(r, true);
+for (const client of clientLater) await client();
+profiler?.disconnect();
+
 // SCAN (every master of a cluster), not KEYS: the shared Redis may hold millions of other keys.
-if (h.redis) {
-  const keys = await scanKeys(h.redis, `${h.prefix}*`);
-  for (const key of keys) await h.redis.unlink(key);
-}
+const keys = await scanKeys(redis, `${h.prefix}*`);
+for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
+await floor?.close();
 await h.close();
+if (values["decision-log"])
+  await deleteTopics(createKafka("cpu-per-checkout"), [`${h.topicPrefix}decisions`]);
+const cells = [...new Set(rows.flatMap((round) => round.map((row) => row.cell)))];
+const range = (cell: string) => {
+  const v = rows.flatMap((round) => round.filter((row) => row.cell === cell).map((row) => row.net));
+  return { min: Math.min(...v), max: Math.max(...v), rounds: v };
+};
 process.stdout.write(
-  `${JSON.stringify({ tree: values.tree ?? ".", traffic: values.traffic, checkouts: n, results })}\n`,
+  `${JSON.stringify({
+    tree: values.tree ?? ".",
+    wiring: {
+      decision_log: values["decision-log"],
+      redis_client: values["redis-client"],
+      lag_probe: values["lag-probe"],
+      node_flags: process.execArgv,
+    },
+    checkouts: n,
+    rate,
+    net_ms_per_checkout: Object.fromEntries(cells.map((c) => [c, range(c)])),
+    rounds: rows,
+  })}\n`,
 );

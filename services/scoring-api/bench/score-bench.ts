@@ -3,24 +3,20 @@
 // usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:score -- [--rates 500,1000] [--seconds 60] [--days 20] [--profile]
 // (--days sizes the world, so Redis's key count: the 20-day world's ~2.0 million keys pass 2^21
 // during the 1,000/s phase, see redis_keys in the output; --days 25 starts at ~2.3 million.)
-// The simulated world is loaded into Redis as history: its payments, logins, listings and labels,
-// and the checkouts before a cut-off (as serving would have applied them). The checkouts after the
-// cut-off are replayed in time order, each once, so velocity features and the review rate look like
-// production rather than like a replayed burst. (Non-checkout events after the cut-off are loaded
-// up front too: a small look-ahead that only inflates lifetime counters.)
+// The simulated world is loaded into Redis as history and its last checkouts are replayed in time
+// order, each once (world-replay.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
-import { mergedEventLog } from "@riskgate/feature-store/backfill";
-import { type DomainEvent, pseudonymiserFor } from "@riskgate/feature-store/events";
+import { pseudonymiserFor } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
-import { update } from "@riskgate/feature-store/update";
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import { redisServerCpuMs } from "./redis-server-cpu.ts";
+import { loadWorld } from "./world-replay.ts";
 
 const { values } = parseArgs({
   options: {
@@ -104,17 +100,7 @@ await output(
 
 const warmSeconds = 5;
 const replayCount = rates.reduce((n, r) => n + r * (seconds + warmSeconds), 0);
-process.stderr.write("reading the world ...\n");
-const log: DomainEvent[] = [];
-for await (const { event } of mergedEventLog(world, { invalid: new Map() })) log.push(event);
-const checkoutIndexes = log.flatMap((e, i) => (e.type === "checkout" ? [i] : []));
-if (checkoutIndexes.length < replayCount + 1000) {
-  throw new Error(
-    `the world has ${checkoutIndexes.length} checkouts; ${replayCount} are needed: raise --days`,
-  );
-}
-const cut = checkoutIndexes[checkoutIndexes.length - replayCount] as number;
-process.stderr.write(`loading ${cut} events of history into Redis, replaying ${replayCount} checkouts ...\n`);
+process.stderr.write(`loading the world's history into Redis, replaying ${replayCount} checkouts ...\n`);
 const redis = new Redis(redisUrl);
 const store = new RedisStore(redis, { keyPrefix: prefix });
 // The API pseudonymises what it is sent (same key: ID_HASH_KEY from this environment, else the
@@ -123,22 +109,7 @@ const { pseudonymiser } = pseudonymiserFor({
   ...(process.env.ID_HASH_KEY ? { idHashKey: process.env.ID_HASH_KEY } : {}),
   ...(process.env.ID_HASH_KEY_ID ? { idHashKeyId: process.env.ID_HASH_KEY_ID } : {}),
 });
-const toUpdate = (e: DomainEvent) => update(pseudonymiser.event(e, "client"));
-const replay: string[] = [];
-let history: DomainEvent[] = [];
-for (const [i, e] of log.entries()) {
-  if (e.type === "checkout" && i >= cut) {
-    const { type: _t, ...body } = e;
-    replay.push(JSON.stringify(body));
-    continue;
-  }
-  history.push(e);
-  if (history.length === 1000) {
-    await store.applyBatch(history.map(toUpdate));
-    history = [];
-  }
-}
-await store.applyBatch(history.map(toUpdate));
+const { historyEvents: cut, bodies: replay } = await loadWorld(world, store, pseudonymiser, replayCount);
 let nextReplay = 0;
 const bodyFiles: string[] = [];
 const takeBodies = async (tag: string, count: number) => {
