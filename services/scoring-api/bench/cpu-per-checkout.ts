@@ -1,7 +1,7 @@
 // Process CPU per checkout of the scoring path: the API built like main.ts's over the shared Redis
 // (its own key prefix), measured in rounds that interleave the cells asked for, so a busy spell on
 // the box weighs on all of them. CPU time, not latency. Not a substitute for `npm run load`.
-// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--modes inject,http,floor,idle]
+// usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--modes inject,paced,http,floor,idle]
 //   [--traffic normal,flagged,world] [--checkouts 3000] [--rounds 3] [--rate 500] [--world-dir DIR]
 //   [--decision-log] [--redis-client harness|main] [--lag-probe] [--profile out.cpuprofile] [--tree DIR]
 // Modes (how checkouts reach the API):
@@ -9,22 +9,23 @@
 //            The process CPU includes the client's own work (body, injected request, parsing the
 //            answer): the same loop against a bare handler answering a canned score (`client`) is
 //            subtracted, `net` = `raw` - `client`.
+//   paced    one by one at a constant --rate (open loop), injected: the idle gaps of a real arrival
+//            rate (the loop waking per request, caches gone cold) without a socket.
 //   http     over a real socket at a constant --rate from load-client.ts in a process of its own
 //            (keep-alive connections), as bench:score sends them: all of this process's CPU is the API's.
 //   floor    the same client against a bare Fastify app in this process: HTTP and Fastify alone.
 //   idle     no traffic for --rate's worth of checkouts: what runs per second, not per checkout
 //            (timers, polls), reported per checkout at --rate.
-// Traffic: `normal` (a new user, device, card and IP per checkout), `flagged` (a five-minute-old
-// unverified account paying 1,500-4,500 EUR: explanation, review budget and case), `world` (the
-// last checkouts of a simulated world, --world-dir, replayed once each in time order after its
-// history is loaded into the API's Redis: warm entities, the review rate of bench:score).
+// Traffic: `normal` and `flagged` (fresh-checkouts.ts), `world` (the last checkouts of a simulated
+// world, --world-dir, replayed once each in time order after its history is loaded into the API's
+// Redis, as bench:score does: warm entities, the review rate of bench:score).
 // Wiring: --decision-log publishes decisions to Kafka (KAFKA_BROKERS) as main.ts does; --redis-client
-// main uses main.ts's fail-fast client (a 50 ms timeout per command) instead of the test harness's;
+// main uses main.ts's fail-fast client (a timer per command) instead of the test harness's;
 // --lag-probe runs admission control's 10 ms event-loop timer, as main.ts does. Run with main's node
 // flags (--max-semi-space-size=32 --heap-growing-percent=400) to match `npm start`.
 // --tree measures the API of another checkout of this repository (say main's worktree, read only).
-// --profile writes a V8 CPU profile of the measured API rounds only (no client rounds, start-up or
-// clean-up). `redis_server` is the Redis server's CPU per checkout (INFO cpu): it counts every
+// --profile FILE writes a V8 CPU profile of each measured API round, FILE.<cell>.r<round> (no client
+// rounds, start-up or clean-up). `redis_server` is the Redis server's CPU per checkout (INFO cpu): it counts every
 // client of that Redis, so point the bench at a Redis of its own for a number of its own.
 import { writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -38,6 +39,7 @@ import { createKafka, deleteTopics } from "@riskgate/test-support/services";
 import inject from "light-my-request";
 import { loadApiConfig } from "../src/config.ts";
 import { TimerLagProbe } from "../src/resilience/admission.ts";
+import { freshCheckouts } from "./fresh-checkouts.ts";
 import { httpRound, startFastifyFloor } from "./http-round.ts";
 import { redisServerCpuMs } from "./redis-server-cpu.ts";
 import { loadWorld } from "./world-replay.ts";
@@ -75,7 +77,8 @@ const n = Number(values.checkouts);
 const rounds = Number(values.rounds);
 const rate = Number(values.rate);
 const warmCount = 500;
-for (const m of modes) if (!/^(inject\d*|http|floor|idle)$/.test(m)) throw new Error(`unknown mode ${m}`);
+for (const m of modes)
+  if (!/^(inject\d*|paced|http|floor|idle)$/.test(m)) throw new Error(`unknown mode ${m}`);
 for (const t of traffics)
   if (!["normal", "flagged", "world"].includes(t)) throw new Error(`unknown traffic ${t}`);
 
@@ -98,32 +101,9 @@ if (!redis) throw new Error("the harness started without Redis");
 // main.ts's client has no offline queue: the first checkouts would find it still connecting.
 while (redis.status !== "ready") await new Promise((r) => setTimeout(r, 50));
 
-let seq = 0;
-function freshBody(flagged: boolean): string {
-  const i = seq++;
-  const at = Date.now();
-  const base = checkout(`cpu-${i}`, at);
-  return JSON.stringify(
-    checkout(`cpu-${i}`, at, {
-      user: flagged
-        ? {
-            ...base.user,
-            id: `u_${i}`,
-            created_at: new Date(at - 5 * 60_000).toISOString(),
-            email_verified: false,
-          }
-        : { ...base.user, id: `u_${i}` },
-      // A new user, device, card and IP per checkout: reused ones built velocity within the run, and
-      // later rounds measured a path with a third of the checkouts reviewed or blocked.
-      device: { ...base.device, id: `d_${i}`, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
-      payment: { ...base.payment, instrument_id: `pi_${i}` },
-      listing: { ...base.listing, id: `l_${i % 300}`, host_id: `h_${i % 100}` },
-      booking: { ...base.booking, amount: flagged ? 1500 + (i % 3000) : 50 + (i % 400) },
-    }),
-  );
-}
+const freshBody = freshCheckouts(checkout);
 
-const apiModes = modes.filter((m) => m.startsWith("inject") || m === "http");
+const apiModes = modes.filter((m) => m !== "floor" && m !== "idle");
 let world: string[] = [];
 if (traffics.includes("world")) {
   const needed = (1 + rounds) * apiModes.length * (n + warmCount);
@@ -161,28 +141,26 @@ const cpuOf = (cpu: NodeJS.CpuUsage) => ({
 });
 const redisCpuMs = () => redisServerCpuMs(redis);
 
+/** `bodies` injected `concurrency` at a time, or with `concurrency` 0 arriving at --rate (open loop). */
 async function injectRound(bodies: readonly string[], concurrency: number, bare: boolean): Promise<Measured> {
   const decisions: Counts = {};
+  const one = async (payload: string) => {
+    const request = { method: "POST", url: "/v1/score", headers, payload } as const;
+    const res = await (bare ? inject(bareHandler, request) : h.app.inject(request));
+    const answer = res.statusCode === 200 ? (res.json() as { mode: string; decision: string }) : undefined;
+    const key = answer ? `${answer.mode}/${answer.decision}` : String(res.statusCode);
+    decisions[key] = (decisions[key] ?? 0) + 1;
+  };
   let next = 0;
   const redis0 = bare ? undefined : await redisCpuMs();
   const cpu0 = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) {
-        const request = {
-          method: "POST",
-          url: "/v1/score",
-          headers,
-          payload: bodies[next++] as string,
-        } as const;
-        const res = await (bare ? inject(bareHandler, request) : h.app.inject(request));
-        const answer =
-          res.statusCode === 200 ? (res.json() as { mode: string; decision: string }) : undefined;
-        const key = answer ? `${answer.mode}/${answer.decision}` : String(res.statusCode);
-        decisions[key] = (decisions[key] ?? 0) + 1;
-      }
-    }),
-  );
+  if (concurrency === 0) await paced(bodies.length, (i) => one(bodies[i] as string));
+  else
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) await one(bodies[next++] as string);
+      }),
+    );
   const cpu = cpuOf(process.cpuUsage(cpu0));
   const redis1 = redis0 === undefined ? undefined : await redisCpuMs();
   return {
@@ -190,6 +168,24 @@ async function injectRound(bodies: readonly string[], concurrency: number, bare:
     ...(redis0 !== undefined && redis1 !== undefined ? { redisMs: redis1 - redis0 } : {}),
     decisions,
   };
+}
+
+/** `send(0)` … `send(count - 1)` at --rate per second from now, each on time whatever the others do. */
+function paced(count: number, send: (i: number) => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    let next = 0;
+    let settled = 0;
+    const settle = () => {
+      if (++settled === count) resolve();
+    };
+    const tick = () => {
+      const now = performance.now();
+      for (; next < count && start + (next * 1000) / rate <= now; next++) void send(next).then(settle);
+      if (next < count) setTimeout(tick, Math.max(0, start + (next * 1000) / rate - now));
+    };
+    tick();
+  });
 }
 
 await h.app.listen({ port: 0, host: "127.0.0.1" });
@@ -239,9 +235,10 @@ async function measureRound(r: number, record: boolean): Promise<void> {
         out.push({ cell, net: ms(f.cpuMs), user: ms(f.userMs), system: ms(f.systemMs) });
         continue;
       }
+      const concurrency = mode === "paced" ? 0 : Number(mode.slice("inject".length) || 8);
+      if (mode !== "http") await injectRound(warm, concurrency, false);
+      // Over HTTP the profile holds the client's warm-up second too (it runs in the client's process).
       if (profiler && record) await profiler.post("Profiler.start");
-      const concurrency = Number(mode.slice("inject".length) || 8);
-      if (mode.startsWith("inject")) await injectRound(warm, concurrency, false);
       const api =
         mode === "http" ? await apiHttpRound(bodies, warm) : await injectRound(bodies, concurrency, false);
       if (profiler && record) {
@@ -258,7 +255,7 @@ async function measureRound(r: number, record: boolean): Promise<void> {
         decisions: api.decisions,
       };
       out.push(row);
-      if (mode.startsWith("inject")) {
+      if (mode !== "http") {
         // The client's own CPU: after the profile, when one is written, so it holds the API only.
         const client = async () => {
           const c = await injectRound(bodies, concurrency, true);
