@@ -3,7 +3,8 @@
 // the box weighs on all of them. CPU time, not latency. Not a substitute for `npm run load`.
 // usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--modes inject,paced,http,floor,idle]
 //   [--traffic normal,flagged,world] [--checkouts 3000] [--rounds 3] [--rate 500] [--world-dir DIR]
-//   [--decision-log] [--redis-client harness|main] [--lag-probe] [--profile out.cpuprofile] [--tree DIR]
+//   [--decision-log] [--redis-client harness|main] [--lag-probe] [--default-metrics]
+//   [--profile out.cpuprofile] [--tree DIR]
 // Modes (how checkouts reach the API):
 //   inject   8 in flight through Fastify's inject (no socket); `inject1`, `inject2`…: that many.
 //            The process CPU includes the client's own work (body, injected request, parsing the
@@ -21,7 +22,8 @@
 // Redis, as bench:score does: warm entities, the review rate of bench:score).
 // Wiring: --decision-log publishes decisions to Kafka (KAFKA_BROKERS) as main.ts does; --redis-client
 // main uses main.ts's fail-fast client (a timer per command) instead of the test harness's;
-// --lag-probe runs admission control's 10 ms event-loop timer, as main.ts does. Run with main's node
+// --lag-probe runs admission control's 10 ms event-loop timer, and --default-metrics prom-client's
+// process collectors (event-loop delay monitor, GC observer), as main.ts does. Run with main's node
 // flags (--max-semi-space-size=32 --heap-growing-percent=400) to match `npm start`.
 // --tree measures the API of another checkout of this repository (say main's worktree, read only).
 // --profile FILE writes a V8 CPU profile of each measured API round, FILE.<cell>.r<round> (no client
@@ -34,9 +36,11 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { METRIC_PREFIX } from "@riskgate/common/metrics";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { createKafka, deleteTopics } from "@riskgate/test-support/services";
 import inject from "light-my-request";
+import { collectDefaultMetrics } from "prom-client";
 import { loadApiConfig } from "../src/config.ts";
 import { TimerLagProbe } from "../src/resilience/admission.ts";
 import { freshCheckouts } from "./fresh-checkouts.ts";
@@ -55,6 +59,7 @@ const { values } = parseArgs({
     "decision-log": { type: "boolean", default: false },
     "redis-client": { type: "string", default: "harness" },
     "lag-probe": { type: "boolean", default: false },
+    "default-metrics": { type: "boolean", default: false },
     profile: { type: "string" },
     tree: { type: "string" },
   },
@@ -96,6 +101,8 @@ const h = await startApi({
   ...(values["decision-log"] ? { kafka: true } : {}),
   ...(values["lag-probe"] ? { lagProbe: new TimerLagProbe(loadApiConfig({}).admissionProbeIntervalMs) } : {}),
 });
+// What createMetricsRegistry adds to main.ts's registry (the harness's has none of it).
+if (values["default-metrics"]) collectDefaultMetrics({ register: h.registry, prefix: METRIC_PREFIX });
 const redis = h.redis;
 if (!redis) throw new Error("the harness started without Redis");
 // main.ts's client has no offline queue: the first checkouts would find it still connecting.
@@ -299,6 +306,7 @@ process.stdout.write(
       decision_log: values["decision-log"],
       redis_client: values["redis-client"],
       lag_probe: values["lag-probe"],
+      default_metrics: values["default-metrics"],
       node_flags: process.execArgv,
     },
     checkouts: n,
