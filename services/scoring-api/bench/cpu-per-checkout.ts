@@ -24,7 +24,8 @@
 // main uses main.ts's fail-fast client (a timer per command) instead of the test harness's;
 // --lag-probe runs admission control's 10 ms event-loop timer, and --default-metrics prom-client's
 // process collectors (event-loop delay monitor, GC observer), as main.ts does. Run with main's node
-// flags (--max-semi-space-size=32 --heap-growing-percent=400) to match `npm start`.
+// flags (--max-semi-space-size=32 --heap-growing-percent=400) to match `npm start`, and with
+// --expose-gc when the world is loaded (its event log is collected before the rounds).
 // --tree measures the API of another checkout of this repository (say main's worktree, read only).
 // --profile FILE writes a V8 CPU profile of each measured API round, FILE.<cell>.r<round> (no client
 // rounds, start-up or clean-up). `redis_server` is the Redis server's CPU per checkout (INFO cpu): it counts every
@@ -117,6 +118,8 @@ if (traffics.includes("world")) {
   process.stderr.write(`loading ${values["world-dir"]} into Redis (${needed} checkouts to replay) ...\n`);
   const store = new RedisStore(redis, { keyPrefix: h.prefix });
   world = (await loadWorld(values["world-dir"] as string, store, pseudonymiser, needed)).bodies;
+  // The decoded event log is garbage now: collected here (node --expose-gc), not in a measured round.
+  (globalThis as { gc?: () => void }).gc?.();
 }
 let nextWorld = 0;
 function take(traffic: Traffic, count: number): string[] {
