@@ -3,7 +3,7 @@
 // the box weighs on all of them. CPU time, not latency. Not a substitute for `npm run load`.
 // usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--modes inject,paced,http,floor,idle]
 //   [--traffic normal,flagged,world] [--checkouts 3000] [--rounds 3] [--rate 500] [--world-dir DIR]
-//   [--decision-log] [--redis-client harness|main] [--lag-probe] [--default-metrics]
+//   [--decision-log] [--redis-client harness|main|none] [--lag-probe] [--default-metrics]
 //   [--profile out.cpuprofile] [--tree DIR]
 // Modes (how checkouts reach the API):
 //   inject   8 in flight through Fastify's inject (no socket); `inject1`, `inject2`…: that many.
@@ -21,7 +21,8 @@
 // world, --world-dir, replayed once each in time order after its history is loaded into the API's
 // Redis, as bench:score does: warm entities, the review rate of bench:score).
 // Wiring: --decision-log publishes decisions to Kafka (KAFKA_BROKERS) as main.ts does; --redis-client
-// main uses main.ts's fail-fast client (a timer per command) instead of the test harness's;
+// main uses main.ts's fail-fast client (a timer per command) instead of the test harness's, none the
+// embedded in-memory stores (no I/O to wait for);
 // --lag-probe runs admission control's 10 ms event-loop timer, and --default-metrics prom-client's
 // process collectors (event-loop delay monitor, GC observer), as main.ts does. Run with main's node
 // flags (--max-semi-space-size=32 --heap-growing-percent=400) to match `npm start`, and with
@@ -38,7 +39,6 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { METRIC_PREFIX } from "@riskgate/common/metrics";
-import { RedisStore } from "@riskgate/feature-store/online";
 import { createKafka, deleteTopics } from "@riskgate/test-support/services";
 import inject from "light-my-request";
 import { collectDefaultMetrics } from "prom-client";
@@ -90,24 +90,26 @@ for (const t of traffics)
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error("REDIS_URL is required");
+// Main's per-command and per-checkout timers and its lag probe's timer, with bounds no slow moment
+// on a shared box reaches: degraded or shed checkouts would take other paths and make the cells
+// incomparable.
+const mainClient = values["redis-client"] === "main";
 const h = await startApi({
-  ...(values["redis-client"] === "main"
-    ? // Its per-command timer, with the harness's generous budgets: a slow moment on a shared box
-      // must not turn checkouts degraded (another path) and the cells incomparable.
-      {
-        redisUrl,
-        env: { REDIS_COMMAND_TIMEOUT_MS: "2000", FEATURE_TIMEOUT_MS: "2000", MODEL_TIMEOUT_MS: "2000" },
-      }
-    : { redis: true }),
-  ...(values["decision-log"] ? { kafka: true } : {}),
+  ...(mainClient ? { redisUrl } : values["redis-client"] === "none" ? {} : { redis: true }),
+  env: {
+    FEATURE_TIMEOUT_MS: "2000",
+    MODEL_TIMEOUT_MS: "2000",
+    ...(mainClient ? { REDIS_COMMAND_TIMEOUT_MS: "2000" } : {}),
+    ...(values["lag-probe"] ? { ADMISSION_DEGRADE_LAG_MS: "60000", ADMISSION_SHED_LAG_MS: "60000" } : {}),
+  },
   ...(values["lag-probe"] ? { lagProbe: new TimerLagProbe(loadApiConfig({}).admissionProbeIntervalMs) } : {}),
+  ...(values["decision-log"] ? { kafka: true } : {}),
 });
 // What createMetricsRegistry adds to main.ts's registry (the harness's has none of it).
 if (values["default-metrics"]) collectDefaultMetrics({ register: h.registry, prefix: METRIC_PREFIX });
 const redis = h.redis;
-if (!redis) throw new Error("the harness started without Redis");
 // main.ts's client has no offline queue: the first checkouts would find it still connecting.
-while (redis.status !== "ready") await new Promise((r) => setTimeout(r, 50));
+while (redis && redis.status !== "ready") await new Promise((r) => setTimeout(r, 50));
 
 const freshBody = freshCheckouts(checkout);
 
@@ -116,8 +118,7 @@ let world: string[] = [];
 if (traffics.includes("world")) {
   const needed = (1 + rounds) * apiModes.length * (n + warmCount);
   process.stderr.write(`loading ${values["world-dir"]} into Redis (${needed} checkouts to replay) ...\n`);
-  const store = new RedisStore(redis, { keyPrefix: h.prefix });
-  world = (await loadWorld(values["world-dir"] as string, store, pseudonymiser, needed)).bodies;
+  world = (await loadWorld(values["world-dir"] as string, h.store, pseudonymiser, needed)).bodies;
   // The decoded event log is garbage now: collected here (node --expose-gc), not in a measured round.
   (globalThis as { gc?: () => void }).gc?.();
 }
@@ -149,7 +150,7 @@ const cpuOf = (cpu: NodeJS.CpuUsage) => ({
   userMs: cpu.user / 1000,
   systemMs: cpu.system / 1000,
 });
-const redisCpuMs = () => redisServerCpuMs(redis);
+const redisCpuMs = async () => (redis ? redisServerCpuMs(redis) : undefined);
 
 /** `bodies` injected `concurrency` at a time, or with `concurrency` 0 arriving at --rate (open loop). */
 async function injectRound(bodies: readonly string[], concurrency: number, bare: boolean): Promise<Measured> {
@@ -291,8 +292,8 @@ for (const client of clientLater) await client();
 profiler?.disconnect();
 
 // SCAN (every master of a cluster), not KEYS: the shared Redis may hold millions of other keys.
-const keys = await scanKeys(redis, `${h.prefix}*`);
-for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
+const keys = redis ? await scanKeys(redis, `${h.prefix}*`) : [];
+for (let i = 0; i < keys.length; i += 1000) await redis?.unlink(...keys.slice(i, i + 1000));
 await floor?.close();
 await h.close();
 if (values["decision-log"])
