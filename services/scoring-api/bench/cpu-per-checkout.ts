@@ -18,8 +18,8 @@
 //   idle     no traffic for --rate's worth of checkouts: what runs per second, not per checkout
 //            (timers, polls), reported per checkout at --rate.
 // Traffic: `normal` and `flagged` (fresh-checkouts.ts), `world` (the last checkouts of a simulated
-// world, --world-dir, replayed once each in time order after its history is loaded into the API's
-// Redis, as bench:score does: warm entities, the review rate of bench:score).
+// world, --world-dir (one bench:score or the simulator made), replayed once each in time order after
+// its history is loaded into the API's store, as bench:score does: warm entities, its review rate).
 // Wiring: --decision-log publishes decisions to Kafka (KAFKA_BROKERS) as main.ts does; --redis-client
 // main uses main.ts's fail-fast client (a timer per command) instead of the test harness's, none the
 // embedded in-memory stores (no I/O to wait for);
@@ -46,6 +46,7 @@ import { loadApiConfig } from "../src/config.ts";
 import { TimerLagProbe } from "../src/resilience/admission.ts";
 import { freshCheckouts } from "./fresh-checkouts.ts";
 import { httpRound, startFastifyFloor } from "./http-round.ts";
+import { paced } from "./paced.ts";
 import { redisServerCpuMs } from "./redis-server-cpu.ts";
 import { loadWorld } from "./world-replay.ts";
 
@@ -165,7 +166,7 @@ async function injectRound(bodies: readonly string[], concurrency: number, bare:
   let next = 0;
   const redis0 = bare ? undefined : await redisCpuMs();
   const cpu0 = process.cpuUsage();
-  if (concurrency === 0) await paced(bodies.length, (i) => one(bodies[i] as string));
+  if (concurrency === 0) await paced(bodies.length, rate, (i) => one(bodies[i] as string));
   else
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -179,24 +180,6 @@ async function injectRound(bodies: readonly string[], concurrency: number, bare:
     ...(redis0 !== undefined && redis1 !== undefined ? { redisMs: redis1 - redis0 } : {}),
     decisions,
   };
-}
-
-/** `send(0)` … `send(count - 1)` at --rate per second from now, each on time whatever the others do. */
-function paced(count: number, send: (i: number) => Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const start = performance.now();
-    let next = 0;
-    let settled = 0;
-    const settle = () => {
-      if (++settled === count) resolve();
-    };
-    const tick = () => {
-      const now = performance.now();
-      for (; next < count && start + (next * 1000) / rate <= now; next++) void send(next).then(settle);
-      if (next < count) setTimeout(tick, Math.max(0, start + (next * 1000) / rate - now));
-    };
-    tick();
-  });
 }
 
 await h.app.listen({ port: 0, host: "127.0.0.1" });
