@@ -44,6 +44,7 @@ import inject from "light-my-request";
 import { collectDefaultMetrics } from "prom-client";
 import { loadApiConfig } from "../src/config.ts";
 import { TimerLagProbe } from "../src/resilience/admission.ts";
+import { type Counts, cpuOf, type Measured } from "./cpu-measure.ts";
 import { freshCheckouts } from "./fresh-checkouts.ts";
 import { httpRound, startFastifyFloor } from "./http-round.ts";
 import { paced } from "./paced.ts";
@@ -138,19 +139,6 @@ const bareHandler = (_req: IncomingMessage, res: ServerResponse) => {
 };
 const headers = { ...bearer(TOKENS.score), "content-type": "application/json" };
 
-type Counts = Record<string, number>;
-interface Measured {
-  cpuMs: number;
-  userMs: number;
-  systemMs: number;
-  redisMs?: number;
-  decisions: Counts;
-}
-const cpuOf = (cpu: NodeJS.CpuUsage) => ({
-  cpuMs: (cpu.user + cpu.system) / 1000,
-  userMs: cpu.user / 1000,
-  systemMs: cpu.system / 1000,
-});
 const redisCpuMs = async () => (redis ? redisServerCpuMs(redis) : undefined);
 
 /** `bodies` injected `concurrency` at a time, or with `concurrency` 0 arriving at --rate (open loop). */
