@@ -116,3 +116,13 @@ export function redisProblems(client: RedisClient): string[] {
   }
   return out;
 }
+
+/**
+ * Closes a client at shutdown. quit() lets the replies in flight arrive; a client still connecting
+ * (a signal during the start-up) or reconnecting has none, and quit() would only fail (no offline
+ * queue), so it is disconnected.
+ */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  if (client.status === "ready") await client.quit();
+  else client.disconnect();
+}

@@ -5,14 +5,9 @@ import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { createLogger, type Logger } from "@riskgate/common/logger";
 import { createMetricsRegistry } from "@riskgate/common/metrics";
 import { startMetricsServer } from "@riskgate/common/metrics-server";
-import { createRedisClient } from "@riskgate/common/redis-client";
-import {
-  type Closer,
-  DEFAULT_CLOSE_DEADLINE_MS,
-  onShutdownSignal,
-  type SignalSource,
-  shutdownDeadlineMs,
-} from "@riskgate/common/shutdown";
+import { closeRedisClient, createRedisClient } from "@riskgate/common/redis-client";
+import { runUntilShutdown, type StartUp } from "@riskgate/common/run-until-shutdown";
+import type { Closer, SignalSource } from "@riskgate/common/shutdown";
 import { createTracing } from "@riskgate/common/tracing";
 import { topicNames } from "@riskgate/feature-store/events";
 import { Kafka, logLevel } from "kafkajs";
@@ -47,31 +42,17 @@ export async function runScoringApi(signals: SignalSource): Promise<number> {
     return superviseWorkers({ workers: config.scoringWorkers, logger, env, signals });
   }
 
-  // A signal shuts down what exists, during start-up too: nothing waits for the start-up to
-  // finish, and no await is left unsettled (Node would end the process with code 13).
-  const starting = new AbortController();
+  // A signal shuts down what exists, during start-up too (runUntilShutdown).
   const started: Started = { serving: [], resources: [] };
-  const closers = (): Closer[] => [
-    { name: "start-up", close: async () => starting.abort() },
-    ...started.serving,
-    ...started.resources,
-  ];
-  const shutdown = onShutdownSignal(
-    logger.child({ component: "shutdown" }),
-    closers,
-    DEFAULT_CLOSE_DEADLINE_MS,
+  return runUntilShutdown(
+    logger,
     signals,
+    () => [...started.serving, ...started.resources],
+    (startUp) => {
+      logger.info({ pid: process.pid }, "scoring-api starting");
+      return start(config, logger, started, startUp);
+    },
   );
-  logger.info({ pid: process.pid }, "scoring-api starting");
-  const running = start(config, logger, started, {
-    stopped: () => starting.signal.aborted,
-    shutdownWithinMs: () => shutdownDeadlineMs(closers()),
-  }).catch((err: unknown) => {
-    // A step cut short by the shutdown closing what it was using: the shutdown decides the exit code.
-    if (!starting.signal.aborted) throw err;
-  });
-  await Promise.race([running, shutdown]);
-  return shutdown;
 }
 
 /** What the start-up has opened, in closing order: what serves first, the connections after. */
@@ -88,7 +69,7 @@ async function start(
   config: ApiConfig,
   logger: Logger,
   { serving, resources }: Started,
-  { stopped, shutdownWithinMs }: { stopped: () => boolean; shutdownWithinMs: () => number },
+  { stopped, shutdownWithinMs }: StartUp,
 ): Promise<void> {
   const registry = createMetricsRegistry("scoring-api");
   // With SCORING_WORKERS > 1 every worker's /metrics serves the sum over all workers.
@@ -119,12 +100,7 @@ async function start(
   if (redis)
     connections.push({
       name: "redis",
-      // quit() lets the replies in flight arrive; a client still connecting (a signal during the
-      // start-up) or reconnecting has none, and quit() would only fail (no offline queue).
-      close: async () => {
-        if (redis.status === "ready") await redis.quit();
-        else redis.disconnect();
-      },
+      close: () => closeRedisClient(redis),
     });
   else
     logger.warn(

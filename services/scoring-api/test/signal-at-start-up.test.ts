@@ -2,10 +2,8 @@
 // modules load, while it wires (before /readyz answers 200), and with SCORING_WORKERS=2 in the
 // primary while the workers start. Never the default action (killed by the signal) and never
 // Node's 13 for a top-level await left unsettled. Real Redis and Kafka.
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { topicNames } from "@riskgate/feature-store/events";
+import { ModuleHold } from "@riskgate/test-support/module-hold";
 import { freePort, ServiceProcess } from "@riskgate/test-support/service-process";
 import {
   createKafka,
@@ -14,28 +12,26 @@ import {
   redisUrl,
   uniquePrefix,
   uniqueTopic,
-  waitFor,
 } from "@riskgate/test-support/services";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
-const HOLD = resolve(import.meta.dirname, "fixtures/hold-run-module.ts");
 // Every closer on a loaded 2-core box, well short of the 45 s shutdown bound.
 const EXIT_WITHIN_MS = 30_000;
 
 const kafka = createKafka("api-signal-start");
 const topics: string[] = [];
-const releaseFiles: string[] = [];
+const holds: ModuleHold[] = [];
 const started: ServiceProcess[] = [];
 afterEach(async () => {
   // A failed assertion leaves its process behind otherwise.
   await Promise.all(started.splice(0).map((api) => api.stop()));
 });
 afterAll(async () => {
-  for (const f of releaseFiles) rmSync(f, { force: true });
+  for (const h of holds) h.dispose();
   await deleteTopics(kafka, topics);
 });
 
-async function startApi(workers: number, hold?: string): Promise<ServiceProcess> {
+async function startApi(workers: number, hold?: ModuleHold): Promise<ServiceProcess> {
   const topicPrefix = `${uniqueTopic("api-signal-start")}.`;
   const names = topicNames(topicPrefix);
   topics.push(names.decisions, names.input.labels);
@@ -51,9 +47,9 @@ async function startApi(workers: number, hold?: string): Promise<ServiceProcess>
       KAFKAJS_NO_PARTITIONER_WARNING: "1",
       RISKGATE_API_KEYS: "score:score-key-0123456789abcdef",
       SHUTDOWN_DRAIN_MS: "0",
-      ...(hold ? { HOLD_RELEASE_FILE: hold } : {}),
+      ...hold?.env,
     },
-    hold ? { execArgv: ["--import", HOLD] } : {},
+    hold ? { execArgv: hold.execArgv } : {},
   );
   started.push(api);
   return api;
@@ -72,17 +68,15 @@ async function sigtermExpectingExit0(api: ServiceProcess): Promise<number> {
 
 /** Holds main.ts before it loads run.ts, sends SIGTERM, then lets the loading go on. */
 async function sigtermWhileModulesLoad(workers: number): Promise<ServiceProcess> {
-  const release = join(tmpdir(), `${uniquePrefix("hold-run")}release`);
-  releaseFiles.push(release);
-  const api = await startApi(workers, release);
-  await waitFor(() => api.stdout.some((l) => l.includes("holding run.ts")) || !api.running, {
-    what: "main.ts holding run.ts",
-  });
+  const hold = new ModuleHold("/scoring-api/src/run.ts");
+  holds.push(hold);
+  const api = await startApi(workers, hold);
+  await hold.reached(api);
   expect(api.running).toBe(true);
   api.signal("SIGTERM");
   // The signal waits in the process while it is held; this gives it time to arrive there.
   await new Promise((r) => setTimeout(r, 200));
-  writeFileSync(release, "");
+  hold.release();
   expect(await exitOrTimeout(api), api.stdout.join("\n")).toBe(0);
   return api;
 }
