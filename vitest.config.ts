@@ -133,6 +133,7 @@ const NOT_ON_CLUSTER = [
   "test/infra/k8s-manifests.test.ts",
   "test/infra/k8s-processes.test.ts",
   // The real main.ts on the standalone Redis: the subject is its signals, not the store.
+  "services/feature-ingest/test/signal-at-start-up.test.ts",
   "services/scoring-api/test/signal-at-start-up.test.ts",
 ];
 
