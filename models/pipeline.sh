@@ -2,7 +2,7 @@
 # `npm run pipeline`: simulate → backfill → train → evaluate → backtest on the default sizes, each
 # step timed (wall clock and CPU seconds), with a summary table at the end.
 #
-#   npm run pipeline -- [--out data/pipeline] [--seed 1] [--backtest-seeds 2] [--days N] [--checkouts-per-day N]
+#   npm run pipeline -- [--out data/pipeline] [--seed 1] [--backtest-seeds 2,3] [--days N] [--checkouts-per-day N]
 #
 # The backtest reuses this run's world and table as its first world and adds one simulated world
 # per --backtest-seeds (cached in data/backtest, keyed by the simulator and feature-store code).
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="data/pipeline" seed=1 bt_seeds=2 size=()
+out="data/pipeline" seed=1 bt_seeds=2,3 size=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;

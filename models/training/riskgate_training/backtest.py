@@ -3,7 +3,7 @@ and a logistic-regression scorecard, at equal review volume and at the capacity 
 
 For each simulator seed (a world simulated and backfilled once, cached under --cache) and each
 cut-off (backtest_windows.py): fit the model as `npm run train` fits the champion (recipe.py: the
-same LightGBM parameters and stream dropout on the fit rows, the same flags) on labels as known at
+same LightGBM parameters, evasion mimicry and stream dropout on the fit rows, the same flags) on labels as known at
 the cut-off, calibrate and set the capacity point on the validation days, replay the test window
 through the serving decision code (backtest_replay.py) and price it on matured labels
 (backtest_costs.py). Writes backtest.md, backtest.json and plots next to the model artifact (or
@@ -122,7 +122,7 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
             raise ValueError(f"seed {seed}, cut-off {window.name}: no fraud labels in the {part} days")
     costs = PolicyCosts.seeded(float(np.median(amount[fit | valid])), args.chargeback_fee, args.review_cost,
                                args.fn_over_fp)
-    model, dropout = fit_model(X[fit], y_fit, X[valid], y_valid, rows.features, rows.feature_sources, recipe)
+    model, augmented = fit_model(X[fit], y_fit, X[valid], y_valid, rows.features, rows.feature_sources, recipe)
     fitted = {"model": model, "scorecard": fit_scorecard(X[fit], y_fit, X[valid], y_valid, recipe.params.seed)}
     cdf = DelayCdf.measure(t, rows.known_at, window.cutoff, args.maturity_days)
     scorers, correction = served_scorers(fitted, X[valid], y_valid, t[valid], window.cutoff, cdf,
@@ -170,7 +170,7 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
         systems[name] = s
     return {"seed": seed, "window": window.to_dict(), "costs": costs.to_dict(), "target_reviews": target,
             "test_checkouts": int(test.sum()), "test_frauds": int(y_test.sum()),
-            "fit_frauds_known": int(y_fit.sum()), "valid_frauds_known": int(y_valid.sum()), "stream_dropout": dropout,
+            "fit_frauds_known": int(y_fit.sum()), "valid_frauds_known": int(y_valid.sum()), **augmented,
             "drift_in_test": drift_overlap(world, window), "calibration": calibration, "drift_monitors": drift,
             "days": list(days[BASELINE].index), "systems": systems,
             "fraud_by_pattern": None if sim_truth is None else fraud_by_pattern(

@@ -1,7 +1,7 @@
 """The two scorers a backtest window compares, both calibrated the same way on the validation days.
 
 * model: the production learner fitted with the champion's recipe (recipe.py: the LightGBM parameters
-  and the stream dropout on the fit rows that `npm run train` uses, through the same function),
+  and the evasion mimicry and stream dropout on the fit rows that `npm run train` uses, through the same function),
   scored through its ONNX export as serving scores it (float32 inputs), then the pipeline's calibration;
 * scorecard: logistic regression on the same features, each winsorised at the fit split's 0.5 / 99.5
   percentiles and standardised (sentinel defaults such as "hours since" = 1e6 would otherwise
@@ -48,12 +48,13 @@ def _calibrated(name: str, raw: Callable[[np.ndarray], np.ndarray], X_valid: np.
 
 def fit_model(X_fit: np.ndarray, y_fit: np.ndarray, X_valid: np.ndarray, y_valid: np.ndarray, features: list[str],
               feature_sources: dict[str, Any], recipe: Recipe) -> tuple[FittedScorer, dict[str, Any]]:
-    """The model, and what the stream dropout did to its fit rows (as the manifest records it)."""
-    booster, dropout = fit(X_fit, y_fit, features, feature_sources, recipe)
+    """The model, and what evasion mimicry and stream dropout did to its fit rows (as the manifest
+    records them: `evasion_mimicry`, `stream_dropout`)."""
+    booster, augmented = fit(X_fit, y_fit, features, feature_sources, recipe)
     sess = session(to_onnx(booster, len(features)).SerializeToString())
     scorer = _calibrated("model", lambda X: onnx_fraud_proba(sess, X).astype(np.float64), X_valid, y_valid,
                          recipe.params.seed)
-    return scorer, dropout
+    return scorer, augmented
 
 
 def fit_scorecard(X_fit: np.ndarray, y_fit: np.ndarray, X_valid: np.ndarray, y_valid: np.ndarray,

@@ -33,7 +33,11 @@ def _recipe(r: dict[str, Any]) -> str:
     d = r["stream_dropout"]
     dropout = (f"stream dropout on {100 * d['share']:g} % of the fit rows (seed {d['seed']})" if d["share"] > 0
                else "no stream dropout")
-    return f"LightGBM ({params}), {dropout}"
+    m = r.get("evasion_mimicry") or {"share": 0.0}
+    groups = "every evadable group" if m.get("group_share") == 1 else f"each evadable group with chance {m.get('group_share')}"
+    mimicry = (f"evasion mimicry on {100 * m['share']:g} % of the fit fraud rows, {groups} (seed {m['seed']})"
+               if m["share"] > 0 else "no evasion mimicry")
+    return f"LightGBM ({params}), {mimicry}, {dropout}"
 
 
 def _recipe_lines(recipe: dict[str, Any], model_recipe: dict[str, Any] | None, model_dir: Path) -> list[str]:
@@ -45,7 +49,7 @@ def _recipe_lines(recipe: dict[str, Any], model_recipe: dict[str, Any] | None, m
     else:
         against = f"**Not the recipe of {model_dir}**: {_recipe(model_recipe)}."
     return [f"Model recipe (recipe.py: the flags and defaults of `npm run train`): {_recipe(recipe)}. {against} "
-            "The LR scorecard is fitted on the rows as served (no dropout: it is the linear reference)."]
+            "The LR scorecard is fitted on the rows as served (no mimicry or dropout: it is the linear reference)."]
 
 
 def _dropout(d: dict[str, Any]) -> str:
@@ -54,6 +58,12 @@ def _dropout(d: dict[str, Any]) -> str:
     silenced = sum(s["rows"] for s in d["streams"].values())
     per = ", ".join(f"{name} {s['rows']:,}" for name, s in d["streams"].items())
     return f"stream dropout silenced {silenced:,} of {d['rows']:,} fit rows: {per}"
+
+
+def _mimicry(m: dict[str, Any] | None) -> str:
+    if m is None or m["rows"] == 0:
+        return "no evasion mimicry"
+    return f"evasion mimicry on {m['rows']:,} of {m['fraud_rows']:,} fraud rows"
 
 
 def _window_table(r: dict[str, Any]) -> list[str]:
@@ -187,7 +197,7 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
         md += [f"## seed {r['seed']}, cut-off {w['cutoff'][:10]} "
                f"({'target met' if r['target_met'] else 'target missed'})", "",
                f"Fit {w['fit_start'][:10]} – {w['valid_start'][:10]} ({r['fit_frauds_known']} frauds known; "
-               f"{_dropout(r['stream_dropout'])}), "
+               f"{_mimicry(r.get('evasion_mimicry'))}; {_dropout(r['stream_dropout'])}), "
                f"validation to {w['valid_end'][:10]} ({r['valid_frauds_known']} known), test {w['test_start'][:10]} "
                f"– {w['test_end'][:10]}: {r['test_checkouts']:,} checkouts, {r['test_frauds']} matured frauds. "
                f"Costs: fee {c['chargeback_fee_eur']:.2f}, review {c['review_cost_eur']:.2f}, decline "

@@ -47,6 +47,15 @@ def _dropout_line(d: dict[str, Any]) -> str:
             f"of {d['rows']:,} (seed {d['seed']}): {streams}")
 
 
+def _mimicry_line(m: dict[str, Any] | None) -> str:
+    if m is None or m["share"] == 0:
+        return "  evasion mimicry: none"
+    groups = ", ".join(f"{name} {g['rows']:,}" for name, g in m["groups"].items()) or "no evadable features"
+    return (f"  evasion mimicry (fit fraud rows mimicking legit rows on evadable groups): share {m['share']:g}, "
+            f"group share {m['group_share']:g} (seed {m['seed']}): {m['rows']:,} of {m['fraud_rows']:,} fraud rows; "
+            f"{groups}")
+
+
 def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
     td, sp, lb, pol = manifest["training_data"], manifest["split"], manifest["labels"], manifest["policy"]
     f32 = manifest["float32"]
@@ -73,6 +82,7 @@ def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
         f"FN = {pol['fn_over_fp_at_median']:g} x FP), review {pol['review_cost_eur']} EUR when expected loss >= "
         f"{pol['review_min_expected_loss_eur']:.2f} EUR, capacity {pol['review_capacity_per_day']:.0f}/day",
         _dropout_line(manifest["stream_dropout"]),
+        _mimicry_line(manifest.get("evasion_mimicry")),
         "  test split (matured labels):",
         *metrics_lines(manifest["metrics"]["test"]),
         f"  ONNX vs LightGBM (float32): max |diff| {f32['max_abs_diff']:.2e}, rows > {f32['tolerance']:g}: "

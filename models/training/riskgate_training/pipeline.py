@@ -122,7 +122,7 @@ def train(cfg: TrainConfig) -> TrainResult:
 
     X, amount = table.X, table.amount
     day = day_index(table.occurred_at)
-    booster, dropout = fit(X[tr], y_fit[tr], table.features, table.meta["feature_sources"], cfg.recipe, weights[tr])
+    booster, augmented = fit(X[tr], y_fit[tr], table.features, table.meta["feature_sources"], cfg.recipe, weights[tr])
     onnx_model = to_onnx(booster, len(table.features))
     onnx_bytes = onnx_model.SerializeToString()
     sess = session(onnx_bytes)
@@ -234,7 +234,7 @@ def train(cfg: TrainConfig) -> TrainResult:
                 "source": table.meta.get("source"),
             },
             "model_params": cfg.recipe.params.to_dict(),
-            "stream_dropout": dropout,
+            **augmented,
             "libraries": library_versions(),
             "metrics": {"test": test_metrics, "valid": valid_metrics},
             "float32": f32,

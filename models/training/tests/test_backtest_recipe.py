@@ -1,4 +1,5 @@
-"""The backtest tests the recipe `npm run train` ships: same parameters, same stream dropout, same flags."""
+"""The backtest tests the recipe `npm run train` ships: same parameters, same evasion mimicry and stream
+dropout, same flags."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from riskgate_training import backtest, cli
 from riskgate_training.backtest_models import fit_model
 from riskgate_training.backtest_report import write_report
 from riskgate_training.backtest_windows import rolling_windows
+from riskgate_training.evasion_mimicry import EvasionMimicry
 from riskgate_training.labels import labels_as_of
 from riskgate_training.model import ModelParams
 from riskgate_training.recipe import Recipe
@@ -35,8 +37,10 @@ def test_by_default_the_backtest_fits_what_train_ships() -> None:
 
 
 def test_the_backtest_takes_the_recipe_flags_train_takes() -> None:
-    flags = ["--n-estimators", "50", "--seed", "9", "--stream-dropout-share", "0.3", "--stream-dropout-seed", "3"]
-    expected = Recipe(ModelParams(n_estimators=50, seed=9), StreamDropout(0.3, 3))
+    flags = ["--n-estimators", "50", "--seed", "9", "--stream-dropout-share", "0.3", "--stream-dropout-seed", "3",
+             "--feature-fraction", "0.6", "--evasion-mimicry-share", "0.4", "--evasion-mimicry-group-share", "0.7"]
+    expected = Recipe(ModelParams(n_estimators=50, seed=9, feature_fraction=0.6), StreamDropout(0.3, 3),
+                      EvasionMimicry(0.4, 0.7))
     assert _train_recipe(flags) == expected
     assert _backtest_recipe(["--seeds", "2", *flags]) == expected
     assert backtest.build_parser().parse_args(["--seeds", "2", "--seed", "9"]).seeds == "2"
@@ -49,10 +53,10 @@ def _silent_listings_lift(table: Path, flags: list[str]) -> float:
     window = rolling_windows(rows.occurred_at.min(), rows.occurred_at.max(), n_windows=1, test_days=10, gap_days=7,
                              valid_days=7, maturity_days=30)[0]
     m = window.masks(rows.occurred_at)
-    model, dropout = fit_model(rows.X[m["fit"]], labels_as_of(rows.known_at[m["fit"]], window.cutoff),
+    model, augmented = fit_model(rows.X[m["fit"]], labels_as_of(rows.known_at[m["fit"]], window.cutoff),
                                rows.X[m["valid"]], labels_as_of(rows.known_at[m["valid"]], window.cutoff),
                                rows.features, rows.feature_sources, _backtest_recipe([*FAST, *flags]))
-    assert dropout["rows"] == int(m["fit"].sum()), "the dropout draws over the window's fit rows"
+    assert augmented["stream_dropout"]["rows"] == int(m["fit"].sum()), "the dropout draws over the window's fit rows"
     legit = rows.X[m["test"]][labels_as_of(rows.known_at[m["test"]], window.matured_at) == 0]
     silenced = legit.copy()
     for name in silent_columns(rows.features, rows.feature_sources)["listings"]:
@@ -86,7 +90,8 @@ def test_the_report_states_the_recipe_and_whether_the_artifact_next_to_it_shares
     tested = Recipe(ModelParams(n_estimators=50), StreamDropout(0.25, 3)).to_dict()
     md = _report(tmp_path / "same", tested, tested)
     assert "LightGBM (n_estimators 50, learning_rate 0.05, " in md
-    assert "stream dropout on 25 % of the fit rows (seed 3)" in md
+    assert "evasion mimicry on 50 % of the fit fraud rows, every evadable group (seed 7), " \
+        "stream dropout on 25 % of the fit rows (seed 3)" in md
     assert f"The same recipe as {champion}." in md
     older = {**tested, "stream_dropout": {"share": 0.0, "seed": None}}
     older_md = _report(tmp_path / "older", tested, older)
