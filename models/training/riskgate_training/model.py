@@ -36,6 +36,8 @@ class ModelParams:
             raise ValueError("num_leaves must be in [1, 63] (serving latency budget)")
         if not 1 <= self.n_estimators <= 1000:
             raise ValueError("n_estimators must be in [1, 1000]")
+        if not 0.0 < self.feature_fraction <= 1.0:
+            raise ValueError("feature_fraction must be in (0, 1]")
 
     def lgb_params(self) -> dict[str, Any]:
         return {

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from riskgate_training import backtest, cli
 from riskgate_training.backtest_models import fit_model
@@ -98,3 +99,9 @@ def test_the_report_states_the_recipe_and_whether_the_artifact_next_to_it_shares
     assert f"**Not the recipe of {champion}**: LightGBM (n_estimators 50, " in older_md
     assert "), no stream dropout." in older_md
     assert f"{champion} has no manifest" in _report(tmp_path / "none", tested, None)
+
+
+def test_a_feature_fraction_outside_zero_to_one_is_refused() -> None:
+    for bad in ("0", "1.5"):
+        with pytest.raises(ValueError, match="feature_fraction"):
+            _train_recipe(["--feature-fraction", bad])
