@@ -127,10 +127,11 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
     cdf = DelayCdf.measure(t, rows.known_at, window.cutoff, args.maturity_days)
     scorers, correction = served_scorers(fitted, X[valid], y_valid, t[valid], window.cutoff, cdf,
                                         recipe.params.seed)
-    parts = {"valid": {"X": X[valid], "y": y_valid}, "test": {"X": X[test], "y": y_test},
+    parts = {"valid": {"X": X[valid], "y": y_valid}, "test": {"X": X[test], "y": y_test, "t": t[test]},
              "gap": {"X": X[gap], "y": labels_as_of(rows.known_at[gap], window.cutoff), "t": t[gap]}}
     calibration = calibration_report(fitted["model"], scorers["model"], parts, window.cutoff, cdf,
-                                     {k: v for k, v in correction.items() if k != "calibration_scorecard"})
+                                     {k: v for k, v in correction.items() if k != "calibration_scorecard"},
+                                     args.bootstrap, zlib.crc32(f"calibration/{seed}/{window.name}".encode()))
     day_valid = day_of(t[valid])
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
     # Tables backfilled before the flag existed alert on every feature, as serving did then.

@@ -11,6 +11,9 @@ labels that has arrived). The served scorers are calibrated for labels still arr
   replayed systems use);
 * nowcast: served, then shifted again so its mean on the gap days [C - gap, C) equals the gap's
   nowcast fraud rate: what recency would add if a prior shift had begun before C;
+* served_ci90: a 90 % interval of served mean p / rate, resampling the test window's days. A
+  10-day window holds ~150 frauds, so the rate alone is known to about +-14 %: a window whose
+  interval reaches past 0.9 and 1.1 on both sides cannot tell a calibrated model from one 10 % off;
 * shift: the fraud rate of the test window vs the validation days (completeness-corrected) and the
   mean forecast on labelled frauds and on the rest, test vs validation. A prior shift moves the
   rate; a concept shift (fraud that looks different) leaves the rate and lowers the forecast on
@@ -24,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskgate_training.backtest_costs import day_of, day_weights, interval
 from riskgate_training.backtest_models import FittedScorer
 from riskgate_training.calibration import choose_calibration
 from riskgate_training.metrics import calibration_metrics, meets_calibration_target
@@ -60,7 +64,7 @@ def _age_days(t: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
 
 
 def report(fitted: FittedScorer, served: FittedScorer, parts: dict[str, Any], cutoff: pd.Timestamp, cdf: DelayCdf,
-           correction: dict[str, float]) -> dict[str, Any]:
+           correction: dict[str, float], n_boot: int, seed: int) -> dict[str, Any]:
     """parts: X/y/t of `valid` (labels at C), `gap` (labels at C) and `test` (matured labels)."""
     Xv, yv = parts["valid"]["X"], parts["valid"]["y"]
     Xg, yg, tg = parts["gap"]["X"], parts["gap"]["y"], parts["gap"]["t"]
@@ -74,6 +78,7 @@ def report(fitted: FittedScorer, served: FittedScorer, parts: dict[str, Any], cu
         **correction,
         "as_fitted": _calibration(yt, fitted.score(Xt)),
         "served": _calibration(yt, p_test),
+        "served_ci90": ratio_interval(p_test, yt, parts["test"]["t"], n_boot, seed),
         "nowcast": {**now, "served_mean_p_on_gap": gap_mean},
         "shift": {"valid_rate_corrected": correction["valid_rate_corrected"], "test_rate": float(np.mean(yt)),
                   "mean_p_labelled_fraud": {"valid": _mean(p_valid[yv == 1]), "test": _mean(p_test[yt == 1])},
@@ -84,6 +89,18 @@ def report(fitted: FittedScorer, served: FittedScorer, parts: dict[str, Any], cu
         out["nowcast"]["shift"] = delta
         out["nowcast_corrected"] = _calibration(yt, served.shifted(delta).score(Xt))
     return out
+
+
+def ratio_interval(p: np.ndarray, y: np.ndarray, t: pd.Series, n_boot: int, seed: int) -> list[float]:
+    """90 % interval of sum(p) / sum(y) when whole days are resampled (a day shares its campaigns)."""
+    day = day_of(t)
+    days = np.unique(day)
+    per_p = np.array([p[day == d].sum() for d in days])
+    per_y = np.array([y[day == d].sum() for d in days], dtype=np.float64)
+    w = day_weights(len(days), n_boot, seed)
+    frauds = w @ per_y
+    ok = frauds > 0
+    return list(interval((w @ per_p)[ok] / frauds[ok]))
 
 
 def _mean(v: np.ndarray) -> float | None:

@@ -42,7 +42,7 @@ def cost_table(results: list[dict[str, Any]], meets: Verdict) -> list[str]:
 
 def calibration_table(results: list[dict[str, Any]]) -> list[str]:
     lines = ["| seed | cut-off | drifted days | test fraud rate | valid rate (completeness-corrected) | "
-             "gap nowcast rate | mean p on labelled fraud valid → test | mean p / rate: as fitted | served | "
+             "gap nowcast rate | mean p on labelled fraud valid → test | mean p / rate: as fitted | served [90 %] | "
              "+ nowcast | slope: as fitted | served | served quantile ECE | target |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
@@ -53,9 +53,14 @@ def calibration_table(results: list[dict[str, Any]]) -> list[str]:
             f"| {r['seed']} | {r['window']['cutoff'][:10]} | {_drift(r)} | {sv['fraud_rate']:.5f} | "
             f"{shift['valid_rate_corrected']:.5f} | {_num(c['nowcast']['rate'], '.5f')} | "
             f"{_num(fraud_p['valid'])} → {_num(fraud_p['test'])} | {_num(c['as_fitted']['mean_p_over_rate'])} | "
-            f"{_num(sv['mean_p_over_rate'])} | {_num(c.get('nowcast_corrected', {}).get('mean_p_over_rate'))} | "
+            f"{_num(sv['mean_p_over_rate'])}{_interval_text(c.get('served_ci90'))} | "
+            f"{_num(c.get('nowcast_corrected', {}).get('mean_p_over_rate'))} | "
             f"{_num(c['as_fitted'].get('slope'))} | {_num(sv['slope'])} | {sv['ece_quantile']:.4f} | {'PASS' if sv['meets_target'] else 'FAIL'} |")
     return lines
+
+
+def _interval_text(ci: list[float] | None) -> str:
+    return "" if ci is None else f" [{ci[0]:.2f}, {ci[1]:.2f}]"
 
 
 def _alert(a: dict[str, Any]) -> str:

@@ -44,7 +44,10 @@ def test_the_cost_table_marks_each_window_and_operating_point() -> None:
 
 def test_the_calibration_table_shows_drift_and_non_drift_windows_side_by_side() -> None:
     rows = calibration_table([_result(7, (0.4, 0.5), (0.4, 0.5), 0.0), _result(7, (0.4, 0.5), (0.4, 0.5), 0.4)])
-    assert rows[2].endswith("PASS |") and "| 1.020 |" in rows[2]
+    assert rows[2].endswith("PASS |") and "| 1.020 |" in rows[2], "no interval: a result from before it"
+    with_ci = _result(7, (0.4, 0.5), (0.4, 0.5), 0.0)
+    with_ci["calibration"]["served_ci90"] = [0.851, 1.184]
+    assert "| 1.020 [0.85, 1.18] |" in calibration_table([with_ci])[2]
     assert rows[3].endswith("FAIL |") and "| 40 % |" in rows[3] and "0.800 → 0.400" in rows[3]
 
 
