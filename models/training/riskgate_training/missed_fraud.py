@@ -8,7 +8,11 @@ the mean and spread of the calibrated score on the validation split's frauds (la
 the training date), written into the manifest at training (`monitoring.missed_fraud`).
 
 The test is one-sided: with n frauds labelled, it alerts when n >= MIN_FRAUDS and their mean score
-is more than Z standard errors (reference sd / sqrt(n)) below the reference mean. One definition for
+is more than Z standard errors below the reference mean. The error is that of a difference of two
+means, sd * sqrt(1/n + 1/n_ref): the reference is itself a sample (about a hundred validation frauds),
+and once n passes n_ref its noise dominates. Leaving it out (sd / sqrt(n), before stop 27) made the
+bar tighten towards the reference's own sampling error as labels arrived, so a model whose
+validation frauds happened to score high alarmed weeks into a window without drift. One definition for
 the backtest's replay (backtest_drift.py) and the deployment's monitor (missed_fraud_monitor.py).
 """
 
@@ -39,6 +43,6 @@ def check(ref: dict[str, Any], p_labelled: np.ndarray) -> dict[str, Any]:
     if n == 0:
         return {"frauds_labelled": 0, "mean_p": None, "alert_below": None, "alert": False}
     mean = float(p.mean())
-    bar = float(ref["mean_p"] - ref.get("z", Z) * ref["sd_p"] / np.sqrt(n))
+    bar = float(ref["mean_p"] - ref.get("z", Z) * ref["sd_p"] * np.sqrt(1.0 / n + 1.0 / ref["frauds"]))
     return {"frauds_labelled": n, "mean_p": mean, "alert_below": bar,
             "alert": bool(n >= ref.get("min_frauds", MIN_FRAUDS) and mean < bar)}

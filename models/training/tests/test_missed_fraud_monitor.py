@@ -81,13 +81,22 @@ def test_frauds_the_model_now_scores_low_alert(tmp_path: Path, capsys: pytest.Ca
     code, r, prom = _run(tmp_path, scores)
     assert code == 1 and r["alert"]
     assert r["mean_p"] == pytest.approx(0.325)
-    assert r["alert_below"] == pytest.approx(0.6 - 2 * 0.2 / np.sqrt(40))
+    assert r["alert_below"] == pytest.approx(0.6 - 2 * 0.2 * np.sqrt(1 / 40 + 1 / 100))
     assert 'riskgate_missed_fraud_alert{model="riskgate-fraud/v1"} 1.0' in prom
     assert "ALERT" in capsys.readouterr().out
     # the weeks the frauds were scored in, for the operator looking for where it started
     assert sum(w["frauds"] for w in r["by_week"]) == 40
     assert main(["--decisions", str(tmp_path / "decisions.jsonl"), "--labels", str(tmp_path / "labels.jsonl"),
                  "--model", str(tmp_path / "model"), "--as-of", "2026-04-01", "--report-only"]) == 0
+
+
+def test_a_drop_within_the_references_own_sampling_error_does_not_alert() -> None:
+    # 400 frauds labelled, scored 0.04 below a reference taken on 100 validation frauds: the
+    # reference's mean is itself uncertain by 0.2 / sqrt(100) = 0.02, so this is 4 standard errors
+    # of the test's 400 alone (the old bar alerted) but 1.8 of the difference of the two means
+    r = missed_fraud.check(REFERENCE, np.full(400, 0.56))
+    assert not r["alert"] and r["alert_below"] == pytest.approx(0.6 - 2 * 0.2 * np.sqrt(1 / 400 + 1 / 100))
+    assert missed_fraud.check(REFERENCE, np.full(400, 0.50))["alert"], "a drop of 0.10 still alerts"
 
 
 def test_too_few_labels_never_alert(tmp_path: Path) -> None:
