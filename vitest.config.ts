@@ -21,6 +21,7 @@ const INTEGRATION = [
   "load-tests/test/runner.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/common/test/kafka-topics.test.ts",
+  "services/common/test/kafka-idempotent-producer.test.ts",
   "services/common/test/kafkajs-idle-timer.test.ts",
   "services/feature-ingest/test/**/*.test.ts",
   "services/scoring-api/test/kafka-start-up.test.ts",
@@ -116,6 +117,7 @@ const NOT_ON_CLUSTER = [
   // No Redis at all: Kafka, Prometheus, vegeta, a child process on the embedded stores, pure logic.
   "load-tests/test/runner.test.ts",
   "services/common/test/kafka-topics.test.ts",
+  "services/common/test/kafka-idempotent-producer.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/feature-ingest/test/pending-commits.test.ts",
   "services/scoring-api/test/cluster/workers.test.ts",
