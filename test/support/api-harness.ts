@@ -1,6 +1,7 @@
 // Builds the scoring API exactly as main.ts does (composeScoringApi), over the real Redis when asked
 // (the Redis Cluster in the cluster vitest project), with known API keys and a pinned clock.
 
+import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
 import { createRedisClient, type RedisClient } from "@riskgate/common/redis-client";
 import { pseudonymiserFor } from "@riskgate/feature-store/events";
 import { type Composed, composeScoringApi } from "@riskgate/scoring-api/compose";
@@ -74,7 +75,8 @@ export async function startApi(
   if (redis && !opts.redisUrl) await redisReady(redis);
   let ownProducer: Producer | undefined;
   if (opts.kafka && !opts.producer) {
-    ownProducer = createKafka("api").producer({ allowAutoTopicCreation: true });
+    // As run.ts makes it (idempotent, one send at a time); auto-creation: the tests' topics are fresh.
+    ownProducer = idempotentProducer(createKafka("api"), { allowAutoTopicCreation: true });
     await ownProducer.connect();
   }
   const producer = opts.producer ?? ownProducer;

@@ -6,6 +6,7 @@
 // usage: KAFKA_BROKERS=… node services/scoring-api/bench/decision-log-bench.ts [--rate 1000]
 //   [--seconds 10] [--compression none|zstd] [--flush-ms 100] [--max-batch 500] [--rounds 3]
 import { parseArgs } from "node:util";
+import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
 import { createKafka, createTopics, deleteTopics, uniqueTopic } from "@riskgate/test-support/services";
@@ -108,7 +109,7 @@ guardKafkajsIdleTimers(); // as main.ts does: an idle kafkajs connection would a
 const kafka = createKafka("decision-log-bench");
 const topic = uniqueTopic("decision-log-bench");
 await createTopics(kafka, [topic]);
-const producer = kafka.producer({ allowAutoTopicCreation: false });
+const producer = idempotentProducer(kafka, { allowAutoTopicCreation: false }); // as run.ts's
 await producer.connect();
 try {
   await round(producer, topic); // JIT, connections, metadata

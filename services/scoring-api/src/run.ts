@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import { kafkaSecurityOptions, topicSettings } from "@riskgate/common/kafka-config";
+import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
 import { ensureTopicsOn } from "@riskgate/common/kafka-topics";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { createLogger, type Logger } from "@riskgate/common/logger";
@@ -124,7 +125,8 @@ async function start(
       retry: { retries: 2, initialRetryTime: 100 },
       ...kafkaSecurityOptions(config),
     });
-    const p = kafka.producer({ allowAutoTopicCreation: false });
+    // Idempotent: decisions and labels written once when kafkajs retries a request (see the module).
+    const p = idempotentProducer(kafka, { allowAutoTopicCreation: false });
     const topics = topicNames(config.topicPrefix);
     // Scoring never waits for Kafka: the service serves at once and decisions wait, bounded, until
     // the producer is connected.

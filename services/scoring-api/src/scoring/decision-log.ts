@@ -39,6 +39,8 @@ export class KafkaDecisionLog implements DecisionLog {
   // that every young-generation GC would otherwise copy until the batch is sent.
   private buffer: { key: string; value: string }[] = [];
   private sending = false;
+  /** Records at the buffer's head whose last send failed: the next send is exactly them. */
+  private unsent = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly producer: Producer;
   private readonly options: KafkaDecisionLogOptions;
@@ -71,14 +73,19 @@ export class KafkaDecisionLog implements DecisionLog {
       // Back to back while a full batch waits: the timer sets the batch size at a steady rate, it
       // does not cap the throughput (one batch per tick would drop decisions past maxBatch/tick).
       do {
-        const batch = this.buffer.slice(0, this.options.maxBatch);
+        // After a failed send, the same records and no more: the producer is idempotent, kafkajs gave
+        // their sequence numbers back, and the broker may hold them. Only the same batch is taken for
+        // a duplicate; a longer one would be refused as out of order, and so would every one after.
+        const batch = this.buffer.slice(0, this.unsent || this.options.maxBatch);
+        this.unsent = batch.length;
         await this.producer.send({
           topic: this.options.topic,
-          acks: 1,
+          acks: -1, // all in-sync replicas: an idempotent producer refuses any other
           messages: batch,
           ...(this.options.compression === "zstd" ? { compression: kafkajs.CompressionTypes.ZSTD } : {}),
         });
         this.buffer.splice(0, batch.length);
+        this.unsent = 0;
       } while (this.buffer.length >= this.options.maxBatch);
     } catch (err) {
       this.options.onError(err);

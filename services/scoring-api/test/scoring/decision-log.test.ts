@@ -1,3 +1,5 @@
+import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
+import { KafkaFaultProxy } from "@riskgate/test-support/kafka-fault-proxy";
 import {
   createKafka,
   createTopics,
@@ -5,6 +7,7 @@ import {
   readJsonRecords,
   uniqueTopic,
   waitFor,
+  withAdmin,
 } from "@riskgate/test-support/services";
 import kafkajs from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -23,7 +26,7 @@ describe("KafkaDecisionLog", () => {
     const topic = uniqueTopic("decisions");
     topics.push(topic);
     await createTopics(kafka, [topic]);
-    const producer = kafka.producer();
+    const producer = idempotentProducer(kafka, { allowAutoTopicCreation: false }); // as run.ts's
     await producer.connect();
     const errors: unknown[] = [];
     const log = new KafkaDecisionLog(producer, {
@@ -49,7 +52,7 @@ describe("KafkaDecisionLog", () => {
     const topic = uniqueTopic("decisions-zstd");
     topics.push(topic);
     await createTopics(kafka, [topic]);
-    const producer = kafka.producer();
+    const producer = idempotentProducer(kafka, { allowAutoTopicCreation: false }); // as run.ts's
     await producer.connect();
     const log = new KafkaDecisionLog(producer, {
       topic,
@@ -90,7 +93,7 @@ describe("KafkaDecisionLog", () => {
     const topic = uniqueTopic("decisions-backlog");
     topics.push(topic);
     await createTopics(kafka, [topic]);
-    const producer = kafka.producer();
+    const producer = idempotentProducer(kafka, { allowAutoTopicCreation: false }); // as run.ts's
     await producer.connect();
     const log = new KafkaDecisionLog(producer, {
       topic,
@@ -116,7 +119,7 @@ describe("KafkaDecisionLog", () => {
 
   it("keeps at most maxBuffered records while Kafka is away and counts the rest as dropped", async () => {
     // A producer that never connected: every send fails, as it does while the brokers are away.
-    const producer = createKafka("decision-log-away").producer();
+    const producer = idempotentProducer(createKafka("decision-log-away"), { allowAutoTopicCreation: false });
     let dropped = 0;
     let failures = 0;
     const log = new KafkaDecisionLog(producer, {
@@ -138,5 +141,54 @@ describe("KafkaDecisionLog", () => {
     expect(log.buffered).toBe(5); // failed batches stay buffered for the next attempt
     await log.close();
     expect(dropped).toBe(8); // what close could not deliver is counted too
+  });
+
+  it("after a send the broker took but never acknowledged, sends the same batch again: each record once", async () => {
+    // Every answer to three produce requests says a partition was refused after the append: the
+    // first attempt and kafkajs's two retries (the broker recognises those as duplicates). The log
+    // gets the error, more records arrive, and the next flush must not append the first ones again.
+    const topic = uniqueTopic("decisions-unacknowledged");
+    topics.push(topic);
+    await createTopics(kafka, [{ topic, numPartitions: 3 }]);
+    const proxy = await KafkaFaultProxy.start();
+    const producer = idempotentProducer(
+      proxy.kafka("decision-log", { retry: { retries: 2, initialRetryTime: 50 } }),
+      {
+        allowAutoTopicCreation: false,
+      },
+    );
+    await producer.connect();
+    const errors: unknown[] = [];
+    const log = new KafkaDecisionLog(producer, {
+      topic,
+      maxBuffered: 1_000,
+      flushIntervalMs: 3_600_000, // flush() below is the tick
+      maxBatch: 50,
+      onDropped: () => errors.push("dropped"),
+      onError: (err) => errors.push(err),
+    });
+    try {
+      for (let i = 0; i < 20; i++) log.publish(record(i));
+      proxy.refuseNextProduce(3);
+      await log.flush();
+      expect(proxy.refused).toBe(3);
+      expect(errors).toHaveLength(1);
+      expect(log.buffered).toBe(20);
+      for (let i = 20; i < 40; i++) log.publish(record(i));
+      await log.flush(); // the same 20 records: the broker answers with their offsets
+      await log.flush(); // the 20 new ones
+      expect(errors).toHaveLength(1);
+      expect(log.buffered).toBe(0);
+      const offsets = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic));
+      expect(offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0)).toBe(40);
+      const got = await readJsonRecords(kafka, topic, (r) => r.length >= 40);
+      expect(got.map((r) => r.event_id).sort()).toEqual(
+        Array.from({ length: 40 }, (_, i) => `co_${i}`).sort(),
+      );
+    } finally {
+      await log.close();
+      await producer.disconnect();
+      await proxy.close();
+    }
   });
 });
