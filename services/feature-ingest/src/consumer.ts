@@ -1,4 +1,5 @@
 import { AppError } from "@riskgate/common/errors";
+import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
 import type { Logger } from "@riskgate/common/logger";
 import type { SpanRunner } from "@riskgate/common/tracing";
 import {
@@ -84,7 +85,9 @@ export class FeatureIngest {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     });
-    this.producer = deps.kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
+    // Idempotent and one send at a time: a dead-letter send kafkajs retries (a partition refused for a
+    // moment) lands each letter once, and the batches written concurrently share the producer.
+    this.producer = idempotentProducer(deps.kafka, { allowAutoTopicCreation: true });
     this.topicByName = new Map(INPUT_TOPIC_NAMES.map((t) => [deps.topics.input[t], t]));
     // Listeners once per consumer, here: start() may be retried while the broker is away.
     // Ready once the group gave this member its partitions; not while it rebalances or after a crash
