@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka, Message, Producer } from "kafkajs";
 
 /**
  * A kafkajs producer that writes each record once when kafkajs retries a request.
@@ -14,22 +14,24 @@ import type { Kafka, Producer } from "kafkajs";
  * - One send at a time: kafkajs takes a broker lock per request, not per send. A request that fails
  *   gives its sequences back and releases the lock before its retry, so a send started in that gap
  *   takes the same sequence, the broker takes it for the first one (acknowledged, never written),
- *   and the retry is appended a second time (measured: test/kafka-idempotent-producer.test.ts).
+ *   and the retry is appended a second time (staged in test/kafka-idempotent-producer.test.ts).
+ * - A new producer id after a send failed for good, unless the next send is the same messages
+ *   (see `renewedAfterFailure`).
  *
- * Retries stay the client's (kafkajs warns that bounded retries "may invalidate EoS"): after the
- * last retry the sequences are given back while the broker may hold the batch, so the next send
- * to those partitions should be the same records (the decision log re-sends the same batch).
+ * Retries stay the client's: unbounded (kafkajs's idempotent default), a send would wait as long as
+ * Kafka is away, past every shutdown budget. kafkajs warns at start that this "may invalidate EoS".
  */
 export function idempotentProducer(
   kafka: Kafka,
   options: { readonly allowAutoTopicCreation: boolean },
 ): Producer {
-  const producer = kafka.producer({
-    allowAutoTopicCreation: options.allowAutoTopicCreation,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  return oneSendAtATime(producer);
+  const make = () =>
+    kafka.producer({
+      allowAutoTopicCreation: options.allowAutoTopicCreation,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+  return oneSendAtATime(renewedAfterFailure(make));
 }
 
 /** The same producer, its sends (and batch sends) run one after another in call order. */
@@ -45,4 +47,64 @@ export function oneSendAtATime(producer: Producer): Producer {
     send: (record) => queued(() => producer.send(record)),
     sendBatch: (batch) => queued(() => producer.sendBatch(batch)),
   };
+}
+
+/**
+ * After kafkajs's last retry of a send, it gives the sequences back while the broker may hold the
+ * batch (its answer lost). kafkajs never takes a new producer id, so the next send to those
+ * partitions was refused as out of order, and every one after it, or (the same size) taken for the
+ * held batch and never written. The same messages again (the decision log re-sends its failed
+ * batch) are what the broker expects: they go on the same producer and land once. Anything else
+ * goes on a new producer (a new id, sequences from 0): the failed send, if it is sent again, may
+ * then be written twice, never refused for good and never lost. Sends must be serialised (above).
+ * Events (`on`) are the first producer's.
+ */
+export function renewedAfterFailure(make: () => Producer): Producer {
+  const first = make();
+  let current = first;
+  let mustConnect = false;
+  /** Disconnected by its owner: no producer is made or connected any more. */
+  let closed = false;
+  /** The messages of the send that failed last on `current`. */
+  let failed: readonly Message[] | undefined;
+
+  const attempt = async <T>(messages: readonly Message[], send: (p: Producer) => Promise<T>) => {
+    try {
+      if (failed && !closed && !sameMessages(failed, messages)) {
+        const old = current;
+        current = make();
+        mustConnect = true;
+        await old.disconnect().catch(() => {});
+      }
+      if (mustConnect && !closed) {
+        await current.connect();
+        mustConnect = false;
+      }
+      const result = await send(current);
+      failed = undefined;
+      return result;
+    } catch (err) {
+      failed = messages;
+      throw err;
+    }
+  };
+  return {
+    ...first,
+    connect: () => {
+      closed = false;
+      return current.connect();
+    },
+    disconnect: () => {
+      closed = true;
+      return current.disconnect();
+    },
+    send: (record) => attempt(record.messages, (p) => p.send(record)),
+    sendBatch: (batch) =>
+      attempt(batch.topicMessages?.flatMap((t) => t.messages) ?? [], (p) => p.sendBatch(batch)),
+  };
+}
+
+/** The same message objects in the same order: a batch sent again, not new records. */
+function sameMessages(a: readonly Message[], b: readonly Message[]): boolean {
+  return a.length === b.length && a.every((m, i) => m === b[i]);
 }

@@ -112,4 +112,26 @@ describe("idempotentProducer under a produce request retried whole", () => {
       await producer.disconnect();
     }
   });
+
+  it("after a send failed for good, the next sends are written, whatever their size", async () => {
+    // The broker holds the failed batch; kafkajs gave its sequences back. On the same producer id a
+    // send of the same size was acknowledged as that batch and never written, any other refused as
+    // out of order, and every send after it.
+    const topic = await topicWith(1);
+    const producer = await connected(idempotentProducer(kafka, { allowAutoTopicCreation: false }));
+    const batch = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ({ value: `${tag}-${i}` }));
+    try {
+      proxy.refuseNextProduce(3); // the send and both of kafkajs's retries
+      await expect(producer.send({ topic, acks: -1, messages: batch("held", 5) })).rejects.toThrow();
+      await producer.send({ topic, acks: -1, messages: batch("same-size", 5) });
+      await producer.send({ topic, acks: -1, messages: batch("other-size", 7) });
+      const values = await valuesIn(topic, 17);
+      expect(values).toEqual(
+        [...batch("held", 5), ...batch("same-size", 5), ...batch("other-size", 7)].map((m) => m.value),
+      );
+      expect(await recordsIn(topic)).toBe(17);
+    } finally {
+      await producer.disconnect();
+    }
+  });
 });

@@ -73,9 +73,10 @@ export class KafkaDecisionLog implements DecisionLog {
       // Back to back while a full batch waits: the timer sets the batch size at a steady rate, it
       // does not cap the throughput (one batch per tick would drop decisions past maxBatch/tick).
       do {
-        // After a failed send, the same records and no more: the producer is idempotent, kafkajs gave
-        // their sequence numbers back, and the broker may hold them. Only the same batch is taken for
-        // a duplicate; a longer one would be refused as out of order, and so would every one after.
+        // After a failed send, the same records and no more: the broker may hold them (its answer
+        // lost) and kafkajs gave their sequence numbers back. The same batch keeps the producer id
+        // and is taken for the duplicate it is; any other would go out under a new producer id
+        // (idempotentProducer), the held records written a second time.
         const batch = this.buffer.slice(0, this.unsent || this.options.maxBatch);
         this.unsent = batch.length;
         await this.producer.send({
