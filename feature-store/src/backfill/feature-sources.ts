@@ -1,4 +1,4 @@
-import type { FeatureSpec } from "../definitions/feature-spec.ts";
+import type { EvasionGroup, FeatureSpec } from "../definitions/feature-spec.ts";
 import { type DomainEvent, topicForEventType } from "../events/index.ts";
 import type { EventUpdate } from "../online/contract.ts";
 
@@ -13,6 +13,8 @@ export interface FeatureSource {
   readonly topics: readonly string[];
   /** A lifetime counter or an age (FeatureSpec.growsWithAge): no PSI alert on it. */
   readonly grows_with_age: boolean;
+  /** Its group of attacker-set features (FeatureSpec.evadable), read by training's evasion mimicry. */
+  readonly evadable: EvasionGroup | null;
 }
 
 /**
@@ -55,6 +57,7 @@ export class FeatureSourceTracker {
         default: spec.default,
         topics: [...topics].sort(),
         grows_with_age: spec.growsWithAge === true,
+        evadable: spec.evadable,
       };
     }
     return out;

@@ -15,6 +15,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   // device
   distinctCount({
     name: "device_distinct_users_24h",
+    evadable: "device",
     entity: "device",
     set: SET.users,
     windowMs: DAY,
@@ -22,6 +23,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   distinctCount({
     name: "device_distinct_users_7d",
+    evadable: "device",
     entity: "device",
     set: SET.users,
     windowMs: 7 * DAY,
@@ -29,6 +31,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "device_checkouts_1h",
+    evadable: "velocity",
     entity: "device",
     stream: COUNTED.checkouts,
     windowMs: HOUR,
@@ -36,6 +39,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "device_days_since_first_seen",
+    evadable: "device",
     growsWithAge: true,
     entity: "device",
     field: FIELD.firstSeen,
@@ -48,6 +52,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   // payment instrument
   windowCount({
     name: "instrument_failed_10m",
+    evadable: "velocity",
     entity: "payment_instrument",
     stream: COUNTED.paymentFailures,
     windowMs: 10 * MINUTE,
@@ -55,6 +60,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "instrument_failed_1h",
+    evadable: "velocity",
     entity: "payment_instrument",
     stream: COUNTED.paymentFailures,
     windowMs: HOUR,
@@ -62,6 +68,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "instrument_failed_24h",
+    evadable: "velocity",
     entity: "payment_instrument",
     stream: COUNTED.paymentFailures,
     windowMs: DAY,
@@ -69,6 +76,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "instrument_attempts_1h",
+    evadable: "velocity",
     entity: "payment_instrument",
     stream: COUNTED.paymentAttempts,
     windowMs: HOUR,
@@ -76,6 +84,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   distinctCount({
     name: "instrument_distinct_users_24h",
+    evadable: null,
     entity: "payment_instrument",
     set: SET.users,
     windowMs: DAY,
@@ -83,6 +92,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   distinctCount({
     name: "instrument_distinct_users_7d",
+    evadable: null,
     entity: "payment_instrument",
     set: SET.users,
     windowMs: 7 * DAY,
@@ -90,6 +100,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   lifetimeCounter({
     name: "instrument_chargebacks",
+    evadable: null,
     entity: "payment_instrument",
     field: FIELD.chargebacks,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -97,6 +108,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   lifetimeCounter({
     name: "instrument_fraud_labels",
+    evadable: null,
     entity: "payment_instrument",
     field: FIELD.fraudLabels,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -104,6 +116,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   lifetimeCounter({
     name: "instrument_successful_payments",
+    evadable: null,
     entity: "payment_instrument",
     field: FIELD.paymentsOk,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -111,6 +124,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "instrument_days_since_first_seen",
+    evadable: null,
     growsWithAge: true,
     entity: "payment_instrument",
     field: FIELD.firstSeen,
@@ -123,6 +137,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   // listing
   timeSince({
     name: "listing_age_days",
+    evadable: null,
     growsWithAge: true,
     entity: "listing",
     field: FIELD.createdAt,
@@ -134,6 +149,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "listing_checkouts_24h",
+    evadable: null,
     entity: "listing",
     stream: COUNTED.checkouts,
     windowMs: DAY,
@@ -141,6 +157,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "listing_updates_24h",
+    evadable: null,
     entity: "listing",
     stream: COUNTED.updates,
     windowMs: DAY,
@@ -148,6 +165,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   entityAndRequest({
     name: "listing_price_ratio",
+    evadable: null,
     entity: "listing",
     type: "float",
     default: 1,
@@ -163,6 +181,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   // host
   lifetimeCounter({
     name: "host_listings_created",
+    evadable: null,
     entity: "host",
     field: FIELD.listingsCreated,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -170,6 +189,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "host_days_since_first_seen",
+    evadable: null,
     growsWithAge: true,
     entity: "host",
     field: FIELD.firstSeen,
@@ -181,6 +201,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   distinctCount({
     name: "host_distinct_guests_24h",
+    evadable: null,
     entity: "host",
     set: SET.guests,
     windowMs: DAY,
@@ -188,6 +209,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "host_checkouts_24h",
+    evadable: null,
     entity: "host",
     stream: COUNTED.checkouts,
     windowMs: DAY,
@@ -196,6 +218,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   // ip
   distinctCount({
     name: "ip_distinct_users_24h",
+    evadable: "network",
     entity: "ip",
     set: SET.users,
     windowMs: DAY,
@@ -203,6 +226,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "ip_checkouts_1h",
+    evadable: "network",
     entity: "ip",
     stream: COUNTED.checkouts,
     windowMs: HOUR,
@@ -210,6 +234,7 @@ export const OTHER_ENTITY_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "ip_logins_1h",
+    evadable: "network",
     entity: "ip",
     stream: COUNTED.logins,
     windowMs: HOUR,

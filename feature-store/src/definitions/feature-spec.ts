@@ -25,6 +25,14 @@ export interface FeatureInputs {
   memberTime(): number | null;
 }
 
+/**
+ * Features an attacker can set at a small cost, by what the attacker changes: the account's
+ * settings just before (a reset, a new e-mail, a device added), the device (planted early it looks
+ * aged and known), the network (proxies put the IP anywhere), the pace (tests spread over hours),
+ * the words of a message.
+ */
+export type EvasionGroup = "account_changes" | "device" | "network" | "velocity" | "message";
+
 export interface FeatureSpec {
   readonly name: string;
   readonly entity: Entity | "request";
@@ -45,21 +53,29 @@ export interface FeatureSpec {
    * monitoring exports its PSI but alerts only on its share at the default (a silent stream).
    */
   readonly growsWithAge?: true;
+  /**
+   * The group of attacker-set features this one belongs to, or null when changing its value costs
+   * the fraud its point (the amount, the stay, the listing, the entity's own history). Every
+   * feature must choose: training's evasion mimicry shows the model fraud that mimics an ordinary
+   * customer on each group (models/training/riskgate_training/evasion_mimicry.py).
+   */
+  readonly evadable: EvasionGroup | null;
   /** Returns undefined when the inputs are absent; the default is served then. */
   compute(inputs: FeatureInputs): number | undefined;
 }
 
-type Common = Pick<FeatureSpec, "name" | "description" | "growsWithAge"> & { revision?: number };
+type Common = Pick<FeatureSpec, "name" | "description" | "growsWithAge" | "evadable"> & { revision?: number };
 
 /** A feature named and described as its builder was told, at revision 1 unless bumped. */
 function feature(
   spec: Common,
-  rest: Omit<FeatureSpec, "name" | "description" | "revision" | "growsWithAge">,
+  rest: Omit<FeatureSpec, "name" | "description" | "revision" | "growsWithAge" | "evadable">,
 ): FeatureSpec {
   return {
     name: spec.name,
     description: spec.description,
     revision: spec.revision ?? 1,
+    evadable: spec.evadable,
     ...(spec.growsWithAge ? { growsWithAge: true as const } : {}),
     ...rest,
   };

@@ -14,6 +14,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   // request-time
   requestFeature({
     name: "booking_amount_eur",
+    evadable: null,
     type: "float",
     default: 0,
     inputs: ["booking.amount", "booking.currency"],
@@ -22,6 +23,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "nights",
+    evadable: null,
     type: "int",
     default: 1,
     inputs: ["booking.nights"],
@@ -30,6 +32,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "amount_per_night_eur",
+    evadable: null,
     type: "float",
     default: 0,
     inputs: ["booking.amount", "booking.currency", "booking.nights"],
@@ -38,6 +41,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "lead_time_days",
+    evadable: null,
     type: "float",
     default: 0,
     inputs: ["booking.checkin_at", "occurred_at"],
@@ -46,6 +50,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "account_age_days",
+    evadable: null,
     growsWithAge: true,
     type: "float",
     default: 0,
@@ -55,6 +60,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "email_verified",
+    evadable: "account_changes",
     type: "bool",
     default: 0,
     inputs: ["user.email_verified"],
@@ -63,6 +69,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "email_domain_disposable",
+    evadable: "account_changes",
     type: "bool",
     default: 0,
     inputs: ["user.email_domain"],
@@ -71,6 +78,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "ip_country_ne_card_country",
+    evadable: "network",
     type: "bool",
     default: 0,
     inputs: ["device.ip_country", "payment.country"],
@@ -79,6 +87,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "ip_country_ne_billing_country",
+    evadable: "network",
     type: "bool",
     default: 0,
     inputs: ["device.ip_country", "payment.billing_country"],
@@ -87,6 +96,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "card_country_ne_billing_country",
+    evadable: null,
     type: "bool",
     default: 0,
     inputs: ["payment.country", "payment.billing_country"],
@@ -95,6 +105,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "payment_type_wallet",
+    evadable: null,
     type: "bool",
     default: 0,
     inputs: ["payment.type"],
@@ -103,6 +114,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "payment_type_bank",
+    evadable: null,
     type: "bool",
     default: 0,
     inputs: ["payment.type"],
@@ -111,6 +123,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "msg_off_platform_contact",
+    evadable: "message",
     type: "bool",
     default: 0,
     inputs: ["message.text"],
@@ -119,6 +132,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "msg_has_link",
+    evadable: "message",
     type: "bool",
     default: 0,
     inputs: ["message.text"],
@@ -127,6 +141,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "msg_length",
+    evadable: "message",
     type: "int",
     default: 0,
     inputs: ["message.text"],
@@ -135,6 +150,7 @@ export const REQUEST_FEATURES: readonly FeatureSpec[] = [
   }),
   requestFeature({
     name: "hour_of_day_utc",
+    evadable: null,
     type: "int",
     default: 0,
     inputs: ["occurred_at"],

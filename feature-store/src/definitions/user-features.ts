@@ -15,6 +15,7 @@ import { DAY, HORIZON_MS, HOUR, LIFETIME_MAX_AGE_MS } from "./time.ts";
 export const USER_FEATURES: readonly FeatureSpec[] = [
   windowCount({
     name: "user_checkouts_1h",
+    evadable: "velocity",
     entity: "user",
     stream: COUNTED.checkouts,
     windowMs: HOUR,
@@ -22,6 +23,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "user_checkouts_24h",
+    evadable: "velocity",
     entity: "user",
     stream: COUNTED.checkouts,
     windowMs: DAY,
@@ -29,6 +31,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "user_failed_payments_1h",
+    evadable: "velocity",
     entity: "user",
     stream: COUNTED.paymentFailures,
     windowMs: HOUR,
@@ -36,6 +39,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "user_failed_payments_24h",
+    evadable: "velocity",
     entity: "user",
     stream: COUNTED.paymentFailures,
     windowMs: DAY,
@@ -43,6 +47,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   windowCount({
     name: "user_logins_24h",
+    evadable: null,
     entity: "user",
     stream: COUNTED.logins,
     windowMs: DAY,
@@ -50,6 +55,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   distinctCount({
     name: "user_distinct_devices_7d",
+    evadable: null,
     entity: "user",
     set: SET.devices,
     windowMs: 7 * DAY,
@@ -57,6 +63,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   distinctCount({
     name: "user_distinct_ips_7d",
+    evadable: null,
     entity: "user",
     set: SET.ips,
     windowMs: 7 * DAY,
@@ -64,6 +71,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   lifetimeCounter({
     name: "user_successful_payments",
+    evadable: null,
     entity: "user",
     field: FIELD.paymentsOk,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -71,6 +79,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   lifetimeCounter({
     name: "user_chargebacks",
+    evadable: null,
     entity: "user",
     field: FIELD.chargebacks,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -78,6 +87,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   lifetimeCounter({
     name: "user_fraud_labels",
+    evadable: null,
     entity: "user",
     field: FIELD.fraudLabels,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -85,6 +95,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   lifetimeCounter({
     name: "user_legit_labels",
+    evadable: null,
     entity: "user",
     field: FIELD.legitLabels,
     maxAgeMs: LIFETIME_MAX_AGE_MS,
@@ -92,6 +103,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "user_days_since_first_seen",
+    evadable: null,
     growsWithAge: true,
     entity: "user",
     field: FIELD.firstSeen,
@@ -103,6 +115,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "user_hours_since_password_reset",
+    evadable: "account_changes",
     entity: "user",
     field: FIELD.passwordResetAt,
     unitMs: HOUR,
@@ -113,6 +126,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "user_hours_since_email_change",
+    evadable: "account_changes",
     entity: "user",
     field: FIELD.emailChangeAt,
     unitMs: HOUR,
@@ -123,6 +137,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   timeSince({
     name: "user_hours_since_device_added",
+    evadable: "account_changes",
     entity: "user",
     field: FIELD.deviceAddedAt,
     unitMs: HOUR,
@@ -133,6 +148,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   entityAndRequest({
     name: "user_amount_vs_mean",
+    evadable: null,
     entity: "user",
     type: "float",
     default: 1,
@@ -149,6 +165,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   notSeenBefore({
     name: "new_device_for_user",
+    evadable: "device",
     entity: "user",
     set: SET.devices,
     windowMs: HORIZON_MS,
@@ -157,6 +174,7 @@ export const USER_FEATURES: readonly FeatureSpec[] = [
   }),
   notSeenBefore({
     name: "new_ip_for_user",
+    evadable: "network",
     entity: "user",
     set: SET.ips,
     windowMs: HORIZON_MS,

@@ -99,7 +99,7 @@ describe("backfill", () => {
     expect(Number(rows[0]?.user_logins_24h)).toBe(0);
   });
 
-  it("records which input topics feed each feature, its default and whether it grows with age, in meta.json", async () => {
+  it("records which input topics feed each feature, its default, whether it grows with age and its evasion group, in meta.json", async () => {
     const { meta } = await run([
       ...history,
       account("a2", T0 - DAY, { type: "login" }),
@@ -115,6 +115,7 @@ describe("backfill", () => {
       default: 0,
       topics: ["accounts"],
       grows_with_age: false,
+      evadable: "network",
     });
     expect(src.user_hours_since_password_reset).toMatchObject({ default: 720, topics: ["accounts"] });
     expect(src.instrument_failed_10m.topics).toEqual(["payments"]);
@@ -127,7 +128,10 @@ describe("backfill", () => {
       default: 0,
       topics: [],
       grows_with_age: false,
+      evadable: null,
     });
+    expect(src.user_hours_since_password_reset.evadable).toBe("account_changes");
+    expect(src.device_days_since_first_seen.evadable).toBe("device");
     expect(meta).not.toHaveProperty("defaults");
   });
 

@@ -9,7 +9,7 @@ disappear (issue 13's backtest: the adapted takeover got a mean p of 0.02-0.07 a
 the classic one). What an attacker cannot change without giving up the gain is what the fraud is for:
 the amount, the stay, how soon it starts, how it compares with the account's own history.
 
-So, on `share` of the fit rows labelled fraud, each group of attacker-controlled features (EVADABLE)
+So, on `share` of the fit rows labelled fraud, each group of attacker-controlled features
 is, with probability `group_share`, replaced by the same group's values from one random legit fit
 row: that fraud as it would look had its attacker mimicked an ordinary customer on that group. The
 defaults (half the frauds, every group) model a mix of yesterday's attackers and fully adapted ones;
@@ -19,10 +19,11 @@ are unchanged and legit rows are untouched, so the trees must also learn the sig
 cannot drop. Like stream dropout, only the fitting rows change: calibration, the policy, monitoring
 and the parity rows see the table as served.
 
-The groups model the attacker's costs, and are declared here rather than learned: a feature belongs
-to a group when an attacker can set its value cheaply (a device, an IP, the pace, the words, the
-account's settings), and stays out when changing it costs the fraud its point (amount, stay, lead
-time, the entity's history, the listing).
+The groups model the attacker's costs, and are declared rather than learned: each feature's
+definition names the group it belongs to when an attacker can set its value cheaply (a device, an IP,
+the pace, the words, the account's settings), or none when changing it costs the fraud its point
+(amount, stay, lead time, the entity's history, the listing): `evadable` in feature-store's
+FeatureSpec, which the backfill writes into the table's `feature_sources`.
 """
 
 from __future__ import annotations
@@ -31,25 +32,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-
-EVADABLE: dict[str, tuple[str, ...]] = {
-    # The takeover's own steps: a reset, a new e-mail, a device added just before.
-    "account_changes": ("user_hours_since_password_reset", "user_hours_since_email_change",
-                        "user_hours_since_device_added", "email_verified", "email_domain_disposable"),
-    # A device is cheap: planted early it looks aged and known, kept to one account it is not shared.
-    "device": ("device_days_since_first_seen", "new_device_for_user", "device_distinct_users_24h",
-               "device_distinct_users_7d"),
-    # Residential proxies put the IP in any country, fresh or familiar, alone or in a crowd.
-    "network": ("ip_country_ne_card_country", "ip_country_ne_billing_country", "new_ip_for_user",
-                "ip_distinct_users_24h", "ip_checkouts_1h", "ip_logins_1h"),
-    # The pace: tests and attempts spread over hours show no burst.
-    "velocity": ("user_checkouts_1h", "user_checkouts_24h", "user_failed_payments_1h", "user_failed_payments_24h",
-                 "instrument_failed_10m", "instrument_failed_1h", "instrument_failed_24h", "instrument_attempts_1h",
-                 "device_checkouts_1h"),
-    # The words of a message.
-    "message": ("msg_off_platform_contact", "msg_has_link", "msg_length"),
-}
-
 
 @dataclass(frozen=True)
 class EvasionMimicry:
@@ -64,18 +46,31 @@ class EvasionMimicry:
             raise ValueError(f"evasion_mimicry_group_share must be in (0, 1], got {self.group_share}")
 
 
-def evadable_columns(features: list[str]) -> dict[str, list[int]]:
-    """Per group, the column indices of its features in this table (groups with none are left out)."""
-    groups = {g: [features.index(f) for f in names if f in features] for g, names in EVADABLE.items()}
-    return {g: idx for g, idx in groups.items() if idx}
+def evadable_columns(features: list[str], feature_sources: dict[str, Any]) -> dict[str, list[int]]:
+    """Per group (by name, so the draws do not depend on column order), the column indices of its
+    features in this table. A table none of whose features
+    declares the field was backfilled before they did, and is refused: fitting it would silently
+    drop the mimicry."""
+    if not any("evadable" in feature_sources.get(f, {}) for f in features):
+        raise ValueError("the table's feature_sources declare no evasion groups (`evadable`): it was "
+                         "backfilled before the features did; run npm run backfill again")
+    groups: dict[str, list[int]] = {}
+    for i, f in enumerate(features):
+        group = feature_sources[f].get("evadable")
+        if group is not None:
+            groups.setdefault(group, []).append(i)
+    return dict(sorted(groups.items()))
 
 
-def apply(X: np.ndarray, y: np.ndarray, features: list[str], cfg: EvasionMimicry) -> tuple[np.ndarray, dict[str, Any]]:
+def apply(X: np.ndarray, y: np.ndarray, features: list[str], feature_sources: dict[str, Any],
+          cfg: EvasionMimicry) -> tuple[np.ndarray, dict[str, Any]]:
     """A copy of X whose drawn fraud rows mimic random legit rows on some evadable groups, and what was done."""
-    groups = evadable_columns(features)
     fraud, legit = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
     report: dict[str, Any] = {**asdict(cfg), "fraud_rows": int(len(fraud)), "rows": 0, "groups": {}}
-    if cfg.share == 0.0 or not groups or len(fraud) == 0 or len(legit) == 0:
+    if cfg.share == 0.0:
+        return X, report
+    groups = evadable_columns(features, feature_sources)
+    if not groups or len(fraud) == 0 or len(legit) == 0:
         return X, report
     rng = np.random.default_rng(cfg.seed)
     drawn = fraud[rng.random(len(fraud)) < cfg.share]

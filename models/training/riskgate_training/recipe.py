@@ -96,7 +96,7 @@ def fit(X: np.ndarray, y: np.ndarray, features: list[str], feature_sources: dict
     (manifest `evasion_mimicry` and `stream_dropout`). Only these rows change: whatever calibrates or
     evaluates the booster sees the table as served. Mimicry comes first so that its donors are legit
     rows as served, not silenced ones."""
-    X_mim, mimicry = apply_evasion_mimicry(X, y, features, recipe.evasion_mimicry)
+    X_mim, mimicry = apply_evasion_mimicry(X, y, features, feature_sources, recipe.evasion_mimicry)
     X_fit, dropout = apply_stream_dropout(X_mim, features, feature_sources, recipe.stream_dropout)
     booster = train_booster(X_fit, y, features, recipe.params, weight)
     return booster, {"stream_dropout": dropout, "evasion_mimicry": mimicry}

@@ -22,6 +22,10 @@ CORE_FEATURES = [
     "account_age_days", "user_successful_payments", "instrument_distinct_users_24h", "listing_age_days",
     "msg_has_link", "lead_time_days", "nights", "user_amount_vs_mean",
 ]
+# Their evasion groups as feature-store's definitions declare them (FeatureSpec.evadable).
+EVADABLE = {"instrument_failed_10m": "velocity", "ip_country_ne_card_country": "network",
+            "new_device_for_user": "device", "user_hours_since_password_reset": "account_changes",
+            "msg_has_link": "message"}
 
 
 def make_table(out_dir: Path, *, days: int = 56, per_day: int = 1500, n_features: int = 16, fraud_rate: float = 0.01,
@@ -107,7 +111,8 @@ def make_table(out_dir: Path, *, days: int = 56, per_day: int = 1500, n_features
     meta = {
         "feature_set": hashlib.sha256(json.dumps(names).encode()).hexdigest()[:16],
         "features": names,
-        "feature_sources": {name: {"entity": "user", "default": 0.0, "topics": []} for name in names},
+        "feature_sources": {name: {"entity": "user", "default": 0.0, "topics": [], "evadable": EVADABLE.get(name)}
+                            for name in names},
         "label_cutoff": (t0 + pd.Timedelta(days=days + 30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "rows": n,
         "created_at": "2026-04-01T00:00:00Z",

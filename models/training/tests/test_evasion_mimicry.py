@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from riskgate_training.evasion_mimicry import EVADABLE, EvasionMimicry, apply, evadable_columns
+from riskgate_training.evasion_mimicry import EvasionMimicry, apply, evadable_columns
 from riskgate_training.model import ModelParams
 from riskgate_training.recipe import Recipe, fit
 from riskgate_training.stream_dropout import StreamDropout
 
-REPO = Path(__file__).resolve().parents[3]
 FEATURES = ["user_hours_since_password_reset", "email_verified", "ip_checkouts_1h", "booking_amount_eur"]
+GROUPS = ["account_changes", "account_changes", "network", None]
+SOURCES = {f: {"entity": "user", "default": 0, "topics": [], "evadable": g} for f, g in zip(FEATURES, GROUPS)}
 
 
 def _rows(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -26,19 +25,24 @@ def _rows(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def test_every_evadable_feature_is_one_the_feature_store_serves() -> None:
-    # a renamed feature would silently drop out of its group
-    champion = json.loads((REPO / "models/artifacts/champion.json").read_text())["dir"]
-    served = json.loads((REPO / "models/artifacts" / champion / "manifest.json").read_text())["features"]
-    missing = [f for names in EVADABLE.values() for f in names if f not in served]
-    assert missing == []
-    assert sum(len(v) for v in evadable_columns(served).values()) == sum(len(v) for v in EVADABLE.values())
-    assert "booking_amount_eur" not in {f for names in EVADABLE.values() for f in names}
+def test_groups_come_from_the_features_own_declarations() -> None:
+    assert evadable_columns(FEATURES, SOURCES) == {"account_changes": [0, 1], "network": [2]}
+    assert list(evadable_columns(FEATURES[::-1], SOURCES)) == ["account_changes", "network"], "by name"
+
+
+def test_a_table_backfilled_before_features_declared_their_group_is_refused() -> None:
+    # fitting it would silently drop the mimicry; with the mimicry off it is not read at all
+    old = {f: {k: v for k, v in src.items() if k != "evadable"} for f, src in SOURCES.items()}
+    X, y = _rows(1_000)
+    with pytest.raises(ValueError, match="backfill"):
+        apply(X, y, FEATURES, old, EvasionMimicry())
+    same, _ = apply(X, y, FEATURES, old, EvasionMimicry(share=0.0))
+    assert same is X
 
 
 def test_drawn_fraud_rows_take_a_legit_rows_values_group_by_group() -> None:
     X, y = _rows(20_000)
-    out, report = apply(X, y, FEATURES, EvasionMimicry(share=0.5, group_share=1.0, seed=1))
+    out, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=0.5, group_share=1.0, seed=1))
     assert np.array_equal(X, _rows(20_000)[0]), "the input is not modified"
     changed = (out != X).any(axis=1)
     assert not changed[y == 0].any(), "legit rows are untouched"
@@ -53,7 +57,7 @@ def test_drawn_fraud_rows_take_a_legit_rows_values_group_by_group() -> None:
 
 def test_each_group_is_mimicked_on_its_own_draw() -> None:
     X, y = _rows(20_000)
-    out, report = apply(X, y, FEATURES, EvasionMimicry(share=1.0, group_share=0.5, seed=2))
+    out, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=1.0, group_share=0.5, seed=2))
     account = out[:, 0] == 720.0
     network = out[:, 2] <= 1
     fraud = y == 1
@@ -64,11 +68,11 @@ def test_each_group_is_mimicked_on_its_own_draw() -> None:
 
 def test_the_draw_is_reproducible_and_share_zero_changes_nothing() -> None:
     X, y = _rows(2_000)
-    a, _ = apply(X, y, FEATURES, EvasionMimicry(seed=3))
-    b, _ = apply(X, y, FEATURES, EvasionMimicry(seed=3))
-    c, _ = apply(X, y, FEATURES, EvasionMimicry(seed=4))
+    a, _ = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=3))
+    b, _ = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=3))
+    c, _ = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=4))
     assert np.array_equal(a, b) and not np.array_equal(a, c)
-    same, report = apply(X, y, FEATURES, EvasionMimicry(share=0.0))
+    same, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=0.0))
     assert same is X and report["rows"] == 0
 
 
@@ -82,14 +86,13 @@ def test_a_model_fitted_with_mimicry_still_flags_fraud_that_drops_its_tells() ->
     # Yesterday's fraud shows a reset, an unverified e-mail and an IP burst, and books dear; today's
     # books as dear with none of the tells. Without mimicry the trees rest on the tells alone.
     X, y = _rows(30_000)
-    sources = {f: {"entity": "request", "default": 0, "topics": []} for f in FEATURES}
     params = ModelParams(n_estimators=60, learning_rate=0.1, min_child_samples=40)
     adapted = X[y == 1].copy()
     adapted[:, 0], adapted[:, 1], adapted[:, 2] = 720.0, 1.0, 0.0
     legit = X[y == 0]
 
     def lift(mimicry: EvasionMimicry) -> float:
-        booster, report = fit(X, y, FEATURES, sources, Recipe(params, StreamDropout(0.0), mimicry))
+        booster, report = fit(X, y, FEATURES, SOURCES, Recipe(params, StreamDropout(0.0), mimicry))
         assert report["stream_dropout"]["rows"] == len(X) and report["evasion_mimicry"]["share"] == mimicry.share
         return float(booster.predict(adapted).mean() / booster.predict(legit).mean())
 
