@@ -22,7 +22,9 @@ describe("evasion groups", () => {
       "listing_age_days",
     ])
       expect(conserved).toContain(name);
-    expect(FEATURES.filter((f) => f.growsWithAge && f.evadable !== null && f.evadable !== "device")).toEqual([]);
+    expect(FEATURES.filter((f) => f.growsWithAge && f.evadable !== null && f.evadable !== "device")).toEqual(
+      [],
+    );
   });
 
   it("groups the tells an attacker controls, each group non-empty", () => {
