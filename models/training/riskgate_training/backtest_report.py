@@ -35,8 +35,9 @@ def _recipe(r: dict[str, Any]) -> str:
                else "no stream dropout")
     m = r.get("evasion_mimicry") or {"share": 0.0}
     groups = "every evadable group" if m.get("group_share") == 1 else f"each evadable group with chance {m.get('group_share')}"
-    mimicry = (f"evasion mimicry on {100 * m['share']:g} % of the fit fraud rows, {groups} (seed {m['seed']})"
-               if m["share"] > 0 else "no evasion mimicry")
+    spread = (f"{m['copies']} mimicked copies of every fit fraud row taking {100 * m['share']:g} % of its weight"
+              if m.get("copies") else f"{100 * m['share']:g} % of the fit fraud rows mimicked in place")
+    mimicry = f"evasion mimicry: {spread}, {groups} (seed {m['seed']})" if m["share"] > 0 else "no evasion mimicry"
     return f"LightGBM ({params}), {mimicry}, {dropout}"
 
 

@@ -51,9 +51,13 @@ def _mimicry_line(m: dict[str, Any] | None) -> str:
     if m is None or m["share"] == 0:
         return "  evasion mimicry: none"
     groups = ", ".join(f"{name} {g['rows']:,}" for name, g in m["groups"].items()) or "no evadable features"
-    return (f"  evasion mimicry (fit fraud rows mimicking legit rows on evadable groups): share {m['share']:g}, "
-            f"group share {m['group_share']:g} (seed {m['seed']}): {m['rows']:,} of {m['fraud_rows']:,} fraud rows; "
-            f"{groups}")
+    if m.get("copies"):
+        how = (f"{m['copies']} copies of each of {m['fraud_rows']:,} fraud rows take share {m['share']:g} of its weight, "
+               f"group share {m['group_share']:g} (seed {m['seed']}): {m['rows']:,} copies mimic")
+    else:
+        how = (f"share {m['share']:g} in place, group share {m['group_share']:g} (seed {m['seed']}): "
+               f"{m['rows']:,} of {m['fraud_rows']:,} fraud rows")
+    return f"  evasion mimicry (fit fraud rows mimicking legit rows on evadable groups): {how}; {groups}"
 
 
 def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:

@@ -41,6 +41,7 @@ RECIPE_OPTIONS: dict[str, tuple[type, Any, str]] = {
     "evasion_mimicry_group_share": (float, _MIMICRY.group_share, "chance that each evadable group of such a row "
                                     "is mimicked"),
     "evasion_mimicry_seed": (int, _MIMICRY.seed, "random seed of the evasion mimicry draw"),
+    "evasion_mimicry_copies": (int, _MIMICRY.copies, "mimicked copies appended per fit fraud row, sharing its mimicry weight"),
 }
 
 
@@ -64,7 +65,7 @@ class Recipe:
         return Recipe(ModelParams(**{k: v for k, v in o.items() if k in param_keys}),
                       StreamDropout(o["stream_dropout_share"], o["stream_dropout_seed"]),
                       EvasionMimicry(o["evasion_mimicry_share"], o["evasion_mimicry_group_share"],
-                                     o["evasion_mimicry_seed"]))
+                                     o["evasion_mimicry_seed"], o["evasion_mimicry_copies"]))
 
     @staticmethod
     def from_flags(args: argparse.Namespace) -> "Recipe":
@@ -77,17 +78,20 @@ class Recipe:
         `evasion_mimicry`."""
         d, m = self.stream_dropout, self.evasion_mimicry
         return {"model_params": self.params.to_dict(), "stream_dropout": {"share": d.share, "seed": d.seed},
-                "evasion_mimicry": {"share": m.share, "group_share": m.group_share, "seed": m.seed}}
+                "evasion_mimicry": {"share": m.share, "group_share": m.group_share, "seed": m.seed,
+                                    "copies": m.copies}}
 
 
 def of_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     """The recipe a trained artifact was fitted with, as Recipe.to_dict writes it (share 0: an
-    artifact from before stream dropout or evasion mimicry)."""
+    artifact from before stream dropout or evasion mimicry; copies None: one from before the weighted
+    copies, whose mimicry replaced fraud rows in place)."""
     dropout = manifest.get("stream_dropout", {"share": 0.0, "seed": None})
     mimicry = manifest.get("evasion_mimicry", {"share": 0.0, "group_share": None, "seed": None})
     return {"model_params": manifest["model_params"],
             "stream_dropout": {"share": dropout["share"], "seed": dropout["seed"]},
-            "evasion_mimicry": {k: mimicry[k] for k in ("share", "group_share", "seed")}}
+            "evasion_mimicry": {**{k: mimicry[k] for k in ("share", "group_share", "seed")},
+                                "copies": mimicry.get("copies")}}
 
 
 def fit(X: np.ndarray, y: np.ndarray, features: list[str], feature_sources: dict[str, Any], recipe: Recipe,
@@ -96,7 +100,8 @@ def fit(X: np.ndarray, y: np.ndarray, features: list[str], feature_sources: dict
     (manifest `evasion_mimicry` and `stream_dropout`). Only these rows change: whatever calibrates or
     evaluates the booster sees the table as served. Mimicry comes first so that its donors are legit
     rows as served, not silenced ones."""
-    X_mim, mimicry = apply_evasion_mimicry(X, y, features, feature_sources, recipe.evasion_mimicry)
+    X_mim, y_mim, w_mim, mimicry = apply_evasion_mimicry(X, y, features, feature_sources, recipe.evasion_mimicry,
+                                                         weight)
     X_fit, dropout = apply_stream_dropout(X_mim, features, feature_sources, recipe.stream_dropout)
-    booster = train_booster(X_fit, y, features, recipe.params, weight)
+    booster = train_booster(X_fit, y_mim, features, recipe.params, w_mim)
     return booster, {"stream_dropout": dropout, "evasion_mimicry": mimicry}

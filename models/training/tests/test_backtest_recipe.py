@@ -57,7 +57,9 @@ def _silent_listings_lift(table: Path, flags: list[str]) -> float:
     model, augmented = fit_model(rows.X[m["fit"]], labels_as_of(rows.known_at[m["fit"]], window.cutoff),
                                rows.X[m["valid"]], labels_as_of(rows.known_at[m["valid"]], window.cutoff),
                                rows.features, rows.feature_sources, _backtest_recipe([*FAST, *flags]))
-    assert augmented["stream_dropout"]["rows"] == int(m["fit"].sum()), "the dropout draws over the window's fit rows"
+    copies = augmented["evasion_mimicry"]["rows"]
+    assert augmented["stream_dropout"]["rows"] == int(m["fit"].sum()) + copies, \
+        "the dropout draws over the window's fit rows and their mimicked copies"
     legit = rows.X[m["test"]][labels_as_of(rows.known_at[m["test"]], window.matured_at) == 0]
     silenced = legit.copy()
     for name in silent_columns(rows.features, rows.feature_sources)["listings"]:
@@ -91,13 +93,16 @@ def test_the_report_states_the_recipe_and_whether_the_artifact_next_to_it_shares
     tested = Recipe(ModelParams(n_estimators=50), StreamDropout(0.25, 3)).to_dict()
     md = _report(tmp_path / "same", tested, tested)
     assert "LightGBM (n_estimators 50, learning_rate 0.05, " in md
-    assert "evasion mimicry on 50 % of the fit fraud rows, every evadable group (seed 7), " \
-        "stream dropout on 25 % of the fit rows (seed 3)" in md
+    assert "evasion mimicry: 4 mimicked copies of every fit fraud row taking 50 % of its weight, every evadable " \
+        "group (seed 7), stream dropout on 25 % of the fit rows (seed 3)" in md
     assert f"The same recipe as {champion}." in md
     older = {**tested, "stream_dropout": {"share": 0.0, "seed": None}}
     older_md = _report(tmp_path / "older", tested, older)
     assert f"**Not the recipe of {champion}**: LightGBM (n_estimators 50, " in older_md
     assert "), no stream dropout." in older_md
+    in_place = {**tested, "evasion_mimicry": {"share": 0.5, "group_share": 1.0, "seed": 7, "copies": None}}
+    in_place_md = _report(tmp_path / "in-place", tested, in_place)
+    assert "evasion mimicry: 50 % of the fit fraud rows mimicked in place, every evadable group (seed 7)" in in_place_md
     assert f"{champion} has no manifest" in _report(tmp_path / "none", tested, None)
 
 

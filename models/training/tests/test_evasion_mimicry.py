@@ -36,50 +36,64 @@ def test_a_table_backfilled_before_features_declared_their_group_is_refused() ->
     X, y = _rows(1_000)
     with pytest.raises(ValueError, match="backfill"):
         apply(X, y, FEATURES, old, EvasionMimicry())
-    same, _ = apply(X, y, FEATURES, old, EvasionMimicry(share=0.0))
-    assert same is X
+    same, same_y, weight, _ = apply(X, y, FEATURES, old, EvasionMimicry(share=0.0))
+    assert same is X and same_y is y and weight is None
 
 
-def test_drawn_fraud_rows_take_a_legit_rows_values_group_by_group() -> None:
+def test_mimicked_copies_take_legit_rows_values_group_by_group_and_share_the_weight() -> None:
     X, y = _rows(20_000)
-    out, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=0.5, group_share=1.0, seed=1))
+    n, frauds = len(X), int(y.sum())
+    out, out_y, w, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=0.5, group_share=1.0, seed=1, copies=4))
     assert np.array_equal(X, _rows(20_000)[0]), "the input is not modified"
-    changed = (out != X).any(axis=1)
-    assert not changed[y == 0].any(), "legit rows are untouched"
-    assert changed[y == 1].mean() == pytest.approx(0.5, abs=0.03)
-    assert (out[:, 3] == X[:, 3]).all(), "a conserved feature keeps its value"
-    # group_share 1: every evadable feature of a drawn row looks legit (account changes and network alike)
-    assert (out[changed, 0] == 720.0).all() and (out[changed, 1] == 1.0).all() and (out[changed, 2] <= 1).all()
-    assert report["rows"] == int(changed.sum()) and report["fraud_rows"] == int(y.sum())
+    assert np.array_equal(out[:n], X) and np.array_equal(out_y[:n], y), "every fit row stays as served"
+    copies = out[n:]
+    assert len(copies) == 4 * frauds and (out_y[n:] == 1).all(), "four copies of every fraud row, labels kept"
+    # the weight moves, it does not grow: each fraud keeps half, its copies share the other half
+    assert np.allclose(w[:n][y == 0], 1.0) and np.allclose(w[:n][y == 1], 0.5) and np.allclose(w[n:], 0.125)
+    assert w.sum() == pytest.approx(n)
+    assert (copies[:, 3] == np.tile(X[y == 1, 3], 4)).all(), "a conserved feature keeps its value"
+    # group_share 1: every evadable feature of a copy looks legit (account changes and network alike)
+    assert (copies[:, 0] == 720.0).all() and (copies[:, 1] == 1.0).all() and (copies[:, 2] <= 1).all()
+    assert report["rows"] == len(copies) and report["fraud_rows"] == frauds
     assert report["groups"]["account_changes"]["features"] == ["user_hours_since_password_reset", "email_verified"]
     assert report["groups"]["network"]["rows"] == report["rows"]
 
 
+def test_the_rows_own_weights_carry_over_to_its_copies() -> None:
+    X, y = _rows(2_000)
+    given = np.linspace(0.5, 2.0, len(X))
+    _, _, w, _ = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=0.5, copies=2), given)
+    fraud = np.flatnonzero(y == 1)
+    assert np.allclose(w[: len(X)][fraud], given[fraud] * 0.5)
+    assert np.allclose(w[len(X):], np.tile(given[fraud], 2) * 0.25)
+
+
 def test_each_group_is_mimicked_on_its_own_draw() -> None:
     X, y = _rows(20_000)
-    out, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=1.0, group_share=0.5, seed=2))
-    account = out[:, 0] == 720.0
-    network = out[:, 2] <= 1
-    fraud = y == 1
-    assert account[fraud].mean() == pytest.approx(0.5, abs=0.03)
-    assert (account & network)[fraud].mean() == pytest.approx(0.25, abs=0.03), "independent draws per group"
-    assert report["groups"]["account_changes"]["rows"] == int(account[fraud].sum())
+    out, _, _, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=1.0, group_share=0.5, seed=2, copies=1))
+    copies = out[len(X):]
+    account = copies[:, 0] == 720.0
+    network = copies[:, 2] <= 1
+    assert account.mean() == pytest.approx(0.5, abs=0.03)
+    assert (account & network).mean() == pytest.approx(0.25, abs=0.03), "independent draws per group"
+    assert report["groups"]["account_changes"]["rows"] == int(account.sum())
 
 
 def test_the_draw_is_reproducible_and_share_zero_changes_nothing() -> None:
     X, y = _rows(2_000)
-    a, _ = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=3))
-    b, _ = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=3))
-    c, _ = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=4))
+    a = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=3))[0]
+    b = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=3))[0]
+    c = apply(X, y, FEATURES, SOURCES, EvasionMimicry(seed=4))[0]
     assert np.array_equal(a, b) and not np.array_equal(a, c)
-    same, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=0.0))
+    same, _, _, report = apply(X, y, FEATURES, SOURCES, EvasionMimicry(share=0.0))
     assert same is X and report["rows"] == 0
 
 
-@pytest.mark.parametrize("share,group_share", [(-0.1, 0.5), (1.1, 0.5), (0.5, 0.0), (0.5, 1.5)])
-def test_out_of_range_settings_are_refused(share: float, group_share: float) -> None:
+@pytest.mark.parametrize("share,group_share,copies", [(-0.1, 0.5, 4), (1.1, 0.5, 4), (0.5, 0.0, 4), (0.5, 1.5, 4),
+                                                     (0.5, 1.0, 0)])
+def test_out_of_range_settings_are_refused(share: float, group_share: float, copies: int) -> None:
     with pytest.raises(ValueError, match="evasion_mimicry"):
-        EvasionMimicry(share=share, group_share=group_share)
+        EvasionMimicry(share=share, group_share=group_share, copies=copies)
 
 
 def test_a_model_fitted_with_mimicry_still_flags_fraud_that_drops_its_tells() -> None:
@@ -93,7 +107,9 @@ def test_a_model_fitted_with_mimicry_still_flags_fraud_that_drops_its_tells() ->
 
     def lift(mimicry: EvasionMimicry) -> float:
         booster, report = fit(X, y, FEATURES, SOURCES, Recipe(params, StreamDropout(0.0), mimicry))
-        assert report["stream_dropout"]["rows"] == len(X) and report["evasion_mimicry"]["share"] == mimicry.share
+        copies = mimicry.copies * int(y.sum()) if mimicry.share > 0 else 0
+        assert report["stream_dropout"]["rows"] == len(X) + copies, "the dropout sees the copies too"
+        assert report["evasion_mimicry"]["share"] == mimicry.share
         return float(booster.predict(adapted).mean() / booster.predict(legit).mean())
 
     without, shipped = lift(EvasionMimicry(share=0.0)), lift(EvasionMimicry())
