@@ -1,12 +1,11 @@
 // Builds the scoring API exactly as main.ts does (composeScoringApi), over the real Redis when asked
 // (the Redis Cluster in the cluster vitest project), with known API keys and a pinned clock.
 
-import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
 import { createRedisClient, type RedisClient } from "@riskgate/common/redis-client";
 import { pseudonymiserFor } from "@riskgate/feature-store/events";
 import { type Composed, composeScoringApi } from "@riskgate/scoring-api/compose";
 import { loadApiConfig } from "@riskgate/scoring-api/config";
-import type { Producer } from "kafkajs";
+import { type KafkaProducers, kafkaProducers } from "@riskgate/scoring-api/kafka-producers";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { createKafka, createRedis, redisReady, uniquePrefix, uniqueTopic } from "./services.ts";
@@ -34,8 +33,8 @@ export async function startApi(
     /** A Redis of the test's own, reached through main.ts's fail-fast client (createRedisClient). */
     redisUrl?: string;
     kafka?: boolean;
-    /** A producer of the test's own (one never connected, say) instead of `kafka`'s; the test closes it. */
-    producer?: Producer;
+    /** Producers of the test's own (never connected, say) instead of `kafka`'s; the test closes them. */
+    producers?: KafkaProducers;
     env?: Record<string, string>;
     now?: () => number;
     /** The future-event guard's clock (default: the real one). */
@@ -73,13 +72,13 @@ export async function startApi(
   // The shared test Redis is up: wait for it (and each Cluster master) before the first checkout.
   // A test's own Redis (redisUrl) may be down on purpose; such a test waits for what it needs.
   if (redis && !opts.redisUrl) await redisReady(redis);
-  let ownProducer: Producer | undefined;
-  if (opts.kafka && !opts.producer) {
-    // As run.ts makes it (idempotent, one send at a time); auto-creation: the tests' topics are fresh.
-    ownProducer = idempotentProducer(createKafka("api"), { allowAutoTopicCreation: true });
-    await ownProducer.connect();
+  let ownProducers: KafkaProducers | undefined;
+  if (opts.kafka && !opts.producers) {
+    // As run.ts makes them (idempotent, one send at a time); auto-creation: the tests' topics are fresh.
+    ownProducers = kafkaProducers(createKafka("api"), { allowAutoTopicCreation: true });
+    await Promise.all([ownProducers.decisions.connect(), ownProducers.review.connect()]);
   }
-  const producer = opts.producer ?? ownProducer;
+  const producers = opts.producers ?? ownProducers;
   const registry = new Registry();
   const composed = await composeScoringApi({
     config,
@@ -87,7 +86,7 @@ export async function startApi(
     registry,
     keys: config.apiKeys,
     ...(redis ? { redis } : {}),
-    ...(producer ? { producer } : {}),
+    ...(producers ? { producers } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.eventClock ? { eventClock: opts.eventClock } : {}),
     ...(opts.random ? { random: opts.random } : {}),
@@ -103,7 +102,8 @@ export async function startApi(
     topicPrefix,
     close: async () => {
       for (const c of composed.closers) await c.close();
-      await ownProducer?.disconnect();
+      await ownProducers?.review.disconnect();
+      await ownProducers?.decisions.disconnect();
       await redis?.quit();
     },
   };

@@ -7,13 +7,13 @@ import { type Checkout, pseudonymiserFor, topicNames } from "@riskgate/feature-s
 import type { EventUpdate, OnlineStore } from "@riskgate/feature-store/online";
 import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
-import type { Producer } from "kafkajs";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.ts";
 import type { ApiKey } from "./auth/api-keys.ts";
 import type { ApiConfig } from "./config.ts";
 import { composeConsole } from "./console/compose-console.ts";
 import { Drain, drainClosers } from "./drain.ts";
+import type { KafkaProducers } from "./kafka-producers.ts";
 import { type KillSwitch, startKillSwitch } from "./killswitch/index.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { championDir } from "./model/champion.ts";
@@ -43,9 +43,9 @@ export interface Resources {
   readonly redis?: RedisClient;
   /** Opens the kill-switch's pub/sub connection (compose closes it). Default: a duplicate of `redis`. */
   readonly createSubscriber?: () => RedisClient;
-  /** A producer for the decisions and labels topics, when Kafka is configured. */
-  readonly producer?: Producer;
-  /** False while that producer is still connecting in the background (run.ts). Unset: connected. */
+  /** The decision log's producer and the review's (labels, SLA expiries), when Kafka is configured. */
+  readonly producers?: KafkaProducers;
+  /** False while they are still connecting in the background (run.ts). Unset: connected. */
   readonly kafkaConnected?: () => boolean;
   /** Wall clock; tests pin it. */
   readonly now?: () => number;
@@ -161,7 +161,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     ? new RedisDecisionStore(redis, prefix, config.decisionTtlDays * 86_400)
     : new MemoryDecisionStore(100_000);
   const log = composeDecisionLog({
-    producer: res.producer,
+    producer: res.producers?.decisions,
     kafkaConnected: res.kafkaConnected,
     topicPrefix: config.topicPrefix,
     maxBuffered: config.decisionBufferMax,
@@ -205,7 +205,7 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     store,
     registry,
     logger: reviewLog,
-    producer: res.producer,
+    producer: res.producers?.review,
     topics: {
       labels: topicNames(config.topicPrefix).input.labels,
       decisions: topicNames(config.topicPrefix).decisions,

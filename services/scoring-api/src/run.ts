@@ -1,6 +1,5 @@
 import cluster from "node:cluster";
 import { kafkaSecurityOptions, topicSettings } from "@riskgate/common/kafka-config";
-import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
 import { ensureTopicsOn } from "@riskgate/common/kafka-topics";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { createLogger, type Logger } from "@riskgate/common/logger";
@@ -16,6 +15,7 @@ import { generateKeys } from "./auth/api-keys.ts";
 import { clusterMetrics, superviseWorkers } from "./cluster/workers.ts";
 import { composeScoringApi } from "./compose.ts";
 import { type ApiConfig, loadApiConfig } from "./config.ts";
+import { type KafkaProducers, kafkaProducers } from "./kafka-producers.ts";
 import { type BackgroundProducer, connectInBackground } from "./scoring/background-producer.ts";
 
 // Composition root: reads configuration, creates connections, wires and listens; main.ts, which
@@ -113,7 +113,7 @@ async function start(
       "ID_HASH_KEY is not set: identifiers are pseudonymised with the public development key (not for production)",
     );
 
-  let producer: ReturnType<Kafka["producer"]> | undefined;
+  let producers: KafkaProducers | undefined;
   let kafkaLink: BackgroundProducer | undefined;
   if (config.kafkaBrokers.length > 0) {
     // Before any client connects: no 1 ms timer per idle broker connection (kafkajs-idle-timer.ts).
@@ -125,21 +125,24 @@ async function start(
       retry: { retries: 2, initialRetryTime: 100 },
       ...kafkaSecurityOptions(config),
     });
-    // Idempotent: decisions and labels written once when kafkajs retries a request (see the module).
-    const p = idempotentProducer(kafka, { allowAutoTopicCreation: false });
+    // Idempotent: decisions and labels written once when kafkajs retries a request (see the module);
+    // labels on a producer of their own, never queued behind the decision log's sends.
+    const p = kafkaProducers(kafka, { allowAutoTopicCreation: false });
     const topics = topicNames(config.topicPrefix);
     // Scoring never waits for Kafka: the service serves at once and decisions wait, bounded, until
-    // the producer is connected.
+    // the producers are connected.
     const link = connectInBackground(
-      p,
+      [p.decisions, p.review],
       () => ensureTopicsOn(kafka, [topics.decisions, topics.input.labels], topicSettings(config)),
       `Kafka at ${config.kafkaBrokers.join(",")} (decisions are buffered meanwhile)`,
       logger.child({ component: "kafka" }),
     );
-    producer = p;
+    producers = p;
     kafkaLink = link;
     connections.push({ name: "kafka connect", close: () => link.close() });
-    connections.push({ name: "kafka producer", close: () => p.disconnect() });
+    // After the review worker and the decision log (compose's closers), which send on them.
+    connections.push({ name: "kafka producer (review)", close: () => p.review.disconnect() });
+    connections.push({ name: "kafka producer (decisions)", close: () => p.decisions.disconnect() });
   } else {
     logger.warn("KAFKA_BROKERS is not set: decisions are not published (no training log)");
   }
@@ -152,7 +155,7 @@ async function start(
     registry,
     keys,
     ...(redis ? { redis } : {}),
-    ...(producer ? { producer } : {}),
+    ...(producers ? { producers } : {}),
     ...(kafkaLink ? { kafkaConnected: kafkaLink.connected } : {}),
     tracing,
     metricsText,

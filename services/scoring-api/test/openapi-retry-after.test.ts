@@ -42,7 +42,10 @@ describe("OpenAPI document: Retry-After on 503", () => {
     });
     // Never connected, so it refuses every send, as main.ts's does while Kafka is still connecting.
     const producer = new Kafka({ brokers: ["127.0.0.1:9"], logLevel: logLevel.NOTHING }).producer();
-    const reviews = await startApi({ producer, env: REVIEW_KEYS_ENV });
+    const reviews = await startApi({
+      producers: { decisions: producer, review: producer },
+      env: REVIEW_KEYS_ENV,
+    });
     // Not ready only while it stops (a Redis outage only degrades): the first shutdown step's state.
     const stopping = await startApi();
     stopping.drain.begin();

@@ -17,6 +17,7 @@ export interface ReviewWiring {
   readonly store: OnlineStore;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** The review's own producer (not the decision log's: a resolve must not wait behind its batches). */
   readonly producer?: Producer | undefined;
   readonly topics: { readonly labels: string; readonly decisions: string };
   readonly leaseSeconds: number;

@@ -3,21 +3,21 @@ import type { Logger } from "@riskgate/common/logger";
 import type { Producer } from "kafkajs";
 
 export interface BackgroundProducer {
-  /** True once the topics exist and the producer is connected; publishers hold their records until then. */
+  /** True once the topics exist and the producers are connected; publishers hold their records until then. */
   connected(): boolean;
   /** Resolves once connected; never rejects except when closed first. */
   readonly ready: Promise<void>;
-  /** Stops connecting if it still is; the producer itself is closed by its owner. */
+  /** Stops connecting if it still is; the producers themselves are closed by their owner. */
   close(): Promise<void>;
 }
 
 /**
- * Connects the producer (after `ensureTopics`) without holding up the caller: the scoring API
+ * Connects the producers (after `ensureTopics`) without holding up the caller: the scoring API
  * serves as soon as its model is loaded, Kafka or not, and its decisions wait in the decision log's
  * bounded buffer until the broker is there. Retries with backoff for as long as it takes.
  */
 export function connectInBackground(
-  producer: Producer,
+  producers: readonly Pick<Producer, "connect">[],
   ensureTopics: () => Promise<unknown>,
   waitingFor: string,
   logger: Logger,
@@ -28,7 +28,7 @@ export function connectInBackground(
   const ready = retryWithBackoff(
     async () => {
       await ensureTopics();
-      await producer.connect();
+      await Promise.all(producers.map((p) => p.connect()));
     },
     waitingFor,
     logger,

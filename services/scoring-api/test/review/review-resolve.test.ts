@@ -91,7 +91,7 @@ describe("resolving", () => {
       logger: pino({ level: "silent" }),
       registry: new Registry(),
       keys: config.apiKeys,
-      producer,
+      producers: { decisions: producer, review: producer },
     });
     cleanups.push(async () => {
       for (const c of composed.closers) await c.close();
