@@ -42,6 +42,7 @@ from riskgate_training.data import load_table
 from riskgate_training.labels import labels_as_of
 from riskgate_training.nowcast import DelayCdf
 from riskgate_training.recipe import RECIPE_OPTIONS, Recipe, add_flags, of_manifest
+from riskgate_training.split import SplitDays
 
 BASELINE = "rules"
 TARGET_SYSTEM = "model_equal"
@@ -63,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", default=str(REPO_ROOT / "data" / "backtest"), help="where simulated worlds are kept")
     p.add_argument("--windows", type=int, default=3, help="rolling-origin cut-offs (default 3)")
     p.add_argument("--test-days", type=int, default=10, help="days in each test window (default 10)")
-    p.add_argument("--valid-days", type=int, default=7, help="calibration days before the gap (default 7)")
+    # As many calibration days as train's split gives the champion: the backtest tests what ships.
+    p.add_argument("--valid-days", type=int, default=SplitDays().valid,
+                   help=f"calibration days before the gap (default {SplitDays().valid}, as train's --valid-days)")
     # Chargebacks arrive 10-60 days late (mode 24): 35 days before the cut-off about 2/3 are known.
     p.add_argument("--gap-days", type=int, default=35, help="days between validation end and cut-off (default 35)")
     p.add_argument("--maturity-days", type=int, default=60,

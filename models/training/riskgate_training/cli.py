@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from riskgate_training.recipe import RECIPE_OPTIONS, Recipe, add_flags
+from riskgate_training.split import SplitDays
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_OUT = REPO_ROOT / "models" / "artifacts"
@@ -23,7 +24,7 @@ TRAIN_OPTIONS: dict[str, tuple[type, Any, str]] = {
     "name": (str, "riskgate-fraud", "artifact name (directory under --out)"),
     "version": (str, None, "version (default: <UTC yyyymmdd>-<first 8 hex of the CSV sha256>)"),
     "test_days": (int, 14, "days of traffic after the training date scored as the test split"),
-    "valid_days": (int, 14, "days for calibration + policy, ending gap-days before the test split"),
+    "valid_days": (int, SplitDays().valid, "days for calibration + policy, ending gap-days before the test split"),
     "min_train_days": (int, 14, "refuse to train on fewer days"),
     "maturity_quantile": (float, 0.95, "label maturity = this quantile of the measured label delays"),
     "gap_days": (int, None, "days between validation and test (default: the measured maturity)"),
@@ -78,7 +79,6 @@ def resolve_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _train(args: argparse.Namespace) -> int:
     from riskgate_training.pipeline import CostSeed, TrainConfig, train
-    from riskgate_training.split import SplitDays
 
     o = resolve_options(args)
     cfg = TrainConfig(

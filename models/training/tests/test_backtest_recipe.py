@@ -37,6 +37,11 @@ def test_by_default_the_backtest_fits_what_train_ships() -> None:
     assert shipped == Recipe(ModelParams(), StreamDropout())
 
 
+def test_by_default_the_backtest_calibrates_on_as_many_days_as_train_gives_the_champion() -> None:
+    train_days = cli.resolve_options(cli.build_parser().parse_args(["train", "--in", "t"]))["valid_days"]
+    assert backtest.build_parser().parse_args([]).valid_days == train_days == 14
+
+
 def test_the_backtest_takes_the_recipe_flags_train_takes() -> None:
     flags = ["--n-estimators", "50", "--seed", "9", "--stream-dropout-share", "0.3", "--stream-dropout-seed", "3",
              "--feature-fraction", "0.6", "--evasion-mimicry-share", "0.4", "--evasion-mimicry-group-share", "0.7"]
