@@ -15,7 +15,10 @@ export function stageLine(name: string, s: Summary): string {
   return (
     `${name.padEnd(14)} requests ${s.requests} (dropped ${s.dropped}), throughput ${s.throughput.toFixed(1)}/s, ` +
     `p50 ${ms(s.latency.p50)} p99 ${ms(s.latency.p99)} p99.9 ${ms(s.latency["p99.9"])} max ${ms(s.latency.max)}, ` +
-    `codes ${codes}, modes ${modes || "-"}`
+    `codes ${codes}, modes ${modes || "-"}` +
+    (s.success < 1
+      ? `, 2xx alone p50 ${ms(s.answered.p50)} p99 ${ms(s.answered.p99)} p99.9 ${ms(s.answered["p99.9"])}`
+      : "")
   );
 }
 

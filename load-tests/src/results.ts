@@ -52,6 +52,11 @@ export interface Summary {
   readonly throughput: number;
   readonly success: number;
   readonly latency: { p50: number; p90: number; p99: number; "p99.9": number; max: number; mean: number };
+  /**
+   * Latency of the 2xx answers alone: with shedding allowed, fast 503s pull `latency` down and would
+   * hide answers that queued.
+   */
+  readonly answered: { p50: number; p99: number; "p99.9": number; max: number };
   readonly codes: Record<string, number>;
   readonly errors: number;
   readonly status5xx: number;
@@ -61,6 +66,10 @@ export interface Summary {
 
 export function summarize(outcomes: readonly Outcome[], planned: number): Summary {
   const lat = Float64Array.from(outcomes, (o) => o.latencyMs).sort();
+  const okLat = Float64Array.from(
+    outcomes.filter((o) => o.code >= 200 && o.code < 300),
+    (o) => o.latencyMs,
+  ).sort();
   const count = (key: (o: Outcome) => string | null) => {
     const m: Record<string, number> = {};
     for (const o of outcomes) {
@@ -97,6 +106,12 @@ export function summarize(outcomes: readonly Outcome[], planned: number): Summar
       "p99.9": percentile(lat, 99.9),
       max: lat.length > 0 ? (lat[lat.length - 1] as number) : Number.NaN,
       mean: outcomes.length > 0 ? sum / outcomes.length : Number.NaN,
+    },
+    answered: {
+      p50: percentile(okLat, 50),
+      p99: percentile(okLat, 99),
+      "p99.9": percentile(okLat, 99.9),
+      max: okLat.length > 0 ? (okLat[okLat.length - 1] as number) : Number.NaN,
     },
     codes: count((o) => String(o.code)),
     errors,

@@ -58,4 +58,13 @@ describe("thresholds", () => {
     expect(s.success).toBe(0.25);
     expect(s.codes).toEqual({ "200": 1, "400": 1, "500": 1, "503": 1 });
   });
+
+  it("gives the latency of the 2xx answers apart: fast 503s do not hide answers that queued", () => {
+    const s = summarize(
+      [...Array.from({ length: 98 }, () => outcome(1, 503)), outcome(300), outcome(400)],
+      100,
+    );
+    expect(s.latency.p99).toBe(300);
+    expect(s.answered).toEqual({ p50: 300, p99: 400, "p99.9": 400, max: 400 });
+  });
 });
