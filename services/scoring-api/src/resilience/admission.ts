@@ -7,10 +7,18 @@
  *   round trips): a fraction of the CPU of a full checkout, still a decision.
  * - `shed`: 503 with Retry-After from the onRequest hook, before the body is read.
  *
- * The two signals: event-loop lag (how late a timer fires: everything queued in front of the
- * loop, including requests not parsed yet) and checkouts in flight (work waiting on Redis, which
- * the loop lag cannot see while Redis is the slow part). Either past its bound moves to the next
- * level; no timers of its own, so tests drive it with an injected probe.
+ * The signals: event-loop lag (how late a timer fires: everything queued in front of the loop,
+ * including requests not parsed yet), the lag of the loop turn running now (how long the checkout
+ * being admitted has already waited behind the ones read before it in the same turn), and
+ * checkouts in flight (work waiting on Redis, which the loop lag cannot see while Redis is the
+ * slow part). No timers of its own, so tests drive it with an injected probe.
+ *
+ * Why the turn's lag sheds and the last ticks' lag only degrades: a saturated loop reads every
+ * request that arrived during its previous turn and runs them all in one turn, so the lag read at
+ * the last tick is already stale for most of them (a turn can run for a second while every check
+ * says "30 ms"). Shedding on the turn's own lag caps how long a turn admits work; shedding a whole
+ * turn because the previous ones were long would make the next turn short and admit everything
+ * again, flapping between the two.
  */
 export type AdmissionLevel = "normal" | "degrade" | "shed";
 
@@ -21,13 +29,19 @@ export interface AdmissionLimits {
   readonly shedInFlight: number;
   /** Event-loop lag (ms) at or above which new checkouts are degraded. */
   readonly degradeLagMs: number;
-  /** Event-loop lag (ms) at or above which new checkouts are shed. */
+  /** Lag (ms) of the loop turn running now at or above which new checkouts are shed. */
   readonly shedLagMs: number;
 }
 
-/** How late the event loop runs right now, in ms. */
+/** How late the event loop runs, in ms. */
 export interface LagProbe {
+  /** Lag the loop has kept over its last ticks. */
   lagMs(): number;
+  /**
+   * Lag of the loop turn running now (how far past due the next tick already is). Unset: `lagMs`
+   * stands for it (a pinned probe in tests).
+   */
+  turnLagMs?(): number;
   /** Starts and stops its timer, if it has one. */
   start?(): void;
   stop?(): void;
@@ -47,8 +61,9 @@ export class Admission {
   level(): AdmissionLevel {
     const l = this.limits;
     const lag = this.probe.lagMs();
-    if (this.inFlight >= l.shedInFlight || lag >= l.shedLagMs) return "shed";
-    if (this.inFlight >= l.degradeInFlight || lag >= l.degradeLagMs) return "degrade";
+    const turn = this.probe.turnLagMs?.() ?? lag;
+    if (this.inFlight >= l.shedInFlight || turn >= l.shedLagMs) return "shed";
+    if (this.inFlight >= l.degradeInFlight || Math.max(lag, turn) >= l.degradeLagMs) return "degrade";
     return "normal";
   }
 
@@ -71,8 +86,10 @@ export class Admission {
  * Event-loop lag from a repeating timer: each tick records how much later than planned it ran,
  * and the reading is the smaller of the last two ticks' lags. Overload keeps every tick late; one
  * late tick (a GC pause, start-up, a neighbour taking the CPU for a moment) is not overload, and
- * reacting to it would degrade or shed checkouts for nothing. `tick` takes the clock so tests can
- * drive it.
+ * reacting to it would degrade or shed checkouts for nothing. The turn's lag is read the same way,
+ * with the tick that is due and has not run yet as the second tick: how far past due it is now,
+ * counted only when the last tick was late too. It costs one clock read per checkout. `tick`
+ * takes the clock so tests can drive it.
  */
 export class TimerLagProbe implements LagProbe {
   private readonly intervalMs: number;
@@ -107,5 +124,10 @@ export class TimerLagProbe implements LagProbe {
 
   lagMs(): number {
     return Math.min(this.lag, this.previousLag);
+  }
+
+  turnLagMs(): number {
+    const overdue = this.now() - this.last - this.intervalMs;
+    return Math.max(0, Math.min(this.lag, overdue));
   }
 }

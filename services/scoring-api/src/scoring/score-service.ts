@@ -79,7 +79,8 @@ export class ScoreService {
 
   /**
    * `overloaded` (admission control): rules on request-time data only, and no idempotency round
-   * trips, so a retry is scored again; the velocity update still counts the checkout.
+   * trips, so a retry is scored again; the velocity update still counts the checkout, without the
+   * answer waiting for it.
    */
   async score(checkout: Checkout, overloaded = false): Promise<ScoreResponse> {
     const started = performance.now();
@@ -133,8 +134,12 @@ export class ScoreService {
     };
 
     // The velocity update is deduplicated by event id in the store, so it need not wait to learn
-    // whether this request or a concurrent retry stored the decision first.
-    if (overloaded) await d.together(() => this.recordVelocity(checkout));
+    // whether this request or a concurrent retry stored the decision first. Overloaded, the answer
+    // does not wait for it at all: on a saturated loop a Redis round trip is a whole loop turn (the
+    // command leaves in this turn's check phase, its reply is read in the next turn), which doubled
+    // a degraded answer's latency. The command is already queued on the connection, ahead of any
+    // later checkout's feature read, so the next checkout of a burst still sees it.
+    if (overloaded) void d.together(() => this.recordVelocity(checkout));
     else {
       const [stored] = await d.together(() =>
         Promise.all([

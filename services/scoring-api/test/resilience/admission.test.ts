@@ -52,6 +52,22 @@ describe("Admission", () => {
     expect(a.checkoutsInFlight).toBe(0);
   });
 
+  it("sheds on the lag of the turn running now; the last ticks' lag alone only degrades", () => {
+    const probe = { lag: 0, turn: 0, lagMs: () => probe.lag, turnLagMs: () => probe.turn };
+    const a = new Admission(LIMITS, probe);
+    probe.lag = 200; // the last turns were long, this one has just begun
+    expect(a.level()).toBe("degrade");
+    probe.turn = 79.9;
+    expect(a.level()).toBe("degrade");
+    probe.turn = 80; // this turn has run past the bound: what it reads now has waited that long
+    expect(a.level()).toBe("shed");
+    probe.lag = 0;
+    probe.turn = 20;
+    expect(a.level()).toBe("degrade");
+    probe.turn = 0;
+    expect(a.level()).toBe("normal");
+  });
+
   it("stops counting a checkout that fails", async () => {
     const a = new Admission(LIMITS, pinnedLag());
     await expect(a.track(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
@@ -80,6 +96,31 @@ describe("TimerLagProbe", () => {
     expect(probe.lagMs()).toBe(30);
     tickAfter(10); // recovered
     expect(probe.lagMs()).toBe(0);
+  });
+});
+
+describe("TimerLagProbe's turn lag", () => {
+  it("is how far past due the next tick is, once the last tick was late too", () => {
+    let t = 1_000;
+    const probe = new TimerLagProbe(10, () => t);
+    const tickAfter = (ms: number) => {
+      t += ms;
+      probe.tick();
+    };
+    tickAfter(10);
+    t += 70; // a turn running long after an on-time tick: one stall, not overload
+    expect(probe.turnLagMs()).toBe(0);
+    tickAfter(0); // that tick ran 60 ms late
+    expect(probe.turnLagMs()).toBe(0); // this turn has just begun
+    t += 40; // 30 ms past the next tick's due time, and still running
+    expect(probe.turnLagMs()).toBe(30);
+    expect(probe.lagMs()).toBe(0); // what the last two ticks say: nothing yet
+    t += 100;
+    expect(probe.turnLagMs()).toBe(60); // no more than the last tick's lag
+    tickAfter(0);
+    tickAfter(10); // on time again
+    t += 5;
+    expect(probe.turnLagMs()).toBe(0);
   });
 });
 
@@ -120,6 +161,26 @@ describe("POST /v1/score under overload", () => {
     // Not stored for idempotency: the retry, once the load is gone, gets the full pipeline.
     const retry = await score(checkout("adm-degraded", T0));
     expect(retry.json().mode).toBe("normal");
+  });
+
+  it("answers degraded without waiting for the velocity update, which it still sends", async () => {
+    const apply = h.store.apply.bind(h.store);
+    const sent: string[] = [];
+    // A velocity update that never completes: on a saturated loop each Redis round trip is a turn.
+    h.store.apply = (update) => {
+      sent.push(update.eventId);
+      return new Promise(() => {});
+    };
+    try {
+      probe.lag = 30;
+      const res = await score(checkout("adm-velocity", T0));
+      expect(res.statusCode).toBe(200);
+      expect(res.json().mode).toBe("degraded");
+      expect(sent).toEqual(["adm-velocity"]);
+    } finally {
+      probe.lag = 0;
+      h.store.apply = apply;
+    }
   });
 
   it("still blocks what request-time rules block", async () => {
