@@ -72,6 +72,7 @@ const INTEGRATION = [
 const TIMING = [
   "services/scoring-api/test/resilience/redis-outage.test.ts",
   "services/scoring-api/test/resilience/model-failure.test.ts",
+  "services/scoring-api/test/resilience/overload.test.ts",
 ];
 
 /**

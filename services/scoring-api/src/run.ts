@@ -16,6 +16,7 @@ import { clusterMetrics, superviseWorkers } from "./cluster/workers.ts";
 import { composeScoringApi } from "./compose.ts";
 import { type ApiConfig, loadApiConfig } from "./config.ts";
 import { type KafkaProducers, kafkaProducers } from "./kafka-producers.ts";
+import { Listeners } from "./listeners.ts";
 import { type BackgroundProducer, connectInBackground } from "./scoring/background-producer.ts";
 
 // Composition root: reads configuration, creates connections, wires and listens; main.ts, which
@@ -162,7 +163,10 @@ async function start(
   });
   serving.push(...composed.closers);
   if (stopped()) return;
-  await composed.app.listen({ port: config.port, host: config.host });
+  const listeners = new Listeners(composed.app, config.httpAcceptSockets);
+  // Before listen (the app is not ready yet): the extra sockets stop accepting when the app's does.
+  composed.app.addHook("preClose", () => listeners.close());
+  await listeners.listen(config.port, config.host);
   if (config.metricsPort !== undefined) {
     const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost, {
       text: metricsText,
