@@ -22,6 +22,8 @@ export class Listeners {
   private readonly app: FastifyInstance;
   private readonly sockets: number;
   private readonly extra: Server[] = [];
+  /** Each extra socket's close: resolves once the connections it accepted have ended. */
+  private readonly closing: Promise<void>[] = [];
 
   constructor(app: FastifyInstance, sockets: number) {
     this.app = app;
@@ -34,8 +36,11 @@ export class Listeners {
     await this.app.listen({ port, host, ...(group ? { reusePort: true } : {}) });
     const bound = (this.app.server.address() as AddressInfo).port;
     for (let i = 1; i < this.sockets; i++) {
-      // As http.Server sets up the sockets it accepts itself (TCP_NODELAY on by default).
-      const server = createServer({ noDelay: true }, (socket) => this.app.server.emit("connection", socket));
+      // The socket options http.Server accepts its own with: half-open allowed (a client may end its
+      // side after the request and still read the answer), TCP_NODELAY.
+      const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
+        this.app.server.emit("connection", socket),
+      );
       this.extra.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -48,9 +53,30 @@ export class Listeners {
     return bound;
   }
 
-  /** Stops the extra sockets accepting (the app's own stops with app.close()); their connections stay the app's. */
+  /**
+   * Ties the extra sockets to app.close(), as the app's own: they stop accepting when it begins
+   * (preClose), and it resolves only once their connections have ended too (onClose runs after the
+   * app's server closed). The app's server closes their idle connections and cuts them with
+   * closeAllConnections like its own (http.Server tracks every connection it serves), but waits only
+   * for those it accepted itself. Call before the app is ready.
+   */
+  closeWithApp(): void {
+    this.app.addHook("preClose", async () => this.stopAccepting());
+    this.app.addHook("onClose", async () => this.connectionsEnded());
+  }
+
+  /** Stops accepting on the extra sockets and waits for their connections to end. */
   async close(): Promise<void> {
-    const servers = this.extra.splice(0);
-    for (const s of servers) s.close();
+    this.stopAccepting();
+    await this.connectionsEnded();
+  }
+
+  private stopAccepting(): void {
+    for (const s of this.extra.splice(0))
+      this.closing.push(new Promise((resolve) => s.close(() => resolve())));
+  }
+
+  private async connectionsEnded(): Promise<void> {
+    await Promise.all(this.closing);
   }
 }

@@ -164,8 +164,8 @@ async function start(
   serving.push(...composed.closers);
   if (stopped()) return;
   const listeners = new Listeners(composed.app, config.httpAcceptSockets);
-  // Before listen (the app is not ready yet): the extra sockets stop accepting when the app's does.
-  composed.app.addHook("preClose", () => listeners.close());
+  // Before listen (the app is not ready yet): the extra sockets close with the app's own.
+  listeners.closeWithApp();
   await listeners.listen(config.port, config.host);
   if (config.metricsPort !== undefined) {
     const metricsServer = await startMetricsServer(registry, config.metricsPort, config.metricsHost, {
