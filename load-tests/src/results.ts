@@ -89,7 +89,10 @@ export function summarize(outcomes: readonly Outcome[], planned: number): Summar
     last = Math.max(last, o.atMs + o.latencyMs);
     sum += o.latencyMs;
     if (o.code >= 200 && o.code < 300) ok++;
-    if (o.error !== "" || o.code === 0) errors++;
+    // No answer (timeout, refused, reset), or a 4xx: the load itself is wrong. vegeta also sets
+    // `error` to the status line of a 5xx ("503 Service Unavailable"): an answer, in `status5xx`
+    // (a shed checkout is a 503 with Retry-After, which a scenario may allow).
+    if (o.code === 0 || (o.code >= 400 && o.code < 500)) errors++;
     if (o.code >= 500) status5xx++;
   }
   const seconds = outcomes.length > 0 ? (last - first) / 1000 : 0;

@@ -51,10 +51,19 @@ describe("thresholds", () => {
     ]);
   });
 
-  it("counts 5xx apart from errors and success over every request", () => {
-    const s = summarize([outcome(1), outcome(1, 503), outcome(1, 500), outcome(1, 400)], 4);
+  it("counts 5xx apart from errors (no answer, or a 4xx) and success over every request", () => {
+    // As vegeta writes them: a non-2xx answer carries its status line as `error`.
+    const s = summarize(
+      [
+        outcome(1),
+        outcome(1, 503, "503 Service Unavailable"),
+        outcome(1, 500, "500 Internal Server Error"),
+        outcome(1, 400, "400 Bad Request"),
+      ],
+      4,
+    );
     expect(s.status5xx).toBe(2);
-    expect(s.errors).toBe(0);
+    expect(s.errors).toBe(1);
     expect(s.success).toBe(0.25);
     expect(s.codes).toEqual({ "200": 1, "400": 1, "500": 1, "503": 1 });
   });
