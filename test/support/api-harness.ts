@@ -59,6 +59,9 @@ export async function startApi(
     // turn a decision test into a flaky latency test. Outage tests bring their own Redis (redisUrl)
     // and keep the production budgets; a test may still set its own.
     ...(opts.redis ? { FEATURE_TIMEOUT_MS: "2000", MODEL_TIMEOUT_MS: "2000" } : {}),
+    // Without a lag probe of the test's own, admission never degrades: nor for a checkout that a
+    // busy test box made slow (ADMISSION_DEGRADE_SLOW_MS would hold the next ones degraded).
+    ...(opts.lagProbe ? {} : { ADMISSION_DEGRADE_SLOW_MS: "60000" }),
     ...opts.env,
   });
   const redis = opts.redisUrl

@@ -108,15 +108,19 @@ export const ApiConfigSchema = Type.Object({
   admissionDegradeInFlight: envInt("ADMISSION_DEGRADE_IN_FLIGHT", 200, 1, 1_000_000),
   admissionShedInFlight: envInt("ADMISSION_SHED_IN_FLIGHT", 800, 1, 1_000_000),
   admissionDegradeLagMs: envInt("ADMISSION_DEGRADE_LAG_MS", 30, 1, 60_000),
-  admissionShedLagMs: envInt("ADMISSION_SHED_LAG_MS", 50, 1, 60_000),
+  admissionShedLagMs: envInt("ADMISSION_SHED_LAG_MS", 30, 1, 60_000),
   admissionProbeIntervalMs: envInt("ADMISSION_PROBE_INTERVAL_MS", 10, 1, 1_000),
+  /** After a bound was last reached, checkouts below every bound are still degraded this long. */
+  admissionDegradeHoldMs: envInt("ADMISSION_DEGRADE_HOLD_MS", 1_000, 0, 60_000),
+  /** A full checkout this slow starts the same hold (its Redis round trips queued). */
+  admissionDegradeSlowMs: envInt("ADMISSION_DEGRADE_SLOW_MS", 150, 1, 60_000),
   /** Retry-After of a 503 `overloaded` or `features_unavailable`. */
   admissionRetryAfterSeconds: envInt("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3_600),
   /**
    * Listening sockets on PORT (SO_REUSEPORT, Linux, single process): a loop that is behind accepts
    * one connection per socket per turn (listeners.ts).
    */
-  httpAcceptSockets: envInt("HTTP_ACCEPT_SOCKETS", 16, 1, 64),
+  httpAcceptSockets: envInt("HTTP_ACCEPT_SOCKETS", 64, 1, 256),
   bodyLimitBytes: envInt("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
   /**
    * From the first SIGTERM: /readyz answers 503 `shutting_down` and every route keeps serving for

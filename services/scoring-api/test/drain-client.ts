@@ -36,6 +36,7 @@ export async function startDrainingApi(opts: {
     // Every checkout must be answered 200: a test box's load must not make admission shed them.
     ADMISSION_DEGRADE_LAG_MS: "60000",
     ADMISSION_SHED_LAG_MS: "60000",
+    ADMISSION_DEGRADE_SLOW_MS: "60000",
     SHUTDOWN_DRAIN_MS: String(opts.drainMs),
     SHUTDOWN_IN_FLIGHT_MS: String(opts.inFlightMs),
   });

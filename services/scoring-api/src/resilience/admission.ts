@@ -31,6 +31,10 @@ export interface AdmissionLimits {
   readonly degradeLagMs: number;
   /** Lag (ms) of the loop turn running now at or above which new checkouts are shed. */
   readonly shedLagMs: number;
+  /** After a bound was last reached, checkouts below every bound are still degraded this long (ms). */
+  readonly degradeHoldMs: number;
+  /** A full checkout that took this long (ms) counts as a bound reached: the next ones would too. */
+  readonly degradeSlowMs: number;
 }
 
 /** How late the event loop runs, in ms. */
@@ -51,33 +55,63 @@ export class Admission {
   private inFlight = 0;
   private readonly limits: AdmissionLimits;
   private readonly probe: LagProbe;
+  private readonly now: () => number;
+  /** Until when checkouts below every bound are still degraded. */
+  private holdUntil = Number.NEGATIVE_INFINITY;
 
-  constructor(limits: AdmissionLimits, probe: LagProbe) {
+  constructor(
+    limits: AdmissionLimits,
+    probe: LagProbe,
+    now: () => number = performance.now.bind(performance),
+  ) {
     this.limits = limits;
     this.probe = probe;
+    this.now = now;
   }
 
-  /** The level a checkout arriving now gets. */
+  /**
+   * The level a checkout arriving now gets. Past a bound, new checkouts stay degraded for
+   * `degradeHoldMs` after the signals fall back: a full checkout costs about twice the CPU of a
+   * degraded one and takes two Redis round trips, so the first normal ones after a dip bring the
+   * lag straight back, and each of them waits through the long turns it caused (the answers' p99
+   * at 1,500/s and in the spike came from normal checkouts admitted in such dips).
+   */
   level(): AdmissionLevel {
     const l = this.limits;
     const lag = this.probe.lagMs();
     const turn = this.probe.turnLagMs?.() ?? lag;
-    if (this.inFlight >= l.shedInFlight || turn >= l.shedLagMs) return "shed";
-    if (this.inFlight >= l.degradeInFlight || Math.max(lag, turn) >= l.degradeLagMs) return "degrade";
-    return "normal";
+    const t = this.now();
+    if (this.inFlight >= l.shedInFlight || turn >= l.shedLagMs) {
+      this.holdUntil = t + l.degradeHoldMs;
+      return "shed";
+    }
+    if (this.inFlight >= l.degradeInFlight || Math.max(lag, turn) >= l.degradeLagMs) {
+      this.holdUntil = t + l.degradeHoldMs;
+      return "degrade";
+    }
+    return t < this.holdUntil ? "degrade" : "normal";
   }
 
   get checkoutsInFlight(): number {
     return this.inFlight;
   }
 
-  /** Counts `work` as in flight until it settles. */
-  async track<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Counts `work` as in flight until it settles. A full checkout (not `degraded`) slower than
+   * `degradeSlowMs` starts a hold as a bound does: its Redis round trips waited behind long loop
+   * turns or a busy Redis, which neither the lag at admission nor the count in flight showed.
+   */
+  async track<T>(work: () => Promise<T>, degraded = false): Promise<T> {
+    const started = degraded ? 0 : this.now();
     this.inFlight++;
     try {
       return await work();
     } finally {
       this.inFlight--;
+      if (!degraded) {
+        const t = this.now();
+        if (t - started >= this.limits.degradeSlowMs) this.holdUntil = t + this.limits.degradeHoldMs;
+      }
     }
   }
 }

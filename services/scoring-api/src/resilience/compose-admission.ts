@@ -8,6 +8,8 @@ type AdmissionSettings = Pick<
   | "admissionShedInFlight"
   | "admissionDegradeLagMs"
   | "admissionShedLagMs"
+  | "admissionDegradeHoldMs"
+  | "admissionDegradeSlowMs"
 >;
 
 /**
@@ -25,6 +27,8 @@ export function composeAdmission(
       shedInFlight: config.admissionShedInFlight,
       degradeLagMs: config.admissionDegradeLagMs,
       shedLagMs: config.admissionShedLagMs,
+      degradeHoldMs: config.admissionDegradeHoldMs,
+      degradeSlowMs: config.admissionDegradeSlowMs,
     },
     probe,
   );

@@ -46,7 +46,7 @@ export function scoreRoutes(app: TypedApp, deps: ScoreRouteDeps) {
         },
       },
     },
-    (req) => admission.track(() => scorer.score(req.body, req.overloaded)),
+    (req) => admission.track(() => scorer.score(req.body, req.overloaded), req.overloaded),
   );
 }
 

@@ -3,7 +3,14 @@ import { checkout, T0 } from "@riskgate/test-support/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Admission, TimerLagProbe } from "../../src/resilience/admission.ts";
 
-const LIMITS = { degradeInFlight: 2, shedInFlight: 4, degradeLagMs: 20, shedLagMs: 80 };
+const LIMITS = {
+  degradeInFlight: 2,
+  shedInFlight: 4,
+  degradeLagMs: 20,
+  shedLagMs: 80,
+  degradeHoldMs: 0,
+  degradeSlowMs: 100,
+};
 
 function pinnedLag(initial = 0) {
   const probe = { lag: initial, lagMs: () => probe.lag };
@@ -65,6 +72,42 @@ describe("Admission", () => {
     probe.turn = 20;
     expect(a.level()).toBe("degrade");
     probe.turn = 0;
+    expect(a.level()).toBe("normal");
+  });
+
+  it("keeps degrading for the hold time after the last bound was reached, then admits normally", () => {
+    const probe = { lag: 0, turn: 0, lagMs: () => probe.lag, turnLagMs: () => probe.turn };
+    let t = 0;
+    const a = new Admission({ ...LIMITS, degradeHoldMs: 1_000 }, probe, () => t);
+    expect(a.level()).toBe("normal");
+    probe.turn = 80;
+    expect(a.level()).toBe("shed");
+    probe.turn = 0;
+    t = 400;
+    expect(a.level()).toBe("degrade");
+    probe.lag = 25; // a bound again: the hold runs from here
+    t = 900;
+    expect(a.level()).toBe("degrade");
+    probe.lag = 0;
+    t = 1_899;
+    expect(a.level()).toBe("degrade");
+    t = 1_900;
+    expect(a.level()).toBe("normal");
+  });
+
+  it("holds degraded after a full checkout as slow as the bound, not after a degraded one", async () => {
+    let t = 0;
+    const a = new Admission({ ...LIMITS, degradeHoldMs: 1_000 }, pinnedLag(), () => t);
+    const slow = (degraded: boolean) =>
+      a.track(async () => {
+        t += 100;
+      }, degraded);
+    await slow(true);
+    expect(a.level()).toBe("normal");
+    await slow(false); // 100 ms: its round trips queued
+    t += 999;
+    expect(a.level()).toBe("degrade");
+    t += 1;
     expect(a.level()).toBe("normal");
   });
 
@@ -134,6 +177,8 @@ describe("POST /v1/score under overload", () => {
       env: {
         ADMISSION_DEGRADE_LAG_MS: "20",
         ADMISSION_SHED_LAG_MS: "80",
+        // Each test pins its own level: none carries over to the next.
+        ADMISSION_DEGRADE_HOLD_MS: "0",
         ADMISSION_RETRY_AFTER_SECONDS: "2",
       },
     });
