@@ -118,14 +118,23 @@ describe("Admission", () => {
   });
 });
 
+/** A 10 ms probe on a clock the test moves: `advance` lets time pass, `tickAfter` also runs a tick. */
+function probeOnAClock() {
+  let t = 1_000;
+  const probe = new TimerLagProbe(10, () => t);
+  const advance = (ms: number) => {
+    t += ms;
+  };
+  const tickAfter = (ms: number) => {
+    advance(ms);
+    probe.tick();
+  };
+  return { probe, advance, tickAfter };
+}
+
 describe("TimerLagProbe", () => {
   it("reads the lag the loop has kept for two ticks, not one late tick", () => {
-    let t = 1_000;
-    const probe = new TimerLagProbe(10, () => t);
-    const tickAfter = (ms: number) => {
-      t += ms;
-      probe.tick();
-    };
+    const { probe, tickAfter } = probeOnAClock();
     tickAfter(10);
     expect(probe.lagMs()).toBe(0);
     tickAfter(60); // one tick 50 ms late: a pause, not overload
@@ -144,25 +153,20 @@ describe("TimerLagProbe", () => {
 
 describe("TimerLagProbe's turn lag", () => {
   it("is how far past due the next tick is, once the last tick was late too", () => {
-    let t = 1_000;
-    const probe = new TimerLagProbe(10, () => t);
-    const tickAfter = (ms: number) => {
-      t += ms;
-      probe.tick();
-    };
+    const { probe, tickAfter, advance } = probeOnAClock();
     tickAfter(10);
-    t += 70; // a turn running long after an on-time tick: one stall, not overload
+    advance(70); // a turn running long after an on-time tick: one stall, not overload
     expect(probe.turnLagMs()).toBe(0);
     tickAfter(0); // that tick ran 60 ms late
     expect(probe.turnLagMs()).toBe(0); // this turn has just begun
-    t += 40; // 30 ms past the next tick's due time, and still running
+    advance(40); // 30 ms past the next tick's due time, and still running
     expect(probe.turnLagMs()).toBe(30);
     expect(probe.lagMs()).toBe(0); // what the last two ticks say: nothing yet
-    t += 100;
+    advance(100);
     expect(probe.turnLagMs()).toBe(60); // no more than the last tick's lag
     tickAfter(0);
     tickAfter(10); // on time again
-    t += 5;
+    advance(5);
     expect(probe.turnLagMs()).toBe(0);
   });
 });
