@@ -5,9 +5,10 @@
 // load-tests/REPORT.md and its plots. Starts every process it measures and stops them at the end.
 // usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench -- [--rate 1000] [--seconds 60] [--runs 3] [--days 25]
 //          [--search-rates 1000,1500,2000,2500,3000,3500,4000] [--search-seconds 15] [--ingest-rate 500] [--no-search]
+//          [--report load-tests/REPORT.md] (its plots go to report/ beside it)
 import type { ChildProcess } from "node:child_process";
 import { copyFile, mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
 import { Redis } from "ioredis";
@@ -225,12 +226,15 @@ async function main(): Promise<void> {
       if (!(m.summary.latency.p99 < 200) || m.summary.errors > 0) break;
     }
   }
-  await mkdir(join(REPO, "load-tests/report"), { recursive: true });
+  // The plots go next to the report they belong to: a report written elsewhere (--report) must not
+  // replace the committed report's plots.
+  const reportPath = resolve(REPO, values.report as string);
+  const plots = join(dirname(reportPath), "report");
+  await mkdir(plots, { recursive: true });
   for (const m of [...report.runs.flatMap((x) => [x.stack, x.flagged, ...x.floors]), ...report.search]) {
-    const dest = join("load-tests/report", `${m.label}.png`);
-    await copyFile(m.plot, join(REPO, dest));
-    m.plot = dest;
+    await copyFile(m.plot, join(plots, `${m.label}.png`));
+    m.plot = `report/${m.label}.png`;
   }
-  await writeReport(join(REPO, values.report as string), report);
-  log(`wrote ${values.report}`);
+  await writeReport(reportPath, report);
+  log(`wrote ${reportPath}`);
 }

@@ -12,6 +12,7 @@ export interface Measured {
   readonly rate: number;
   readonly summary: Summary;
   readonly processes: Record<string, { cores: number; cpuMsPerRequest: number; rssMiB: number }>;
+  /** The run's own PNG; once copied beside the report, its path from the report's folder. */
   plot: string;
 }
 
@@ -177,7 +178,7 @@ export async function writeReport(file: string, r: BenchReport): Promise<void> {
     "## Plots",
     "",
     ...[...r.runs.flatMap((x) => [x.stack, x.flagged, ...x.floors]), ...r.search].map(
-      (m) => `![${m.label}](${m.plot.replace(/^load-tests\//, "")})`,
+      (m) => `![${m.label}](${m.plot})`,
     ),
     "",
   );
