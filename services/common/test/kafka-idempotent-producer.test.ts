@@ -65,33 +65,30 @@ async function connected(p: Producer): Promise<Producer> {
 
 const messages = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k-${i}`, value: `v-${i}` }));
 
+/** Sends SENT records across the topic with the proxy refusing the first produce answer once. */
+async function sendRefusedOnce(p: Producer, topic: string): Promise<void> {
+  const producer = await connected(p);
+  try {
+    const refused = proxy.refused;
+    proxy.refuseNextProduce();
+    await producer.send({ topic, acks: -1, messages: messages(SENT) });
+    expect(proxy.refused).toBe(refused + 1);
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 describe("idempotentProducer under a produce request retried whole", () => {
   it("the fault is real: a non-idempotent producer writes the records twice", async () => {
     const topic = await topicWith(3);
-    const plain = await connected(kafka.producer({ allowAutoTopicCreation: false }));
-    try {
-      const refused = proxy.refused;
-      proxy.refuseNextProduce();
-      await plain.send({ topic, acks: -1, messages: messages(SENT) });
-      expect(proxy.refused).toBe(refused + 1);
-      expect(await recordsIn(topic)).toBe(2 * SENT);
-    } finally {
-      await plain.disconnect();
-    }
+    await sendRefusedOnce(kafka.producer({ allowAutoTopicCreation: false }), topic);
+    expect(await recordsIn(topic)).toBe(2 * SENT);
   });
 
   it("writes each of N records once for N sent across three partitions", async () => {
     const topic = await topicWith(3);
-    const producer = await connected(idempotentProducer(kafka, { allowAutoTopicCreation: false }));
-    try {
-      const refused = proxy.refused;
-      proxy.refuseNextProduce();
-      await producer.send({ topic, acks: -1, messages: messages(SENT) });
-      expect(proxy.refused).toBe(refused + 1);
-      expect(await recordsIn(topic)).toBe(SENT);
-    } finally {
-      await producer.disconnect();
-    }
+    await sendRefusedOnce(idempotentProducer(kafka, { allowAutoTopicCreation: false }), topic);
+    expect(await recordsIn(topic)).toBe(SENT);
   });
 
   it("a send made while another waits for its retry lands once, and so does the retried one", async () => {
