@@ -1,11 +1,12 @@
 // One measured steady run of the bench: latency and throughput from vegeta, CPU and memory of the
-// named processes over the measured stage only (the warm-up is excluded).
+// named processes (each with its descendants: node:cluster workers) over the measured stage only
+// (the warm-up is excluded).
 import { join } from "node:path";
 import { runScenario } from "../src/runner.ts";
 import { plainContext, type Scenario, type Stage, type Traffic } from "../src/scenario.ts";
 import { mergeThresholds } from "../src/thresholds.ts";
 import type { Measured } from "./report.ts";
-import { procStat } from "./stack.ts";
+import { type ProcStat, procTreeStat } from "./stack.ts";
 
 /** Seconds of unmeasured warm-up before every steady stage. */
 export const WARM_SECONDS = 5;
@@ -43,14 +44,14 @@ export async function measure(
   procs: Record<string, number | null>,
 ): Promise<Measured> {
   const { log } = ctx;
-  const before: Record<string, ReturnType<typeof procStat>> = {};
-  const after: Record<string, ReturnType<typeof procStat>> = {};
+  const before: Record<string, ProcStat> = {};
+  const after: Record<string, ProcStat> = {};
   let t0 = 0;
   let t1 = 0;
   const onStage = (st: Stage, phase: "start" | "end") => {
     if (st.warmup) return;
     for (const [name, pid] of Object.entries(procs))
-      if (pid) (phase === "start" ? before : after)[name] = procStat(pid);
+      if (pid) (phase === "start" ? before : after)[name] = procTreeStat(pid);
     if (phase === "start") t0 = performance.now();
     else t1 = performance.now();
   };
@@ -77,8 +78,8 @@ export async function measure(
   if (!summary) throw new Error(`${label}: no measured stage`);
   const processes = Object.fromEntries(
     Object.keys(after).map((name) => {
-      const a = after[name] as ReturnType<typeof procStat>;
-      const b = before[name] as ReturnType<typeof procStat>;
+      const a = after[name] as ProcStat;
+      const b = before[name] as ProcStat;
       const cores = (a.cpuSeconds - b.cpuSeconds) / wall;
       return [
         name,

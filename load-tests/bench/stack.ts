@@ -145,10 +145,54 @@ export interface ProcStat {
 }
 
 const PAGE = 4096;
-/** CPU time (user + system) and resident memory of a process from /proc. */
-export function procStat(pid: number): ProcStat {
-  const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] as string).split(" ");
-  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, rssBytes: Number(fields[21]) * PAGE };
+/** CPU time (user + system) and resident memory of one process, from its /proc/<pid>/stat. */
+function parseStat(text: string): { ppid: number; stat: ProcStat } {
+  // After the command's closing parenthesis: state, ppid, … (proc(5), counted from field 3).
+  const fields = (text.slice(text.lastIndexOf(") ") + 2) as string).split(" ");
+  return {
+    ppid: Number(fields[1]),
+    stat: {
+      cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
+      rssBytes: Number(fields[21]) * PAGE,
+    },
+  };
+}
+
+/**
+ * CPU time and resident memory of a process and every descendant alive now, from /proc: a scoring-api with
+ * SCORING_WORKERS > 1 is a primary whose node:cluster workers do the work. A worker that exits
+ * between two readings takes its CPU with it, so a bench compares readings of one set of workers.
+ */
+export function procTreeStat(pid: number): ProcStat {
+  const all = new Map<number, { ppid: number; stat: ProcStat }>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      all.set(Number(d), parseStat(readFileSync(`/proc/${d}/stat`, "utf8")));
+    } catch {
+      // the process ended while listing
+    }
+  }
+  const root = all.get(pid);
+  if (!root) throw new Error(`no process ${pid}`);
+  let cpuSeconds = 0;
+  let rssBytes = 0;
+  const tree = new Set([pid]);
+  // Parents before children is not /proc's order: repeat until no new descendant turns up.
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [p, s] of all)
+      if (!tree.has(p) && tree.has(s.ppid)) {
+        tree.add(p);
+        grown = true;
+      }
+  }
+  for (const p of tree) {
+    const s = (all.get(p) as { stat: ProcStat }).stat;
+    cpuSeconds += s.cpuSeconds;
+    rssBytes += s.rssBytes;
+  }
+  return { cpuSeconds, rssBytes };
 }
 
 /** The pid of the Redis behind the client (INFO server), or null when it runs elsewhere. */
