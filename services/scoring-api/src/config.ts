@@ -153,6 +153,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     for (const p of eventAdmissionProblems(values)) problem(p);
     if (values.canaryPercent > 0 && !values.canaryModelDir)
       problem("CANARY_PERCENT is set but CANARY_MODEL_DIR is not");
+    // Without Redis every state lives in process memory, so each worker would have its own: a
+    // kill-switch engaged on one worker only, a review queue and budget per worker (the console
+    // showing whichever worker answered), velocity features that see a share of the traffic.
+    if (values.scoringWorkers > 1 && !values.redisUrl)
+      problem(
+        `SCORING_WORKERS=${values.scoringWorkers} needs REDIS_URL: without it each worker keeps its own kill-switch, review queue, review budget and features`,
+      );
     return { ...values, apiKeys: keys.keys };
   });
 }

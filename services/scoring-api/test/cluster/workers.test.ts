@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { checkout, T0 } from "@riskgate/test-support/events";
+import { redisUrl, uniquePrefix } from "@riskgate/test-support/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const KEY = "score-key-0123456789abcdef";
@@ -40,11 +41,14 @@ describe("SCORING_WORKERS=2 (node:cluster)", () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    // The embedded stores: what is under test is the process model, not Redis or Kafka.
-    const { REDIS_URL: _r, KAFKA_BROKERS: _k, ...env } = process.env;
+    // Workers share their state through Redis (config.ts refuses them without); no Kafka: what is
+    // under test is the process model.
+    const { KAFKA_BROKERS: _k, ...env } = process.env;
     primary = spawn(process.execPath, ["services/scoring-api/src/main.ts"], {
       env: {
         ...env,
+        REDIS_URL: redisUrl(),
+        REDIS_KEY_PREFIX: uniquePrefix("api-workers"),
         PORT: String(port),
         SCORING_WORKERS: "2",
         RISKGATE_API_KEYS: `score:${KEY}`,
