@@ -19,6 +19,7 @@ const INTEGRATION = [
   "feature-store/test/online/redis-store.test.ts",
   "feature-store/test/online/late-labels.test.ts",
   "load-tests/test/runner.test.ts",
+  "load-tests/test/bench/stack.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/common/test/kafka-topics.test.ts",
   "services/common/test/kafka-idempotent-producer.test.ts",
@@ -28,6 +29,7 @@ const INTEGRATION = [
   "services/scoring-api/test/kafka-start-up.test.ts",
   "services/scoring-api/test/bad-input.test.ts",
   "services/scoring-api/test/bench/api-levels.test.ts",
+  "services/scoring-api/test/bench/cpu-per-checkout.test.ts",
   "services/scoring-api/test/console/console.test.ts",
   "services/scoring-api/test/cluster/workers.test.ts",
   "services/scoring-api/test/cluster/workers-drain.test.ts",
@@ -107,22 +109,23 @@ const NOT_ON_CLUSTER = [
   // under the API; a cluster's failure of one master is cluster-master-failure.test.ts's subject.
   "services/scoring-api/test/resilience/fail-safe.test.ts",
   "services/scoring-api/test/resilience/redis-outage.test.ts",
-  // bench:store's and bench:api-levels' cores: the benches take a standalone REDIS_URL (one
-  // server's SCAN and MEMORY USAGE).
+  // bench:store's, bench:api-levels' and cpu-per-checkout's cores: the benches take a standalone
+  // REDIS_URL (one server's SCAN, MEMORY USAGE and INFO cpu).
   "feature-store/test/bench/store-levels.test.ts",
   "services/scoring-api/test/bench/api-levels.test.ts",
+  "services/scoring-api/test/bench/cpu-per-checkout.test.ts",
   // A fresh standalone Redis of its own, so every key in it is the API's and can be read back.
   "services/scoring-api/test/input-guards.test.ts",
   // Clusters of their own in every run already.
   "services/scoring-api/test/resilience/cluster-master-failure.test.ts",
   "test/infra/redis-cluster.test.ts",
-  // No Redis at all: Kafka, Prometheus, vegeta, a child process on the embedded stores, pure logic.
+  // No Redis at all: Kafka, Prometheus, vegeta, child processes, pure logic.
   "load-tests/test/runner.test.ts",
+  "load-tests/test/bench/stack.test.ts",
   "services/common/test/kafka-topics.test.ts",
   "services/common/test/kafka-idempotent-producer.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/feature-ingest/test/pending-commits.test.ts",
-  "services/scoring-api/test/cluster/workers.test.ts",
   "services/scoring-api/test/kafka-producers.test.ts",
   "services/scoring-api/test/kafka-start-up.test.ts",
   "services/scoring-api/test/replay/replay-decisions.test.ts",
@@ -137,7 +140,8 @@ const NOT_ON_CLUSTER = [
   // Its services' main.ts on the standalone Redis: the subject is the manifests, not the store.
   "test/infra/k8s-manifests.test.ts",
   "test/infra/k8s-processes.test.ts",
-  // The real main.ts on the standalone Redis: the subject is its signals, not the store.
+  // The real main.ts on the standalone Redis: the subject is its signals or its workers, not the store.
+  "services/scoring-api/test/cluster/workers.test.ts",
   "services/feature-ingest/test/signal-at-start-up.test.ts",
   "services/scoring-api/test/signal-at-start-up.test.ts",
 ];

@@ -4,7 +4,7 @@
 // usage: REDIS_URL=… node services/scoring-api/bench/cpu-per-checkout.ts [--modes inject,paced,http,floor,idle]
 //   [--traffic normal,flagged,world] [--checkouts 3000] [--rounds 3] [--rate 500] [--world-dir DIR]
 //   [--decision-log] [--redis-client harness|main|none] [--lag-probe] [--default-metrics]
-//   [--profile out.cpuprofile] [--tree DIR]
+//   [--admission normal|degrade|shed] [--profile out.cpuprofile] [--tree DIR]
 // Modes (how checkouts reach the API):
 //   inject   8 in flight through Fastify's inject (no socket); `inject1`, `inject2`…: that many.
 //            The process CPU includes the client's own work (body, injected request, parsing the
@@ -27,6 +27,9 @@
 // process collectors (event-loop delay monitor, GC observer), as main.ts does. Run with main's node
 // flags (--max-semi-space-size=32 --heap-growing-percent=400) to match `npm start`, and with
 // --expose-gc when the world is loaded (its event log is collected before the rounds).
+// --admission pins the lag admission control sees at its degrade or shed bound (not with --lag-probe):
+// every checkout then takes the overload path (rules on request-time data, or a 503 before the body
+// is read), whose CPU per request is what a saturated API spends.
 // --tree measures the API of another checkout of this repository (say main's worktree, read only).
 // --profile FILE writes a V8 CPU profile of each measured API round, FILE.<cell>.r<round> (no client
 // rounds, start-up or clean-up). `redis_server` is the Redis server's CPU per checkout (INFO cpu): it counts every
@@ -63,6 +66,7 @@ const { values } = parseArgs({
     "redis-client": { type: "string", default: "harness" },
     "lag-probe": { type: "boolean", default: false },
     "default-metrics": { type: "boolean", default: false },
+    admission: { type: "string", default: "normal" },
     profile: { type: "string" },
     tree: { type: "string" },
   },
@@ -90,6 +94,18 @@ for (const m of modes)
 for (const t of traffics)
   if (!["normal", "flagged", "world"].includes(t)) throw new Error(`unknown traffic ${t}`);
 
+const admission = values.admission as string;
+if (!["normal", "degrade", "shed"].includes(admission))
+  throw new Error(`unknown admission level ${admission}`);
+if (admission !== "normal" && values["lag-probe"])
+  throw new Error("--admission pins the lag: not with --lag-probe");
+const bounds = loadApiConfig({});
+// The ticks' lag at the degrade bound (the turn's below the shed bound), or the turn's at the shed bound.
+const pinned =
+  admission === "degrade"
+    ? { lagMs: () => bounds.admissionDegradeLagMs, turnLagMs: () => 0 }
+    : { lagMs: () => bounds.admissionShedLagMs, turnLagMs: () => bounds.admissionShedLagMs };
+
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error("REDIS_URL is required");
 // Main's per-command and per-checkout timers and its lag probe's timer, with bounds no slow moment
@@ -104,7 +120,8 @@ const h = await startApi({
     ...(mainClient ? { REDIS_COMMAND_TIMEOUT_MS: "2000" } : {}),
     ...(values["lag-probe"] ? { ADMISSION_DEGRADE_LAG_MS: "60000", ADMISSION_SHED_LAG_MS: "60000" } : {}),
   },
-  ...(values["lag-probe"] ? { lagProbe: new TimerLagProbe(loadApiConfig({}).admissionProbeIntervalMs) } : {}),
+  ...(values["lag-probe"] ? { lagProbe: new TimerLagProbe(bounds.admissionProbeIntervalMs) } : {}),
+  ...(admission !== "normal" ? { lagProbe: pinned } : {}),
   ...(values["decision-log"] ? { kafka: true } : {}),
 });
 // What createMetricsRegistry adds to main.ts's registry (the harness's has none of it).
@@ -282,6 +299,7 @@ process.stdout.write(
       redis_client: values["redis-client"],
       lag_probe: values["lag-probe"],
       default_metrics: values["default-metrics"],
+      admission,
       node_flags: process.execArgv,
     },
     checkouts: n,
