@@ -214,7 +214,7 @@ export async function writeReport(file: string, r: BenchReport): Promise<void> {
     "",
     "## Feature freshness",
     "",
-    "The replay's probe (`npm run replay`, models/simulator/src/replay/freshness.ts) while the stack's steady ran: a failed payment on the probe's card produced to the payments topic every 250 ms; the delay is from the produce call to the first POST /v1/features that counts it, polled every millisecond. Acked: the produce's share; resolution: from the last poll that missed to the one that saw it (each sample is late by up to this).",
+    "The replay's probe (`npm run replay`, models/simulator/src/replay/freshness.ts) while the stack's steady ran: a failed payment on the probe's card produced to the payments topic every 250 ms; the delay is from the produce call to the first POST /v1/features that counts it, polled every millisecond at first, then spaced by 5 % of the time waited so far. Acked: the produce's share; resolution: from the last poll that missed to the one that saw it (each sample is late by up to this).",
     "",
     "| run | workers | probes | p50 ms | p99 ms | max ms | acked p99 ms | resolution p99 ms | not seen in 10 s | failed | replay events produced |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
