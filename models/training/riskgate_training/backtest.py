@@ -43,6 +43,7 @@ from riskgate_training.labels import labels_as_of
 from riskgate_training.nowcast import DelayCdf
 from riskgate_training.recipe import RECIPE_OPTIONS, Recipe, add_flags, of_manifest
 from riskgate_training.split import SplitDays
+from riskgate_training.world_meta import drift_starts_at
 
 BASELINE = "rules"
 TARGET_SYSTEM = "model_equal"
@@ -179,12 +180,6 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
             "days": list(days[BASELINE].index), "systems": systems,
             "fraud_by_pattern": None if sim_truth is None else fraud_by_pattern(
                 sim_truth, ids[test], y_test, amount[test], p_test["model"], decisions, costs.chargeback_fee_eur)}
-
-
-def drift_starts_at(world: Path) -> str | None:
-    """When the simulator's drifted fraud starts (world.json), None if unknown or none."""
-    meta = world / "world.json"
-    return json.loads(meta.read_text()).get("drift_starts_at") if meta.is_file() else None
 
 
 def drift_overlap(world: Path, window: Window) -> float | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from riskgate_training.world_meta import drift_line
+
 CARD_FILE = "model_card.txt"
 
 
@@ -76,6 +78,7 @@ def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
         f"{lb['known_as_of']['test']}{'' if lb['test_matured'] else ' (NOT matured: the log ends too early)'}",
         f"  split: train < {sp['valid_start']} <= valid < {sp['valid_end']} | gap | {sp['test_start']} <= test <= "
         f"{sp['test_end']}",
+        *filter(None, [drift_line(td.get("simulated_drift_starts_at"), sp)]),
         f"  calibration: {cal['method']} in [{cal['floor']}, {cal['cap']}] (cross-fitted log-loss on valid: "
         + ", ".join(f"{k} {v:.5f}" for k, v in manifest["calibration_selection"]["cv_log_loss"].items()) + ")",
         "  recalibration check on the latest matured week: "

@@ -30,6 +30,7 @@ from riskgate_training.cost_policy import (Policy, day_index, fit_review_min, mo
                                            reviews_per_day, seed_policy, with_capacity)
 from riskgate_training.recipe import Recipe, fit
 from riskgate_training.split import DAY, SplitDays, iso, time_split
+from riskgate_training.world_meta import drift_starts_at, source_world
 
 RECALIBRATION_WINDOW_DAYS = 7
 
@@ -232,6 +233,8 @@ def train(cfg: TrainConfig) -> TrainResult:
                 "label_cutoff": table.meta["label_cutoff"],
                 "table_created_at": table.meta.get("created_at"),
                 "source": table.meta.get("source"),
+                # The simulator's ground truth, for the card only (world_meta.py); None for real data.
+                "simulated_drift_starts_at": drift_starts_at(world) if (world := source_world(table.meta)) else None,
             },
             "model_params": cfg.recipe.params.to_dict(),
             **augmented,

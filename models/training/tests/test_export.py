@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from riskgate_training.calibration import apply_calibration
+from riskgate_training.card import train_card
 from riskgate_training.data import load_table
 from riskgate_training.export import onnx_fraud_proba, session
 from riskgate_training.manifest import REQUIRED_FIELDS, validate_manifest
@@ -118,3 +119,24 @@ def test_parity_file_consistent_with_manifest(trained) -> None:
     contrib = np.array([r["contrib"] for r in rows])
     assert contrib.shape == (len(rows), n + 1)
     assert np.allclose(1 / (1 + np.exp(-contrib.sum(axis=1))), raw, atol=1e-9)
+
+
+def test_card_says_when_the_simulated_drift_reaches_the_test_split(trained) -> None:
+    # The synthetic table comes from no simulated world: nothing to say.
+    assert trained.manifest["training_data"]["simulated_drift_starts_at"] is None
+    assert "simulated world" not in trained.card
+    manifest = json.loads(json.dumps(trained.manifest))
+    split = manifest["split"]
+    test_start, test_end = pd.Timestamp(split["test_start"]), pd.Timestamp(split["test_end"])
+    start = test_start + (test_end - test_start) * 0.25
+    manifest["training_data"]["simulated_drift_starts_at"] = start.isoformat()
+    drifted = (test_end - start) / pd.Timedelta(days=1)
+    span = (test_end - test_start) / pd.Timedelta(days=1)
+    line = [x for x in train_card(manifest, "d").splitlines() if x.startswith("  simulated world:")]
+    assert len(line) == 1
+    assert f"({drifted:.1f} of the test split's {span:.1f} days, none of the fit days)" in line[0]
+    # A drift after the test split, or from before the validation days' end.
+    manifest["training_data"]["simulated_drift_starts_at"] = (test_end + pd.Timedelta(days=1)).isoformat()
+    assert "simulated world" not in train_card(manifest, "d")
+    manifest["training_data"]["simulated_drift_starts_at"] = split["train_start"]
+    assert f"({span:.1f} of the test split's {span:.1f} days, the fit days too)" in train_card(manifest, "d")
