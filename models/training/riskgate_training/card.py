@@ -78,7 +78,8 @@ def train_card(manifest: dict[str, Any], artifact_dir: str) -> str:
         f"{lb['known_as_of']['test']}{'' if lb['test_matured'] else ' (NOT matured: the log ends too early)'}",
         f"  split: train < {sp['valid_start']} <= valid < {sp['valid_end']} | gap | {sp['test_start']} <= test <= "
         f"{sp['test_end']}",
-        *filter(None, [drift_line(td.get("simulated_drift_starts_at"), sp)]),
+        *filter(None, [drift_line(td.get("simulated_drift_starts_at"), sp["test_start"], sp["test_end"],
+                                  sp["valid_end"], "the test split's")]),
         f"  calibration: {cal['method']} in [{cal['floor']}, {cal['cap']}] (cross-fitted log-loss on valid: "
         + ", ".join(f"{k} {v:.5f}" for k, v in manifest["calibration_selection"]["cv_log_loss"].items()) + ")",
         "  recalibration check on the latest matured week: "
@@ -110,6 +111,8 @@ def evaluate_card(manifest: dict[str, Any], table_path: str, m: dict[str, Any], 
         f"== evaluate: {manifest['name']} {manifest['version']} on {table_path} (labels as of {m['labels_as_of']}"
         f"{'' if m['labels_matured'] else ', NOT matured'}) ==",
         scope,
+        *filter(None, [drift_line(scored.get("simulated_drift_starts_at"), scored["from"], scored["to"],
+                                  manifest["split"]["valid_end"], "the scored rows'")]),
         *metrics_lines(m),
         "  acceptance: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in acc.items()),
     ])

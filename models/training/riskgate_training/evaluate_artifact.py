@@ -17,6 +17,7 @@ from riskgate_training.export import onnx_fraud_proba, session
 from riskgate_training.labels import labels_as_of
 from riskgate_training.manifest import read_manifest
 from riskgate_training.split import DAY, iso
+from riskgate_training.world_meta import drift_starts_at, source_world
 
 
 def _utc(value: str) -> pd.Timestamp:
@@ -77,8 +78,11 @@ def evaluate(model_dir: Path, table_dir: Path, *, start: str | None = None, end:
     metrics["labels_matured"] = bool(last + manifest["labels"]["maturity_days"] * DAY <= as_of)
     metrics["table"] = {"path": str(table_dir), "sha256": table.csv_sha256, "feature_set": table.meta["feature_set"],
                         "is_training_table": own_table}
+    world = source_world(table.meta)
     metrics["rows_scored"] = {"from": iso(frame["occurred_at"].min()), "to": iso(last),
-                              "fitted_or_calibrated_on": seen}
+                              "fitted_or_calibrated_on": seen,
+                              # The simulator's ground truth, for the card only (world_meta.py).
+                              "simulated_drift_starts_at": drift_starts_at(world) if world else None}
     return metrics, evaluate_card(manifest, str(table_dir), metrics, acc)
 
 

@@ -28,17 +28,17 @@ def source_world(table_meta: dict[str, Any]) -> Path | None:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-def drift_line(drift_start: str | None, split: dict[str, Any]) -> str | None:
-    """The card's line when the simulated drift reaches the test split; None when it does not."""
+def drift_line(drift_start: str | None, start: str, end: str, fit_end: str, scope: str) -> str | None:
+    """A card's line when the simulated drift reaches the rows from `start` to `end` (`scope` names them:
+    "the test split's"), for a model fitted on rows before `fit_end`; None when it does not reach them."""
     if not drift_start:
         return None
-    start = pd.Timestamp(drift_start)
-    test_start, test_end = pd.Timestamp(split["test_start"]), pd.Timestamp(split["test_end"])
-    if start >= test_end:
+    drift, first, last = pd.Timestamp(drift_start), pd.Timestamp(start), pd.Timestamp(end)
+    if drift >= last:
         return None
     day = pd.Timedelta(days=1)
-    drifted, span = (test_end - max(start, test_start)) / day, (test_end - test_start) / day
-    fit = "none of the fit days" if start >= pd.Timestamp(split["valid_end"]) else "the fit days too"
-    return (f"  simulated world: its fraud changes its ways from {drift_start} ({drifted:.1f} of the test "
-            f"split's {span:.1f} days, {fit}): a concept shift, so test recall and calibration measure it "
+    drifted, span = (last - max(drift, first)) / day, (last - first) / day
+    fit = "none of the fit days" if drift >= pd.Timestamp(fit_end) else "the fit days too"
+    return (f"  simulated world: its fraud changes its ways from {drift_start} ({drifted:.1f} of {scope} "
+            f"{span:.1f} days, {fit}): a concept shift, so recall and calibration there measure it "
             "(models/training/README.md, Known limits)")

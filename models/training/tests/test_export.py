@@ -135,6 +135,7 @@ def test_card_says_when_the_simulated_drift_reaches_the_test_split(trained) -> N
     line = [x for x in train_card(manifest, "d").splitlines() if x.startswith("  simulated world:")]
     assert len(line) == 1
     assert f"({drifted:.1f} of the test split's {span:.1f} days, none of the fit days)" in line[0]
+    assert "recall and calibration there measure it" in line[0]
     # A drift after the test split, or from before the validation days' end.
     manifest["training_data"]["simulated_drift_starts_at"] = (test_end + pd.Timedelta(days=1)).isoformat()
     assert "simulated world" not in train_card(manifest, "d")

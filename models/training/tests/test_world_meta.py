@@ -4,6 +4,7 @@ from pathlib import Path
 
 from conftest import FAST_RECIPE, SMALL_SPLIT
 
+from riskgate_training.evaluate_artifact import evaluate
 from riskgate_training.pipeline import TrainConfig, train
 from riskgate_training.world_meta import REPO_ROOT, drift_starts_at, source_world
 
@@ -17,7 +18,7 @@ def test_the_source_world_is_found_from_the_repo_root(tmp_path: Path) -> None:
     assert drift_starts_at(tmp_path / "missing") is None
 
 
-def test_training_on_a_drifted_world_says_so_on_the_card(table_dir: Path, tmp_path: Path) -> None:
+def test_training_and_evaluating_on_a_drifted_world_say_so_on_the_cards(table_dir: Path, tmp_path: Path) -> None:
     table = tmp_path / "table"
     shutil.copytree(table_dir, table)
     world = tmp_path / "world"
@@ -31,3 +32,6 @@ def test_training_on_a_drifted_world_says_so_on_the_card(table_dir: Path, tmp_pa
     assert result.manifest["training_data"]["simulated_drift_starts_at"] == "2000-01-01T00:00:00.000Z"
     assert "  simulated world: its fraud changes its ways from 2000-01-01" in result.card
     assert "the fit days too" in result.card
+    metrics, card = evaluate(result.artifact_dir, table)
+    assert metrics["rows_scored"]["simulated_drift_starts_at"] == "2000-01-01T00:00:00.000Z"
+    assert "of the scored rows'" in card and "the fit days too" in card
