@@ -76,6 +76,7 @@ export function composeReview(w: ReviewWiring): {
     // The booking was held for review: tell whoever holds it that the default released or cancelled it.
     ...(producer
       ? {
+          announceRetryAfterMs: 2 * LABEL_TIMEOUT_MS,
           announce: async (c) => {
             const record = {
               kind: "review_expired",

@@ -78,8 +78,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[7])
 return out('ok')
 `;
 
-// KEYS case, open, order, created, sla, leases, expired
-// ARGV now, action, closed member, retained, ttl seconds, id
+// KEYS case, open, order, created, sla, leases, expired, unannounced
+// ARGV now, action, closed member, retained, ttl seconds, id, announce (1: list it as unannounced)
 const EXPIRE_LUA = `${OUT}
 local s = redis.call('HMGET', KEYS[1], 'status', 'sla_deadline', '_order')
 if (not s[1]) or (s[1] ~= 'open' and s[1] ~= 'claimed') then
@@ -95,6 +95,10 @@ redis.call('ZREM', KEYS[5], ARGV[6])
 redis.call('ZREM', KEYS[6], ARGV[6])
 redis.call('ZADD', KEYS[7], 0, ARGV[3])
 redis.call('ZREMRANGEBYRANK', KEYS[7], tonumber(ARGV[4]), -1)
+if ARGV[7] == '1' then
+  redis.call('ZADD', KEYS[8], ARGV[1], ARGV[6])
+  redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -tonumber(ARGV[4]) - 1)
+end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return out('expired')
 `;
@@ -112,7 +116,7 @@ export const SCRIPTS = {
   rgClaimCase: [2, CLAIM_LUA],
   rgPrepareResolve: [2, PREPARE_LUA],
   rgCommitResolve: [8, COMMIT_LUA],
-  rgExpireCase: [7, EXPIRE_LUA],
+  rgExpireCase: [8, EXPIRE_LUA],
   rgReviewStats: [5, STATS_LUA],
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;

@@ -21,6 +21,8 @@ import {
 export class MemoryReviewQueue implements ReviewQueue {
   private readonly cases = new Map<string, Hash>();
   private readonly maxCases: number;
+  /** Expired case id → expired_at, in expiry order; bounded like the cases. */
+  private readonly notAnnounced = new Map<string, number>();
 
   constructor(maxCases: number) {
     this.maxCases = maxCases;
@@ -121,7 +123,7 @@ export class MemoryReviewQueue implements ReviewQueue {
       .map((h) => h.id as string);
   }
 
-  async expire(caseId: string, now: number, action: SlaAction): Promise<ReviewCase | null> {
+  async expire(caseId: string, now: number, action: SlaAction, announce = false): Promise<ReviewCase | null> {
     const h = this.cases.get(caseId);
     if (!h || (h.status !== "open" && h.status !== "claimed") || Number(h.sla_deadline) > now) return null;
     Object.assign(h, {
@@ -130,7 +132,26 @@ export class MemoryReviewQueue implements ReviewQueue {
       sla_action: action,
       _closed: closedMember(now, caseId),
     });
+    if (announce) {
+      if (this.notAnnounced.size >= this.maxCases) {
+        const oldest = this.notAnnounced.keys().next().value;
+        if (oldest !== undefined) this.notAnnounced.delete(oldest);
+      }
+      this.notAnnounced.set(caseId, now);
+    }
     return toCase(h, now);
+  }
+
+  async unannounced(before: number, limit: number): Promise<string[]> {
+    return [...this.notAnnounced]
+      .filter(([, at]) => at <= before)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([id]) => id);
+  }
+
+  async announced(caseId: string): Promise<void> {
+    this.notAnnounced.delete(caseId);
   }
 
   async stats(now: number): Promise<QueueStats> {

@@ -190,7 +190,7 @@ export class RedisReviewQueue implements ReviewQueue {
     return this.redis.zrangebyscore(this.key("sla"), "-inf", now, "LIMIT", 0, limit);
   }
 
-  async expire(caseId: string, now: number, action: SlaAction): Promise<ReviewCase | null> {
+  async expire(caseId: string, now: number, action: SlaAction, announce = false): Promise<ReviewCase | null> {
     const reply = await this.run<string[]>(
       "rgExpireCase",
       this.caseKey(caseId),
@@ -200,15 +200,25 @@ export class RedisReviewQueue implements ReviewQueue {
       this.key("sla"),
       this.key("leases"),
       this.key("expired"),
+      this.key("unannounced"),
       String(now),
       action,
       closedMember(now, caseId),
       String(CLOSED_RETAINED),
       String(CLOSED_TTL_S),
       caseId,
+      announce ? "1" : "0",
     );
     const r = this.outcome<string>(reply, now);
     return r.outcome === "expired" ? r.case : null;
+  }
+
+  unannounced(before: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.key("unannounced"), "-inf", before, "LIMIT", 0, limit);
+  }
+
+  async announced(caseId: string): Promise<void> {
+    await this.redis.zrem(this.key("unannounced"), caseId);
   }
 
   async stats(now: number): Promise<QueueStats> {

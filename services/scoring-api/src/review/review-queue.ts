@@ -102,8 +102,19 @@ export interface ReviewQueue {
   ): Promise<Outcome<CommitOutcome>>;
   /** Ids of unresolved cases whose SLA deadline is at or before `now`, oldest deadline first. */
   overdue(now: number, limit: number): Promise<string[]>;
-  /** Expires one overdue case with the default action; null when it was not due or already closed (exactly once across replicas). */
-  expire(caseId: string, now: number, action: SlaAction): Promise<ReviewCase | null>;
+  /**
+   * Expires one overdue case with the default action; null when it was not due or already closed
+   * (exactly once across replicas). `announce`: the expiry must be told downstream, so the case is
+   * listed as unannounced in the same step, until `announced` confirms it.
+   */
+  expire(caseId: string, now: number, action: SlaAction, announce?: boolean): Promise<ReviewCase | null>;
+  /**
+   * Expired cases whose announcement is not confirmed yet, expired at or before `before`, oldest
+   * first. The list keeps the newest CLOSED_RETAINED.
+   */
+  unannounced(before: number, limit: number): Promise<string[]>;
+  /** The case's expiry was told downstream (or need not be any more): it leaves the unannounced list. */
+  announced(caseId: string): Promise<void>;
   stats(now: number): Promise<QueueStats>;
 }
 
@@ -199,4 +210,5 @@ export function toCase(h: Hash, now: number): ReviewCase {
 //   order      lex zset  created   zset created_at → id (unresolved)
 //   sla        zset deadline → id (unresolved)          leases  zset lease expiry → id (claimed)
 //   resolved / expired   lex zsets, newest first, capped at CLOSED_RETAINED
+//   unannounced          zset expired_at → id (expiries not yet told downstream), capped the same
 // ---------------------------------------------------------------------------------------------

@@ -8,8 +8,17 @@ export interface SlaWorkerDeps {
   readonly intervalMs: number;
   readonly metrics: ReviewMetrics;
   readonly logger: Logger;
-  /** Tells downstream (the booking hold) what the default did; best effort, after the case is expired. */
+  /**
+   * Tells downstream (the booking hold) what the default did, after the case is expired. At least
+   * once: an expiry whose announcement failed is sent again by a later sweep, so downstream may see
+   * one twice (the review case id tells them apart).
+   */
   readonly announce?: (c: ReviewCase) => Promise<void>;
+  /**
+   * How long after its expiry an unconfirmed announcement is sent again: longer than one attempt
+   * takes, so a sweep does not repeat a send still under way.
+   */
+  readonly announceRetryAfterMs?: number;
   onError(err: unknown): void;
   now(): number;
 }
@@ -18,7 +27,8 @@ const BATCH = 100;
 
 /**
  * Expires review cases past their SLA deadline with the configured default action. Every replica
- * runs one; the per-case expire is atomic, so a case expires (and is counted) exactly once.
+ * runs one; the per-case expire is atomic, so a case expires (and is counted) exactly once. Its
+ * announcement is at least once: the queue lists it as unannounced until a send is confirmed.
  */
 export class ReviewSlaWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -46,11 +56,12 @@ export class ReviewSlaWorker {
   /** One pass: expires every case that is due now; returns those this replica expired. */
   async sweep(): Promise<ReviewCase[]> {
     const d = this.deps;
+    const send = d.announce;
     const expired: ReviewCase[] = [];
     for (;;) {
       const now = d.now();
       const due = await d.queue.overdue(now, BATCH);
-      const done = await Promise.all(due.map((id) => d.queue.expire(id, now, d.action)));
+      const done = await Promise.all(due.map((id) => d.queue.expire(id, now, d.action, send !== undefined)));
       for (const c of done) {
         if (!c) continue;
         expired.push(c);
@@ -59,11 +70,40 @@ export class ReviewSlaWorker {
           { caseId: c.id, eventId: c.event_id, action: d.action, slaDeadline: c.sla_deadline },
           "review case passed its SLA unresolved; default action applied",
         );
-        if (d.announce) d.announce(c).catch((err) => d.onError(err));
+        if (send) void this.announce(send, c);
       }
       // A full batch may hide more; a batch where nothing expired (a replica raced us) ends the pass.
-      if (due.length < BATCH || done.every((c) => c === null)) return expired;
+      if (due.length < BATCH || done.every((c) => c === null)) break;
     }
+    if (send) await this.announceAgain(send, d.now());
+    return expired;
+  }
+
+  /** Sends one expiry downstream; confirmed, it leaves the queue's unannounced list. */
+  private async announce(send: (c: ReviewCase) => Promise<void>, c: ReviewCase): Promise<void> {
+    try {
+      await send(c);
+      await this.deps.queue.announced(c.id);
+    } catch (err) {
+      this.deps.onError(err);
+    }
+  }
+
+  /**
+   * The expiries whose announcement failed (Kafka away, a stuck partition) or whose replica stopped
+   * before sending, one batch per sweep, awaited so the next sweep cannot send them a second time.
+   */
+  private async announceAgain(send: (c: ReviewCase) => Promise<void>, now: number): Promise<void> {
+    const d = this.deps;
+    const ids = await d.queue.unannounced(now - (d.announceRetryAfterMs ?? 0), BATCH);
+    await Promise.all(
+      ids.map(async (id) => {
+        const c = await d.queue.get(id, now);
+        // Gone (its record outlived its retention) or not expired: nothing left to tell.
+        if (c?.status !== "expired") await d.queue.announced(id);
+        else await this.announce(send, c);
+      }),
+    );
   }
 
   async close(): Promise<void> {

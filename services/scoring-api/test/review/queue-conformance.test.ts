@@ -196,6 +196,27 @@ describe.each(makers)("review queue (%s)", (_name, make) => {
     });
   });
 
+  it("lists an expiry to be announced, oldest first, until it is confirmed", async () => {
+    for (const [id, at] of [
+      ["ann-1", T0],
+      ["ann-2", T0 + 1],
+      ["quiet", T0 + 2],
+    ] as const)
+      await q.open(newCase(id, 10, at));
+    expect(await q.expire("rc_ann-2", T0 + SLA + 2, "allow", true)).not.toBeNull();
+    expect(await q.expire("rc_ann-1", T0 + SLA + 1, "allow", true)).not.toBeNull();
+    // Expired without an announcement to make (no Kafka): never listed.
+    expect(await q.expire("rc_quiet", T0 + SLA + 3, "allow")).not.toBeNull();
+    // A second expire of the same case changes nothing.
+    expect(await q.expire("rc_ann-1", T0 + SLA + 9, "allow", true)).toBeNull();
+    expect(await q.unannounced(T0 + SLA + 9, 10)).toEqual(["rc_ann-1", "rc_ann-2"]);
+    expect(await q.unannounced(T0 + SLA + 1, 10)).toEqual(["rc_ann-1"]);
+    expect(await q.unannounced(T0 + SLA + 9, 1)).toEqual(["rc_ann-1"]);
+    await q.announced("rc_ann-1");
+    await q.announced("rc_never-listed");
+    expect(await q.unannounced(T0 + SLA + 9, 10)).toEqual(["rc_ann-2"]);
+  });
+
   it("records a resolution whose label was out when the SLA expired the case mid-resolve", async () => {
     await q.open(newCase("race", 10, T0));
     await q.claim("rc_race", "alice", T0, T0 + LEASE);
