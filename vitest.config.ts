@@ -20,6 +20,7 @@ const INTEGRATION = [
   "feature-store/test/online/late-labels.test.ts",
   "load-tests/test/runner.test.ts",
   "load-tests/test/bench/stack.test.ts",
+  "load-tests/test/scenarios/switches.test.ts",
   "services/common/test/shutdown.test.ts",
   "services/common/test/kafka-topics.test.ts",
   "services/common/test/kafka-idempotent-producer.test.ts",
@@ -122,6 +123,7 @@ const NOT_ON_CLUSTER = [
   // No Redis at all: Kafka, Prometheus, vegeta, child processes, pure logic.
   "load-tests/test/runner.test.ts",
   "load-tests/test/bench/stack.test.ts",
+  "load-tests/test/scenarios/switches.test.ts",
   "services/common/test/kafka-topics.test.ts",
   "services/common/test/kafka-idempotent-producer.test.ts",
   "services/common/test/shutdown.test.ts",

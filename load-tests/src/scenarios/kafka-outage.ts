@@ -74,6 +74,10 @@ export const kafkaOutage = (): Scenario => {
         name: "baseline and first payments",
         run: async (ctx) => {
           Object.assign(before, await snapshot(ctx));
+          // Checkouts sent from here on are the ones accounted for: the decisions of the first second
+          // were already on the topic when the baseline read its end, so counting them as decided
+          // left about a second's worth (~450) looking lost on every run.
+          ctx.mark("baseline");
           await producePayments(ctx, "before");
         },
       },
@@ -92,8 +96,9 @@ export const kafkaOutage = (): Scenario => {
     checks: [
       {
         name: "every decision published or counted dropped; every payment ingested",
-        run: async ({ outcomes, ctx }): Promise<CheckResult> => {
-          const decided = outcomes.filter((o) => o.code === 200).length;
+        run: async ({ outcomes, marks, ctx }): Promise<CheckResult> => {
+          const from = marks.get("baseline") ?? Number.POSITIVE_INFINITY;
+          const decided = outcomes.filter((o) => o.code === 200 && o.atMs >= from).length;
           // The decision buffer drains and the consumer catches up after the restart: wait for both.
           let after = await snapshot(ctx);
           for (let i = 0; i < 60; i++) {
@@ -108,7 +113,7 @@ export const kafkaOutage = (): Scenario => {
           return {
             name: "every decision published or counted dropped; every payment ingested",
             pass: published + dropped >= decided && ingested >= 2 * PER_BATCH,
-            detail: `${decided} decided, ${published} published, ${dropped} dropped; ${ingested} of ${2 * PER_BATCH} payments ingested`,
+            detail: `${decided} decided after the baseline, ${published} published, ${dropped} dropped; ${ingested} of ${2 * PER_BATCH} payments ingested`,
           };
         },
       },

@@ -4,6 +4,10 @@ import { runControl, settles } from "../checks.ts";
 import type { ActionContext, Scenario } from "../scenario.ts";
 
 async function setKillSwitch(ctx: ActionContext, engaged: boolean): Promise<void> {
+  // Marked as the request leaves: the API applies the change before its answer is back, so a mark
+  // taken on the answer put the checkouts scored in between (already released, normal) inside the
+  // "engaged" window, and the check failed on an API that flipped at once.
+  ctx.mark(engaged ? "engaged" : "released");
   const res = await fetch(`${ctx.baseUrl}/v1/admin/kill-switch`, {
     method: "PUT",
     headers: { "content-type": "application/json", authorization: `Bearer ${ctx.adminKey}` },
@@ -14,7 +18,6 @@ async function setKillSwitch(ctx: ActionContext, engaged: boolean): Promise<void
     signal: AbortSignal.timeout(5_000),
   });
   if (res.status !== 200) throw new Error(`PUT /v1/admin/kill-switch: ${res.status} ${await res.text()}`);
-  ctx.mark(engaged ? "engaged" : "released");
 }
 
 export const killSwitch = (): Scenario => ({
