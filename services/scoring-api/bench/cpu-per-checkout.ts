@@ -45,8 +45,7 @@ import { METRIC_PREFIX } from "@riskgate/common/metrics";
 import { createKafka, deleteTopics } from "@riskgate/test-support/services";
 import inject from "light-my-request";
 import { collectDefaultMetrics } from "prom-client";
-import { loadApiConfig } from "../src/config.ts";
-import { TimerLagProbe } from "../src/resilience/admission.ts";
+import { benchLagProbe } from "./bench-lag-probe.ts";
 import { type Counts, cpuOf, type Measured } from "./cpu-measure.ts";
 import { freshCheckouts } from "./fresh-checkouts.ts";
 import { httpRound, startFastifyFloor } from "./http-round.ts";
@@ -95,16 +94,7 @@ for (const t of traffics)
   if (!["normal", "flagged", "world"].includes(t)) throw new Error(`unknown traffic ${t}`);
 
 const admission = values.admission as string;
-if (!["normal", "degrade", "shed"].includes(admission))
-  throw new Error(`unknown admission level ${admission}`);
-if (admission !== "normal" && values["lag-probe"])
-  throw new Error("--admission pins the lag: not with --lag-probe");
-const bounds = loadApiConfig({});
-// The ticks' lag at the degrade bound (the turn's below the shed bound), or the turn's at the shed bound.
-const pinned =
-  admission === "degrade"
-    ? { lagMs: () => bounds.admissionDegradeLagMs, turnLagMs: () => 0 }
-    : { lagMs: () => bounds.admissionShedLagMs, turnLagMs: () => bounds.admissionShedLagMs };
+const lagProbe = benchLagProbe(admission, values["lag-probe"] as boolean);
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error("REDIS_URL is required");
@@ -120,8 +110,7 @@ const h = await startApi({
     ...(mainClient ? { REDIS_COMMAND_TIMEOUT_MS: "2000" } : {}),
     ...(values["lag-probe"] ? { ADMISSION_DEGRADE_LAG_MS: "60000", ADMISSION_SHED_LAG_MS: "60000" } : {}),
   },
-  ...(values["lag-probe"] ? { lagProbe: new TimerLagProbe(bounds.admissionProbeIntervalMs) } : {}),
-  ...(admission !== "normal" ? { lagProbe: pinned } : {}),
+  ...(lagProbe ? { lagProbe } : {}),
   ...(values["decision-log"] ? { kafka: true } : {}),
 });
 // What createMetricsRegistry adds to main.ts's registry (the harness's has none of it).

@@ -76,25 +76,27 @@ export function composeReview(w: ReviewWiring): {
     // The booking was held for review: tell whoever holds it that the default released or cancelled it.
     ...(producer
       ? {
-          announceRetryAfterMs: 2 * LABEL_TIMEOUT_MS,
-          announce: async (c) => {
-            const record = {
-              kind: "review_expired",
-              event_id: c.event_id,
-              review_case_id: c.id,
-              decision: c.sla_action,
-              sla_deadline: c.sla_deadline,
-              expired_at: c.expired_at,
-            };
-            await withTimeout(
-              producer.send({
-                topic: w.topics.decisions,
-                acks: -1,
-                messages: [{ key: c.event_id, value: JSON.stringify(record) }],
-              }),
-              LABEL_TIMEOUT_MS,
-              "review expiry publish",
-            );
+          announce: {
+            retryAfterMs: 2 * LABEL_TIMEOUT_MS,
+            send: async (c) => {
+              const record = {
+                kind: "review_expired",
+                event_id: c.event_id,
+                review_case_id: c.id,
+                decision: c.sla_action,
+                sla_deadline: c.sla_deadline,
+                expired_at: c.expired_at,
+              };
+              await withTimeout(
+                producer.send({
+                  topic: w.topics.decisions,
+                  acks: -1,
+                  messages: [{ key: c.event_id, value: JSON.stringify(record) }],
+                }),
+                LABEL_TIMEOUT_MS,
+                "review expiry publish",
+              );
+            },
           },
         }
       : {}),

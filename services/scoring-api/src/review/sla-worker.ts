@@ -13,17 +13,21 @@ export interface SlaWorkerDeps {
    * once: an expiry whose announcement failed is sent again by a later sweep, so downstream may see
    * one twice (the review case id tells them apart).
    */
-  readonly announce?: (c: ReviewCase) => Promise<void>;
-  /**
-   * How long after its expiry an unconfirmed announcement is sent again: longer than one attempt
-   * takes, so a sweep does not repeat a send still under way.
-   */
-  readonly announceRetryAfterMs?: number;
+  readonly announce?: Announce;
   onError(err: unknown): void;
   now(): number;
 }
 
 const BATCH = 100;
+
+export interface Announce {
+  send(c: ReviewCase): Promise<void>;
+  /**
+   * How long after its expiry an unconfirmed announcement is sent again: longer than one attempt
+   * takes, so a sweep does not repeat a send still under way.
+   */
+  readonly retryAfterMs: number;
+}
 
 /**
  * Expires review cases past their SLA deadline with the configured default action. Every replica
@@ -56,12 +60,14 @@ export class ReviewSlaWorker {
   /** One pass: expires every case that is due now; returns those this replica expired. */
   async sweep(): Promise<ReviewCase[]> {
     const d = this.deps;
-    const send = d.announce;
+    const announce = d.announce;
     const expired: ReviewCase[] = [];
     for (;;) {
       const now = d.now();
       const due = await d.queue.overdue(now, BATCH);
-      const done = await Promise.all(due.map((id) => d.queue.expire(id, now, d.action, send !== undefined)));
+      const done = await Promise.all(
+        due.map((id) => d.queue.expire(id, now, d.action, announce !== undefined)),
+      );
       for (const c of done) {
         if (!c) continue;
         expired.push(c);
@@ -70,19 +76,19 @@ export class ReviewSlaWorker {
           { caseId: c.id, eventId: c.event_id, action: d.action, slaDeadline: c.sla_deadline },
           "review case passed its SLA unresolved; default action applied",
         );
-        if (send) void this.announce(send, c);
+        if (announce) void this.announce(announce, c);
       }
       // A full batch may hide more; a batch where nothing expired (a replica raced us) ends the pass.
       if (due.length < BATCH || done.every((c) => c === null)) break;
     }
-    if (send) await this.announceAgain(send, d.now());
+    if (announce) await this.announceAgain(announce, d.now());
     return expired;
   }
 
   /** Sends one expiry downstream; confirmed, it leaves the queue's unannounced list. */
-  private async announce(send: (c: ReviewCase) => Promise<void>, c: ReviewCase): Promise<void> {
+  private async announce(announce: Announce, c: ReviewCase): Promise<void> {
     try {
-      await send(c);
+      await announce.send(c);
       await this.deps.queue.announced(c.id);
     } catch (err) {
       this.deps.onError(err);
@@ -93,15 +99,15 @@ export class ReviewSlaWorker {
    * The expiries whose announcement failed (Kafka away, a stuck partition) or whose replica stopped
    * before sending, one batch per sweep, awaited so the next sweep cannot send them a second time.
    */
-  private async announceAgain(send: (c: ReviewCase) => Promise<void>, now: number): Promise<void> {
+  private async announceAgain(announce: Announce, now: number): Promise<void> {
     const d = this.deps;
-    const ids = await d.queue.unannounced(now - (d.announceRetryAfterMs ?? 0), BATCH);
+    const ids = await d.queue.unannounced(now - announce.retryAfterMs, BATCH);
     await Promise.all(
       ids.map(async (id) => {
         const c = await d.queue.get(id, now);
         // Gone (its record outlived its retention) or not expired: nothing left to tell.
         if (c?.status !== "expired") await d.queue.announced(id);
-        else await this.announce(send, c);
+        else await this.announce(announce, c);
       }),
     );
   }

@@ -13,7 +13,7 @@ import { ReviewSlaWorker } from "../../src/review/sla-worker.ts";
 const MIN = 60_000;
 const RETRY_AFTER = 10_000;
 
-function setUp(announce?: (c: ReviewCase) => Promise<void>) {
+function setUp(send?: (c: ReviewCase) => Promise<void>) {
   let now = T0;
   const queue = new MemoryReviewQueue(100);
   const errors: unknown[] = [];
@@ -29,7 +29,7 @@ function setUp(announce?: (c: ReviewCase) => Promise<void>) {
     intervalMs: 3_600_000,
     metrics,
     logger: pino({ level: "silent" }),
-    ...(announce ? { announce, announceRetryAfterMs: RETRY_AFTER } : {}),
+    ...(send ? { announce: { send, retryAfterMs: RETRY_AFTER } } : {}),
     onError: (err) => errors.push(err),
     now: () => now,
   });
