@@ -11,7 +11,9 @@
 #
 # Env: RISKGATE_DEV_KAFKA_PORT (client port, default 9192; controller = port+1),
 #      RISKGATE_DEV_KAFKA_HEAP (default 768m), RISKGATE_DEV_KAFKA_START_TIMEOUT (s, default 90),
-#      RISKGATE_DEV_KAFKA_FRESH=1 (start from an empty data dir; test-all.sh uses it).
+#      RISKGATE_DEV_KAFKA_FRESH=1 (start from an empty data dir; test-all.sh uses it),
+#      RISKGATE_DEV_KAFKA_BOOT_NICE (CPU weight of the broker's session while it starts and stops,
+#      as nice(1) counts; default 10, back to 0 once it answers, which needs root; 0: full weight).
 set -euo pipefail
 RISKGATE_LOG_TAG=kafka
 # shellcheck source=infra/dev/lib.sh
@@ -31,6 +33,7 @@ PORT=${RISKGATE_DEV_KAFKA_PORT:-9192}
 CONTROLLER_PORT=$((PORT + 1))
 HEAP=${RISKGATE_DEV_KAFKA_HEAP:-768m}
 START_TIMEOUT=${RISKGATE_DEV_KAFKA_START_TIMEOUT:-90}
+BOOT_NICE=${RISKGATE_DEV_KAFKA_BOOT_NICE:-10}
 
 DIST_DIR="$RISKGATE_REPO/.cache/kafka/$KAFKA_VERSION"
 LIBS_DIR="$DIST_DIR/libs"
@@ -160,8 +163,11 @@ LOG4J
 }
 
 java_opts() {
-  # Small heap, serial-ish pauses kept short; exit rather than limp on OOM.
+  # Small heap, serial-ish pauses kept short; exit rather than limp on OOM. A dev broker on two
+  # shared cores: the client compiler only and one GC thread of each kind (a boot costs about a third
+  # less CPU; these loads never need C2's peak).
   printf '%s\n' "-Xms256m" "-Xmx$HEAP" "-XX:+UseG1GC" "-XX:MaxGCPauseMillis=20" \
+    "-XX:TieredStopAtLevel=1" "-XX:ParallelGCThreads=1" "-XX:ConcGCThreads=1" \
     "-XX:+ExitOnOutOfMemoryError" "-Djava.awt.headless=true" \
     "-Dlog4j.configuration=file:$LOG4J" "-Dkafka.logs.dir=$RUN_DIR"
 }
@@ -224,12 +230,19 @@ start() {
     log "formatted $DATA_DIR (cluster id $cluster_id)"
   fi
   : >"$LOGFILE"
-  # nohup + no stdin: the broker outlives the calling shell (services.sh up).
-  nohup java "${opts[@]}" -cp "$LIBS_DIR/*" kafka.Kafka "$PROPS" >>"$LOGFILE" 2>&1 </dev/null &
-  local pid=$!
-  echo "$pid" >"$PIDFILE"
+  # In a session of its own, as Redis (daemonize) and the stack's services are, so the broker
+  # outlives the calling shell and the scheduler weighs it as one session among the others. While it
+  # boots (about 70 threads and 3-8 s of CPU on two cores, more the more partitions its data dir
+  # holds) it weighs less: started in the caller's session at full weight, a restart from the
+  # kafka-outage scenario starved the co-located scoring API, which degraded and shed checkouts.
+  start_detached_at "$BOOT_NICE" "$PIDFILE" "$LOGFILE" java "${opts[@]}" -cp "$LIBS_DIR/*" kafka.Kafka "$PROPS"
+  local pid
+  pid=$(<"$PIDFILE")
   log "started Kafka $KAFKA_VERSION (pid $pid), waiting for it to answer on $BROKERS ..."
   wait_ready "$pid"
+  if ((BOOT_NICE != 0)) && ! cpu_weight "$pid" 0; then
+    log "could not give the broker its full CPU weight back (that needs root): it runs at nice $BOOT_NICE; RISKGATE_DEV_KAFKA_BOOT_NICE=0 starts it at full weight"
+  fi
   log "Kafka ready on $BROKERS in $((SECONDS - started))s (log: ${LOGFILE#"$RISKGATE_REPO"/})"
   echo "KAFKA_BROKERS=$BROKERS"
 }
@@ -248,6 +261,8 @@ stop() {
   if [[ -s $PIDFILE ]] && ! running; then
     rm -f "$PIDFILE"
   fi
+  # Shutting down (a checkpoint per partition) weighs as little as booting; see start().
+  if [[ -s $PIDFILE ]]; then cpu_weight "$(<"$PIDFILE")" "$BOOT_NICE" || true; fi
   # A combined broker+controller shuts down in a few seconds; allow more on a busy box.
   stop_pid "$PIDFILE" "Kafka" 45
 }

@@ -39,6 +39,21 @@ start_detached() {
   echo "$!" >"$pidfile"
 }
 
+# start_detached_at NICE PIDFILE LOGFILE CMD...: start_detached, with the session's CPU weight (its
+# autogroup, sched(7): the kernel shares the CPU between sessions first) at NICE, as nice(1) counts,
+# from CMD's first instruction. Where the kernel has no autogroups, CMD runs at the default weight.
+start_detached_at() {
+  local nice=$1
+  shift
+  start_detached "$1" "$2" bash -c '{ echo "$0" >/proc/self/autogroup; } 2>/dev/null; exec "$@"' "$nice" "${@:3}"
+}
+
+# cpu_weight PID NICE: sets the CPU weight of PID's session (see start_detached_at). Fails when it
+# cannot: no autogroups, no such process, or a raise back towards 0 without root (RLIMIT_NICE).
+cpu_weight() {
+  { echo "$2" >"/proc/$1/autogroup"; } 2>/dev/null
+}
+
 # stop_pid PIDFILE NAME TIMEOUT_S: SIGTERM, wait, then SIGKILL as a last resort.
 stop_pid() {
   local pidfile=$1 name=$2 timeout=${3:-30} pid i
