@@ -4,7 +4,7 @@
 // and account ages look like live traffic). Work per body is constant: templates are read once.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateWorld, generatorFingerprint, resolveOptions } from "@riskgate/simulator";
+import { generateWorld, generatorFingerprint, hashString, Rng, resolveOptions } from "@riskgate/simulator";
 import type { Traffic } from "./scenario.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: a checkout as the simulator wrote it (validated by the API)
@@ -43,18 +43,6 @@ export async function loadTemplates(dir: string, days = 3): Promise<WorldTemplat
   return { legit, fraud };
 }
 
-/** A small deterministic PRNG (mulberry32): the same run id draws the same bodies. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const shift = (iso: string, deltaMs: number) => new Date(Date.parse(iso) + deltaMs).toISOString();
 
 export class BodyFactory {
@@ -69,7 +57,9 @@ export class BodyFactory {
       throw new Error("the world has no legit or no fraud checkouts: simulate more days");
     this.#t = templates;
     this.#runId = runId;
-    this.#random = prng([...runId].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619), 2166136261));
+    // The simulator's generator: the same run id draws the same bodies.
+    const rng = new Rng(hashString(runId));
+    this.#random = () => rng.float();
     this.#now = now;
   }
 
