@@ -33,31 +33,39 @@ afterEach(async () => {
 const lines = async (file: string) =>
   (await readFile(file, "utf8").catch(() => "")).split("\n").filter((l) => l.length > 0);
 
+/**
+ * Runs `<start> PIDFILE LOGFILE node -e SERVICE` from lib.sh in a script that leads a process group
+ * of its own (the terminal's foreground group, as `npm run stack`); resolves with the pid in the pid
+ * file once the service has logged that it is ready, as that pid.
+ */
+async function startService(start: string): Promise<{ pid: number; logfile: string; group: number }> {
+  dir = await mkdtemp(join(tmpdir(), "rg-start-detached-"));
+  const pidfile = join(dir, "service.pid");
+  const logfile = join(dir, "service.log");
+  script = spawn(
+    "bash",
+    [
+      "-c",
+      `source infra/dev/lib.sh && ${start} "$1" "$2" "$3" -e "$4" && exec sleep 60`,
+      "stack",
+      pidfile,
+      logfile,
+      process.execPath,
+      SERVICE,
+    ],
+    { cwd: ROOT, detached: true, stdio: "ignore" },
+  );
+  await waitFor(async () => (await lines(logfile)).length > 0, { what: "the service to start" });
+  const pid = Number((await readFile(pidfile, "utf8")).trim());
+  // The pid file names the service itself, the process stop_pid signals.
+  expect(await lines(logfile)).toEqual([`ready ${pid}`]);
+  return { pid, logfile, group: script.pid as number };
+}
+
 describe("start_detached (infra/dev/lib.sh)", () => {
   it("keeps a terminal's Ctrl-C from the service: it hears only the SIGTERM sent to its pid", async () => {
-    dir = await mkdtemp(join(tmpdir(), "rg-start-detached-"));
-    const pidfile = join(dir, "service.pid");
-    const logfile = join(dir, "service.log");
-    // The script leads a process group of its own: the terminal's foreground group, as `npm run stack`.
-    script = spawn(
-      "bash",
-      [
-        "-c",
-        'source infra/dev/lib.sh && start_detached "$1" "$2" "$3" -e "$4" && exec sleep 60',
-        "stack",
-        pidfile,
-        logfile,
-        process.execPath,
-        SERVICE,
-      ],
-      { cwd: ROOT, detached: true, stdio: "ignore" },
-    );
-    await waitFor(async () => (await lines(logfile)).length > 0, { what: "the service to start" });
-    const pid = Number((await readFile(pidfile, "utf8")).trim());
-    // The pid file names the service itself, the process stop_pid signals.
-    expect(await lines(logfile)).toEqual([`ready ${pid}`]);
-
-    process.kill(-(script.pid as number), "SIGINT"); // Ctrl-C
+    const { pid, logfile, group } = await startService("start_detached");
+    process.kill(-group, "SIGINT"); // Ctrl-C
     process.kill(pid, "SIGTERM"); // stop_pid
     // Had the SIGINT reached the service, it would be logged first: it was sent first, and a lower
     // signal number is delivered first when both are pending.
@@ -77,26 +85,8 @@ describe.skipIf(!existsSync("/proc/self/autogroup"))(
   "start_detached_at and cpu_weight (infra/dev/lib.sh)",
   () => {
     it("starts the command in a session of its own at the given weight; cpu_weight changes it", async () => {
-      dir = await mkdtemp(join(tmpdir(), "rg-start-detached-"));
-      const pidfile = join(dir, "service.pid");
-      const logfile = join(dir, "service.log");
-      script = spawn(
-        "bash",
-        [
-          "-c",
-          'source infra/dev/lib.sh && start_detached_at 10 "$1" "$2" "$3" -e "$4" && exec sleep 60',
-          "stack",
-          pidfile,
-          logfile,
-          process.execPath,
-          SERVICE,
-        ],
-        { cwd: ROOT, detached: true, stdio: "ignore" },
-      );
-      await waitFor(async () => (await lines(logfile)).length > 0, { what: "the service to start" });
-      const pid = Number((await readFile(pidfile, "utf8")).trim());
-      // The pid file names the command itself (the shell that set the weight exec'd it).
-      expect(await lines(logfile)).toEqual([`ready ${pid}`]);
+      // The shell that set the weight exec'd the service: the pid is the service's.
+      const { pid, logfile } = await startService("start_detached_at 10");
       expect(await sessionOf(pid)).toBe(pid);
       expect(await autogroup(pid)).toMatch(/ nice 10$/);
 
