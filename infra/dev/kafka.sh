@@ -13,7 +13,7 @@
 #      RISKGATE_DEV_KAFKA_HEAP (default 768m), RISKGATE_DEV_KAFKA_START_TIMEOUT (s, default 90),
 #      RISKGATE_DEV_KAFKA_FRESH=1 (start from an empty data dir; test-all.sh uses it),
 #      RISKGATE_DEV_KAFKA_BOOT_NICE (CPU weight of the broker's session while it starts and stops,
-#      as nice(1) counts; default 10, back to 0 once it answers, which needs root; 0: full weight).
+#      as nice(1) counts; back to 0 once it answers, which needs root; default 10 as root, else 0).
 set -euo pipefail
 RISKGATE_LOG_TAG=kafka
 # shellcheck source=infra/dev/lib.sh
@@ -33,7 +33,9 @@ PORT=${RISKGATE_DEV_KAFKA_PORT:-9192}
 CONTROLLER_PORT=$((PORT + 1))
 HEAP=${RISKGATE_DEV_KAFKA_HEAP:-768m}
 START_TIMEOUT=${RISKGATE_DEV_KAFKA_START_TIMEOUT:-90}
-BOOT_NICE=${RISKGATE_DEV_KAFKA_BOOT_NICE:-10}
+# Only root can give the weight back once the broker answers (RLIMIT_NICE): for anyone else the
+# broker would stay light for good, and tests wait on it; so the default lowers it for root only.
+if (($(id -u) == 0)); then BOOT_NICE=${RISKGATE_DEV_KAFKA_BOOT_NICE:-10}; else BOOT_NICE=${RISKGATE_DEV_KAFKA_BOOT_NICE:-0}; fi
 
 DIST_DIR="$RISKGATE_REPO/.cache/kafka/$KAFKA_VERSION"
 LIBS_DIR="$DIST_DIR/libs"
