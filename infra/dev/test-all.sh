@@ -14,7 +14,7 @@
 # Env: RISKGATE_TEST_PYTHON=0 skips the Python tests; RISKGATE_TEST_LOAD=0 skips the load smoke.
 #      RISKGATE_TEST_SWEEP_HOURS (default 6; 0 = off): keys and topics of test runs older than that
 #      are removed from the services before the run (runs younger than that, e.g. another
-#      worktree's in progress, keep theirs).
+#      worktree's in progress, keep theirs). When vitest passes, the run removes its own.
 #      RISKGATE_TEST_REDIS=cluster (`npm run test:cluster`): the whole Redis-using suite against the
 #      3-master Redis Cluster instead: vitest's integration and timing projects only, every test that
 #      uses the shared test Redis then talks to the cluster (vitest.config.ts names the few left out
@@ -72,6 +72,10 @@ log "services ready in $((SECONDS - t0))s"
 # carry the feature store's 400-day TTL, so a dev Redis capped at 2 GB filled up run after run.
 # A failed sweep does not fail the run.
 node_modules/.bin/node test/support/sweep-cli.ts || log "the sweep of old test keys and topics failed (exit $?); continuing"
+# This run's tag, in the name of every key prefix and topic the tests make (test/support/services.ts):
+# a run that passes removes its own when it ends; a failed run's stay for a look, until a later sweep.
+RISKGATE_TEST_RUN=$(od -An -tx1 -N2 /dev/urandom | tr -d ' \n')
+export RISKGATE_TEST_RUN
 
 status=0
 projects=()
@@ -110,6 +114,10 @@ if [[ -s .cache/test/vitest.json ]]; then
   ' .cache/test/vitest.json || true
 fi
 ((vitest_rc == 0)) || status=1
+if ((vitest_rc == 0)); then
+  RISKGATE_TEST_SWEEP_RUN=$RISKGATE_TEST_RUN node_modules/.bin/node test/support/sweep-cli.ts ||
+    log "the sweep of this run's keys and topics failed (exit $?); continuing"
+fi
 
 # --- pytest (models/training) ------------------------------------------------
 if [[ ${RISKGATE_TEST_PYTHON:-1} == 0 ]]; then

@@ -7,12 +7,13 @@ import {
   uniqueTopic,
   withAdmin,
 } from "@riskgate/test-support/services";
-import { createdAt, sweepKeys, sweepTopics } from "@riskgate/test-support/sweep";
+import { sweepKeys, sweepTopics, testName } from "@riskgate/test-support/sweep";
 import { afterAll, describe, expect, it } from "vitest";
 
 const HOUR = 3_600_000;
-/** A test name as uniquePrefix / uniqueTopic would have made it `hoursAgo` hours ago. */
-const made = (hoursAgo: number) => `${(Date.now() - hoursAgo * HOUR).toString(36)}0123abcd`;
+/** A test name's suffix as uniquePrefix / uniqueTopic would have made it `hoursAgo` hours ago in run `run`. */
+const made = (hoursAgo: number, run = "0123") => `${(Date.now() - hoursAgo * HOUR).toString(36)}${run}abcd`;
+const createdAt = (name: string, kind: "key" | "topic") => testName(name, kind)?.created;
 
 describe("the sweep of what earlier test runs left in the shared services", () => {
   const redis = createRedis();
@@ -30,6 +31,10 @@ describe("the sweep of what earlier test runs left in the shared services", () =
     expect(createdAt(`${uniqueTopic("sweep")}.decisions`, "topic")).toBeGreaterThanOrEqual(before - 1);
     expect(createdAt("fs:v2:{user:u_1}:h", "key")).toBeUndefined();
     expect(createdAt("riskgate.decisions", "topic")).toBeUndefined();
+    // The run's tag from RISKGATE_TEST_RUN, as test-all.sh sets it.
+    expect(testName(`t.sweep.${made(0, "beef")}.decisions`, "topic")?.run).toBe("beef");
+    const run = process.env.RISKGATE_TEST_RUN;
+    if (run) expect(testName(uniqueTopic("sweep"), "topic")?.run).toBe(run);
   });
 
   it("removes test keys older than the cut-off and keeps newer ones and every other key", async () => {
@@ -39,7 +44,7 @@ describe("the sweep of what earlier test runs left in the shared services", () =
     const other = `sweep-check:${made(9)}:not-a-test-key`;
     // One key per command: on a Cluster the keys live in different slots.
     for (const key of [...old, ...fresh, other]) await redis.set(key, "1");
-    await sweepKeys(redis, Date.now() - 6 * HOUR);
+    await sweepKeys(redis, { before: Date.now() - 6 * HOUR });
     const exists = async (keys: string[]) => Promise.all(keys.map((k) => redis.exists(k)));
     expect(await exists(old)).toEqual([0, 0]);
     expect(await exists([...fresh, other])).toEqual([1, 1, 1]);
@@ -51,10 +56,34 @@ describe("the sweep of what earlier test runs left in the shared services", () =
     const old = `t.sweep.${made(7)}.decisions`;
     const fresh = `${uniqueTopic("sweep")}.decisions`;
     await createTopics(kafka, [old, fresh]);
-    const removed = await withAdmin(kafka, (admin) => sweepTopics(admin, Date.now() - 6 * HOUR));
+    const removed = await withAdmin(kafka, (admin) => sweepTopics(admin, { before: Date.now() - 6 * HOUR }));
     expect(removed).toBeGreaterThanOrEqual(1);
     const topics = await withAdmin(kafka, (admin) => admin.listTopics());
     expect({ old: topics.includes(old), fresh: topics.includes(fresh) }).toEqual({ old: false, fresh: true });
     await deleteTopics(kafka, [fresh]);
+  });
+  it("removes one run's keys and topics, whatever their age, and keeps another run's", async () => {
+    const mine = made(0, "f00d");
+    const other = made(0, "cafe");
+    const keys = { mine: `t:sweep:${mine}:a`, other: `{t:sweep:${other}:}a` };
+    for (const key of Object.values(keys)) await redis.set(key, "1");
+    const topics = { mine: `t.sweep.${mine}.decisions`, other: `t.sweep.${other}` };
+    await createTopics(kafka, Object.values(topics));
+
+    await sweepKeys(redis, { run: "f00d" });
+    const removed = await withAdmin(kafka, (admin) => sweepTopics(admin, { run: "f00d" }));
+
+    expect({ mine: await redis.exists(keys.mine), other: await redis.exists(keys.other) }).toEqual({
+      mine: 0,
+      other: 1,
+    });
+    expect(removed).toBe(1);
+    const left = await withAdmin(kafka, (admin) => admin.listTopics());
+    expect({ mine: left.includes(topics.mine), other: left.includes(topics.other) }).toEqual({
+      mine: false,
+      other: true,
+    });
+    await redis.unlink(keys.other);
+    await deleteTopics(kafka, [topics.other]);
   });
 });

@@ -51,10 +51,19 @@ export function kafkaBrokers(): string[] {
   return brokers;
 }
 
+/**
+ * The run's tag (RISKGATE_TEST_RUN, 4 hex digits, set by test-all.sh), so the run can remove what it
+ * made when it ends (test/support/sweep.ts); outside a run, a random one.
+ */
+function runTag(): string {
+  const tag = process.env.RISKGATE_TEST_RUN;
+  return tag && /^[0-9a-f]{4}$/.test(tag) ? tag : randomBytes(2).toString("hex");
+}
+
 function suffix(): string {
-  // Time first so names sort by creation when someone looks at the broker; random so
-  // parallel workers and reruns never collide.
-  return `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+  // Time first so names sort by creation when someone looks at the broker; then the run's tag; then
+  // random, so parallel workers and reruns never collide.
+  return `${Date.now().toString(36)}${runTag()}${randomBytes(2).toString("hex")}`;
 }
 
 function slug(name: string, allowed: RegExp): string {
