@@ -1,9 +1,13 @@
 /**
  * Finds strings that look like a full card number (PAN): 13–19 digits, optionally grouped by
- * spaces or dashes, passing the Luhn check. Events must never carry one (PCI scope), so decoders
- * reject them wherever they appear, including free text such as guest messages.
+ * spaces or dashes, not part of a longer token of letters and digits, passing the Luhn check.
+ * Events must never carry one (PCI scope), so decoders reject them wherever they appear,
+ * including free text such as guest messages.
  */
-const CANDIDATE = /(?:\d[ -]?){12,18}\d/g;
+// A run inside a longer letters-and-digits token is part of an identifier, not a card number: a
+// UUID's or a hex id's digits often form one (about 1 in 440 random UUIDs, refused as holding a PAN
+// before the run had to stand on its own). `_` is no boundary, so `pi_<pan>` is still found.
+const CANDIDATE = /(?<![0-9A-Za-z])(?:\d[ -]?){12,18}\d(?![0-9A-Za-z])/g;
 
 function luhnValid(digits: string): boolean {
   let sum = 0;

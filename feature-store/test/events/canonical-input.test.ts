@@ -7,6 +7,7 @@ import {
   CARD_NUMBER_REDACTED,
   CURRENCY_CODES,
   canonicalIp,
+  containsCardNumber,
   type DomainEvent,
   decodeCheckout,
   decodeEvent,
@@ -100,6 +101,22 @@ describe("card numbers", () => {
     expect(refusal(() => decodeEvent(inAgent))).toMatchObject({ field: "/device/user_agent" });
     const asId = payment("p1", T0, { payment_instrument_id: "4111111111111111" });
     expect(refusal(() => decodeEvent(asId))).toMatchObject({ field: "/payment_instrument_id" });
+  });
+
+  it("are not the digits inside an identifier: UUIDs and hex ids that hold a Luhn-valid run are accepted", () => {
+    // Each holds a Luhn-valid run of 13+ digits (and separators) that touches a letter: one random
+    // UUID in about 440 did, and its event was refused as carrying a card number.
+    for (const id of [
+      "24a78074-5a67-4f6c-b441-178529132517",
+      "b3597893-7954-473a-b384-65f04ab4afb2",
+      "e68be943-ba58-4567-9771-4113006dfdd8",
+    ]) {
+      expect(containsCardNumber(id)).toBe(false);
+      expect(decodeEvent(payment("p1", T0, { payment_instrument_id: id }))).toBeDefined();
+    }
+    // A card number bounded by punctuation or `_` is still one.
+    for (const text of ["pi_4111111111111111", "(4111-1111-1111-1111)", "pan:4111111111111111."])
+      expect(containsCardNumber(text)).toBe(true);
   });
 
   it("are redacted from any text, and only card numbers are", () => {

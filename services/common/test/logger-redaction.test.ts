@@ -84,6 +84,16 @@ describe("log lines", () => {
     expect(JSON.parse(lines()[0] as string).event_id).toBe("co-1");
   });
 
+  it("keep the digits of an identifier: a trace id holding a run of 13 digits is logged whole", () => {
+    const { logger, lines } = capture();
+    // Its `1898161949208` was masked as a card number, and the line lost its trace.
+    const traceId = "51b96157b1898161949208e9f5145fa0";
+    logger.info({ trace_id: traceId, reason: `see trace ${traceId}` }, "scored");
+    const line = JSON.parse(lines()[0] as string);
+    expect(line.trace_id).toBe(traceId);
+    expect(line.reason).toBe(`see trace ${traceId}`);
+  });
+
   it("mask emails and card numbers in free text under any field name", () => {
     const { logger, text, lines } = capture();
     logger.warn(
