@@ -24,14 +24,41 @@ function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** A UUID in its canonical 8-4-4-4-12 form, standing alone. */
+const UUID =
+  /(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])/g;
+
+/**
+ * Whether text[start, end) lies inside a UUID. Its last two groups can be all digits
+ * (`-dddd-dddddddddddd`: 16 digits standing alone, Luhn-valid one time in ten), about 1 random UUID
+ * in 7,000, and an identifier is no card number. Only asked about a Luhn-valid run, so rarely.
+ */
+function insideUuid(text: string, start: number, end: number): boolean {
+  UUID.lastIndex = 0;
+  for (let m = UUID.exec(text); m; m = UUID.exec(text)) {
+    if (m.index <= start && end <= m.index + m[0].length) return true;
+  }
+  return false;
+}
+
+function isCardNumber(run: string, text: string, start: number): boolean {
+  const digits = run.replace(/[ -]/g, "");
+  return (
+    digits.length >= 13 &&
+    digits.length <= 19 &&
+    luhnValid(digits) &&
+    !insideUuid(text, start, start + run.length)
+  );
+}
+
 export function containsCardNumber(text: string): boolean {
   // Every string of every checkout passes here: most are far too short to hold 13 digits, and
   // exec on the one regex avoids the copy matchAll makes per call (together ~15 µs per checkout).
   if (text.length < 13) return false;
   CANDIDATE.lastIndex = 0;
   for (let match = CANDIDATE.exec(text); match; match = CANDIDATE.exec(text)) {
-    const digits = match[0].replace(/[ -]/g, "");
-    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return true;
+    // insideUuid resets the UUID regex only; CANDIDATE's position is kept.
+    if (isCardNumber(match[0], text, match.index)) return true;
   }
   return false;
 }
@@ -46,10 +73,9 @@ export const CARD_NUMBER_REDACTED = "[redacted card number]";
 export function redactCardNumbers(text: string): string | undefined {
   if (!containsCardNumber(text)) return undefined;
   CANDIDATE.lastIndex = 0;
-  return text.replace(CANDIDATE, (run) => {
-    const digits = run.replace(/[ -]/g, "");
-    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? CARD_NUMBER_REDACTED : run;
-  });
+  return text.replace(CANDIDATE, (run, offset: number) =>
+    isCardNumber(run, text, offset) ? CARD_NUMBER_REDACTED : run,
+  );
 }
 
 /** Returns the JSON pointer of the first string field holding a card number, or undefined. */

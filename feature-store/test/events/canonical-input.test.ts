@@ -114,6 +114,17 @@ describe("card numbers", () => {
       expect(containsCardNumber(id)).toBe(false);
       expect(decodeEvent(payment("p1", T0, { payment_instrument_id: id }))).toBeDefined();
     }
+    // A UUID whose last two groups are all digits: 16 digits that stand alone and pass Luhn (about
+    // 1 random UUID in 7,000), bare or in an id of the client's own.
+    for (const id of ["0f8fad5b-d9cb-469f-1234-123456789011", "chk-0f8fad5b-d9cb-469f-1234-123456789011"]) {
+      expect(containsCardNumber(id)).toBe(false);
+      expect(redactCardNumbers(`{"id":"${id}"}`)).toBeUndefined();
+    }
+    // The same digits outside a UUID are a card number, and so is a PAN beside one.
+    expect(containsCardNumber("ref 1234-123456789011")).toBe(true);
+    expect(redactCardNumbers("0f8fad5b-d9cb-469f-1234-123456789011 paid 4111 1111 1111 1111")).toBe(
+      `0f8fad5b-d9cb-469f-1234-123456789011 paid ${CARD_NUMBER_REDACTED}`,
+    );
     // A card number bounded by punctuation or `_` is still one.
     for (const text of ["pi_4111111111111111", "(4111-1111-1111-1111)", "pan:4111111111111111."])
       expect(containsCardNumber(text)).toBe(true);
