@@ -8,6 +8,7 @@ import type { RedisClient } from "@riskgate/common/redis-client";
 import { parseRedisUrl } from "@riskgate/common/redis-url";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
+import { RUN_TAG } from "./sweep.ts";
 
 const HOW_TO_RUN =
   "run `npm test`, which starts Redis, the Redis Cluster and Kafka (or infra/dev/services.sh up and export " +
@@ -57,7 +58,7 @@ export function kafkaBrokers(): string[] {
  */
 function runTag(): string {
   const tag = process.env.RISKGATE_TEST_RUN;
-  return tag && /^[0-9a-f]{4}$/.test(tag) ? tag : randomBytes(2).toString("hex");
+  return tag && RUN_TAG.test(tag) ? tag : randomBytes(2).toString("hex");
 }
 
 function suffix(): string {

@@ -5,13 +5,12 @@
 // usage: REDIS_URL=… [REDIS_CLUSTER_URL=…] KAFKA_BROKERS=… node test/support/sweep-cli.ts
 import { createRedisClient } from "@riskgate/common/redis-client";
 import { createKafka, redisReady } from "./services.ts";
-import { type Sweep, sweepKeys, sweepTopics } from "./sweep.ts";
+import { RUN_TAG, type Sweep, sweepKeys, sweepTopics } from "./sweep.ts";
 
 function what(): { sweep: Sweep; described: string } | undefined {
   const run = process.env.RISKGATE_TEST_SWEEP_RUN;
   if (run !== undefined) {
-    if (!/^[0-9a-f]{4}$/.test(run))
-      throw new Error("RISKGATE_TEST_SWEEP_RUN must be a run's tag: 4 hex digits");
+    if (!RUN_TAG.test(run)) throw new Error("RISKGATE_TEST_SWEEP_RUN must be a run's tag: 4 hex digits");
     return { sweep: { run }, described: `of test run ${run}` };
   }
   const hours = Number(process.env.RISKGATE_TEST_SWEEP_HOURS ?? "6");

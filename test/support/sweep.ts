@@ -11,6 +11,8 @@ import type { Admin } from "kafkajs";
  * than a run can take goes at the start of the next, so a run in progress elsewhere (another
  * worktree) keeps its own.
  */
+/** A run's tag as test names carry it (RISKGATE_TEST_RUN). */
+export const RUN_TAG = /^[0-9a-f]{4}$/;
 const KEY = /^\{?t:[^:]*:([0-9a-z]{8})([0-9a-f]{4})[0-9a-f]{4}:/;
 // A topic name may be a uniqueTopic with a suffix of its own (`t.api.<created>.decisions`).
 const TOPIC = /^t\.[A-Za-z0-9_-]*\.([0-9a-z]{8})([0-9a-f]{4})[0-9a-f]{4}(\.|$)/;
