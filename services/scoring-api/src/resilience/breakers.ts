@@ -107,7 +107,14 @@ export class ModelGuard {
     if (!breaker) return model.predict(features);
     const permit = breaker.tryAcquire();
     if (!permit) throw new BreakerOpenError(breaker.name);
-    const t0 = this.clock();
+    let started = this.clock();
+    // onnxruntime-node runs inference in a setImmediate callback that predict() queues: this one,
+    // queued first, runs just before it, so `took` is the inference, not the wait for the loop's
+    // check phase (on a saturated loop, most of a turn: that wait opened this breaker over a
+    // healthy model). A model that answers without the loop keeps the time from the call.
+    setImmediate(() => {
+      started = this.clock();
+    });
     let p: { raw: number; calibrated: number };
     try {
       p = await model.predict(features);
@@ -115,7 +122,7 @@ export class ModelGuard {
       permit.failure(err instanceof Error ? err.message : String(err));
       throw err;
     }
-    const took = this.clock() - t0;
+    const took = this.clock() - started;
     if (took > this.budgetMs) {
       this.onSlow(model, took);
       permit.failure(`inference took ${took.toFixed(1)} ms, over the ${this.budgetMs} ms budget`);

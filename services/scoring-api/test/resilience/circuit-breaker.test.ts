@@ -241,6 +241,36 @@ describe("ModelGuard", () => {
     expect(b.state).toBe("closed");
   });
 
+  it("times the inference, not the wait for the loop to run it", async () => {
+    const clock = fakeClock();
+    // As onnxruntime-node does: the inference runs in a setImmediate callback (1 ms of it here).
+    const m = model(
+      () =>
+        new Promise((resolve) =>
+          setImmediate(() => {
+            clock.advance(1);
+            resolve({ raw: 0.1, calibrated: 0.2 });
+          }),
+        ),
+    );
+    const b = new CircuitBreaker({
+      name: "model",
+      failureThreshold: 1,
+      failureRate: 1,
+      windowSize: 0,
+      cooldownMs: 1_000,
+      clock: clock.now,
+    });
+    const slow: number[] = [];
+    const guard = new ModelGuard(new Map([[m, b]]), 25, (_m, ms) => slow.push(ms), clock.now);
+    const p = guard.predict(m, [1]);
+    // The rest of a long loop turn, before the loop gets to its check phase.
+    clock.advance(40);
+    await expect(p).resolves.toEqual({ raw: 0.1, calibrated: 0.2 });
+    expect(slow).toEqual([]);
+    expect(b.state).toBe("closed");
+  });
+
   it("calls a model it has no breaker for directly", async () => {
     const m = model(async () => ({ raw: 0, calibrated: 0 }));
     await expect(new ModelGuard(new Map(), 25).predict(m, [])).resolves.toEqual({ raw: 0, calibrated: 0 });
