@@ -206,6 +206,20 @@ describe("ModelGuard", () => {
     predict,
     topReasons: () => [],
   });
+  /** `m` behind a breaker that opens after `failureThreshold` failures, with a 25 ms budget. */
+  const guarded = (m: ScoringModel, clock: ReturnType<typeof fakeClock>, failureThreshold: number) => {
+    const b = new CircuitBreaker({
+      name: "model",
+      failureThreshold,
+      failureRate: 1,
+      windowSize: 0,
+      cooldownMs: 1_000,
+      clock: clock.now,
+    });
+    const slow: number[] = [];
+    const guard = new ModelGuard(new Map([[m, b]]), 25, (_m, ms) => slow.push(ms), clock.now);
+    return { b, slow, guard };
+  };
 
   it("uses a slow answer but counts it as a failure; a throw counts too; open skips the model", async () => {
     const clock = fakeClock();
@@ -217,16 +231,7 @@ describe("ModelGuard", () => {
       clock.advance(mode === "slow" ? 30 : 1);
       return { raw: 0.1, calibrated: 0.2 };
     });
-    const b = new CircuitBreaker({
-      name: "model",
-      failureThreshold: 2,
-      failureRate: 1,
-      windowSize: 0,
-      cooldownMs: 1_000,
-      clock: clock.now,
-    });
-    const slow: number[] = [];
-    const guard = new ModelGuard(new Map([[m, b]]), 25, (_m, ms) => slow.push(ms), clock.now);
+    const { b, slow, guard } = guarded(m, clock, 2);
     await expect(guard.predict(m, [1])).resolves.toEqual({ raw: 0.1, calibrated: 0.2 });
     expect(slow).toEqual([30]);
     expect(b.state).toBe("closed");
@@ -253,16 +258,7 @@ describe("ModelGuard", () => {
           }),
         ),
     );
-    const b = new CircuitBreaker({
-      name: "model",
-      failureThreshold: 1,
-      failureRate: 1,
-      windowSize: 0,
-      cooldownMs: 1_000,
-      clock: clock.now,
-    });
-    const slow: number[] = [];
-    const guard = new ModelGuard(new Map([[m, b]]), 25, (_m, ms) => slow.push(ms), clock.now);
+    const { b, slow, guard } = guarded(m, clock, 1);
     const p = guard.predict(m, [1]);
     // The rest of a long loop turn, before the loop gets to its check phase.
     clock.advance(40);
