@@ -58,7 +58,9 @@ local function apply_entity(base, ops)
   -- Per entity: a late label counts at this entity's newest time, not the next entity's.
   local t, t_text = t, ARGV[2]
   local hash, seen = base .. ':h', base .. ':seen'
-  -- Every hash field the ops read, in one HMGET.
+  -- Every hash field the ops read, in one HMGET; a set's HyperLogLog cell fields only once the
+  -- set has gone past the cap (cells_of below): most sets never do, and every event built and
+  -- fetched all of their cells' field names for nothing (Lua strings cost this script most).
   local names = { '_wm', '_hk', '_dp' }
   for _, o in ipairs(ops) do
     local op, a = o[1], o[2]
@@ -67,13 +69,6 @@ local function apply_entity(base, ops)
     elseif op == 'u' then
       names[#names + 1] = '_k:x:' .. a
       names[#names + 1] = '_o:' .. a
-      for _, w in ipairs(o[4]) do
-        for s = 0, w[3] - 1 do
-          local cell = a .. ':' .. w[1] .. ':' .. s
-          names[#names + 1] = '_u:' .. cell
-          names[#names + 1] = '_k:u:' .. cell
-        end
-      end
     elseif op == 'n' or op == 'x' or op == 'i' then
       names[#names + 1] = a
     elseif op == 'l' then
@@ -111,6 +106,21 @@ local function apply_entity(base, ops)
     if not cur['_k:' .. suffix] then
       set('_k:' .. suffix, '1')
       fresh[#fresh + 1] = base .. ':' .. suffix
+    end
+  end
+  -- Reads the HyperLogLog cell fields of set name into cur (a field this event wrote stays).
+  local function cells_of(name, rings)
+    local more = {}
+    for _, w in ipairs(rings) do
+      for s = 0, w[3] - 1 do
+        local cell = name .. ':' .. w[1] .. ':' .. s
+        more[#more + 1] = '_u:' .. cell
+        more[#more + 1] = '_k:u:' .. cell
+      end
+    end
+    local got = redis.call('HMGET', hash, unpack(more))
+    for k = 1, #more do
+      if got[k] and cur[more[k]] == nil then cur[more[k]] = got[k] end
     end
   end
   local function hll_add(name, w, member, time)
@@ -166,8 +176,10 @@ local function apply_entity(base, ops)
       -- The set never stays above the cap, so only a new member can take it past.
       local over = redis.call('ZADD', key, 'GT', t, b) > 0 and redis.call('ZCARD', key) > cap
       if cur['_o:' .. a] then
+        cells_of(a, rings)
         for _, w in ipairs(rings) do hll_add(a, w, b, t) end
       elseif over then
+        cells_of(a, rings)
         -- First time past the cap: the HyperLogLogs start from every member still known.
         local all = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
         for i = 1, #all, 2 do
