@@ -8,12 +8,23 @@ const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[A-Za-z]{2,}/g;
  * inside a longer token of letters and digits: 1.75 % of trace ids (32 hex digits) hold such a run,
  * and their log lines lost the id that ties them to their trace.
  */
-const CARD_NUMBER = /(?<![0-9A-Za-z])(?:\d[ -]?){12,18}\d(?![0-9A-Za-z])/g;
+const CARD_NUMBER = /(?<![0-9A-Za-z])(?:\d[ -]?){12,18}\d(?![0-9A-Za-z])/;
+/**
+ * A canonical UUID (8-4-4-4-12) or a card-number run. A UUID's last two groups can be all digits
+ * (`-dddd-dddddddddddd`, about 1 UUID in 1,850), which stand alone as 16 digits; matched from its
+ * start, the UUID is consumed whole before its tail could match as a card number, and kept.
+ */
+const UUID_OR_CARD_NUMBER = new RegExp(
+  `(?<![0-9A-Za-z])([0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})(?![0-9A-Za-z])|${CARD_NUMBER.source}`,
+  "g",
+);
 /** Nesting scanned; a log line's fields are shallow, and a bound keeps a cyclic value from looping. */
 const MAX_DEPTH = 6;
 
 export function scrubText(text: string): string {
-  return text.replace(EMAIL, "[email]").replace(CARD_NUMBER, "[card number]");
+  return text
+    .replace(EMAIL, "[email]")
+    .replace(UUID_OR_CARD_NUMBER, (m, uuid: string | undefined) => (uuid ? m : "[card number]"));
 }
 
 /**

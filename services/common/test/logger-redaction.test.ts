@@ -94,6 +94,16 @@ describe("log lines", () => {
     expect(line.reason).toBe(`see trace ${traceId}`);
   });
 
+  it("keep a UUID whose last two groups are all digits, and still mask a card number beside it", () => {
+    const { logger, lines } = capture();
+    // `-4111-111111111111` stands alone: 16 digits, masked as a card number before.
+    const id = "chk-9f1c2e7a-55b0-4d2e-4111-111111111111";
+    logger.info({ event_id: id, reason: `retry of ${id} paid with ${PAN}` }, "scored");
+    const line = JSON.parse(lines()[0] as string);
+    expect(line.event_id).toBe(id);
+    expect(line.reason).toBe(`retry of ${id} paid with [card number]`);
+  });
+
   it("mask emails and card numbers in free text under any field name", () => {
     const { logger, text, lines } = capture();
     logger.warn(
