@@ -22,7 +22,6 @@ const INTEGRATION = [
   "load-tests/test/bench/stack.test.ts",
   "load-tests/test/scenarios/switches.test.ts",
   "services/common/test/shutdown.test.ts",
-  "services/common/test/redis-client.test.ts",
   "services/common/test/kafka-topics.test.ts",
   "services/common/test/kafka-idempotent-producer.test.ts",
   "services/common/test/kafkajs-idle-timer.test.ts",
@@ -118,8 +117,7 @@ const NOT_ON_CLUSTER = [
   "services/scoring-api/test/bench/cpu-per-checkout.test.ts",
   // A fresh standalone Redis of its own, so every key in it is the API's and can be read back.
   "services/scoring-api/test/input-guards.test.ts",
-  // Clusters of their own in every run already (redis-client: the dev Redis and the dev cluster).
-  "services/common/test/redis-client.test.ts",
+  // Clusters of their own in every run already.
   "services/scoring-api/test/resilience/cluster-master-failure.test.ts",
   "test/infra/redis-cluster.test.ts",
   // No Redis at all: Kafka, Prometheus, vegeta, child processes, pure logic.

@@ -1,5 +1,4 @@
-import { Cluster, type ClusterOptions, type Command, Redis, type RedisOptions } from "ioredis";
-import { TurnDeadlines } from "./fair-timeout.ts";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { parseRedisUrl, REDIS_URL_FORMS } from "./redis-url.ts";
 
 /**
@@ -11,7 +10,6 @@ export type RedisClient = Redis | Cluster;
 export type StandaloneRedisClient = Redis;
 
 export interface RedisClientOptions {
-  /** Every command fails after this long without a reply (a fair timeout: see withCommandTimeout). */
   readonly commandTimeoutMs: number;
   /** CLIENT SETNAME of every connection, so an operator sees who is connected. */
   readonly name: string;
@@ -30,12 +28,11 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
   // The URL may hold a password: the message names the forms, never the value.
   if (!target) throw new Error(`REDIS_URL is not one of ${REDIS_URL_FORMS}`);
   if (target.kind === "standalone") {
-    const redis = new Redis(url, {
+    return new Redis(url, {
       ...connectionOptions(options),
       enableOfflineQueue: false,
       retryStrategy: reconnect,
     });
-    return withCommandTimeout(redis, options.commandTimeoutMs);
   }
   const cluster = new Cluster([...target.nodes], {
     ...clusterOptions,
@@ -46,27 +43,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
       ...(target.tls ? { tls: {} } : {}),
     },
   });
-  return withCommandTimeout(connectNodesEagerly(cluster), options.commandTimeoutMs);
-}
-
-/**
- * `client` with a deadline on every command it sends, in place of ioredis's `commandTimeout`,
- * which starts a plain timer per command when it is issued: on a saturated API that timer runs
- * before the loop reads the replies that came in during a long turn, and failed commands Redis had
- * answered in time, until the Redis breaker opened. These deadlines count from the end of the turn
- * that sent the command and let that turn's replies be read first (fair-timeout.ts).
- */
-function withCommandTimeout<C extends RedisClient>(client: C, ms: number): C {
-  const send = client.sendCommand.bind(client) as (command: Command, ...rest: unknown[]) => unknown;
-  const deadlines = new TurnDeadlines<Command>(ms, (command) => {
-    if (!command.isSettled) command.reject(new Error("Command timed out"));
-  });
-  const timed = (command: Command, ...rest: unknown[]) => {
-    deadlines.add(command);
-    return send(command, ...rest);
-  };
-  Object.defineProperty(client, "sendCommand", { value: timed, configurable: true, writable: true });
-  return client;
+  return connectNodesEagerly(cluster);
 }
 
 /**
@@ -85,6 +62,7 @@ function connectionOptions(o: RedisClientOptions): RedisOptions {
   return {
     connectionName: o.name,
     maxRetriesPerRequest: 1,
+    commandTimeout: o.commandTimeoutMs,
     connectTimeout: 2_000,
     // No auto-pipelining: ioredis runs one auto-pipeline per connection at a time, so under load
     // every command waited for the whole previous batch's replies. Requests then lived long enough
@@ -113,12 +91,10 @@ const clusterOptions: ClusterOptions = {
 
 /** A second client to the same Redis or Cluster (e.g. a pub/sub connection), with its own name and timeout. */
 export function duplicateRedisClient(client: RedisClient, options: RedisClientOptions): RedisClient {
-  const own = { connectionName: options.name };
-  const copy =
-    client instanceof Cluster
-      ? connectNodesEagerly(client.duplicate([], { redisOptions: own }))
-      : client.duplicate(own);
-  return withCommandTimeout(copy, options.commandTimeoutMs);
+  const own = { connectionName: options.name, commandTimeout: options.commandTimeoutMs };
+  return client instanceof Cluster
+    ? connectNodesEagerly(client.duplicate([], { redisOptions: own }))
+    : client.duplicate(own);
 }
 
 /**
