@@ -39,12 +39,35 @@ export async function ensureTopics(
   }
   const deadline = Date.now() + leaderTimeoutMs;
   for (;;) {
-    const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
-    const led = meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-    if (led && meta.length === topics.length && (await answerListOffsets(admin, topics))) return missing;
+    if ((await led(admin, topics)) && (await answerListOffsets(admin, topics))) return missing;
     if (Date.now() > deadline)
       throw new Error(`topics not ready (leaders, ListOffsets) after ${leaderTimeoutMs} ms`);
     await delay(100);
+  }
+}
+
+/** The errors of a topic the broker knows of but does not host yet (kafkajs: stale metadata). */
+const NOT_HOSTED_YET = new Set([
+  "UNKNOWN_TOPIC_OR_PARTITION",
+  "LEADER_NOT_AVAILABLE",
+  "NOT_LEADER_FOR_PARTITION",
+]);
+
+/**
+ * Whether every partition of `topics` has a leader in the metadata. A metadata request can itself
+ * be refused while a new topic propagates ("does not host this topic-partition"): not led yet, not a
+ * failure (it failed a CI run once, for a topic created a moment before).
+ */
+async function led(admin: Admin, topics: readonly string[]): Promise<boolean> {
+  try {
+    const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    return (
+      meta.length === topics.length &&
+      meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+    );
+  } catch (err) {
+    if (NOT_HOSTED_YET.has((err as { type?: string }).type ?? "")) return false;
+    throw err;
   }
 }
 
