@@ -74,6 +74,7 @@ const INTEGRATION = [
  */
 const TIMING = [
   "services/scoring-api/test/resilience/redis-outage.test.ts",
+  "services/scoring-api/test/resilience/late-timeout.test.ts",
   "services/scoring-api/test/resilience/model-failure.test.ts",
   "services/scoring-api/test/resilience/overload.test.ts",
 ];
@@ -110,6 +111,7 @@ const NOT_ON_CLUSTER = [
   // under the API; a cluster's failure of one master is cluster-master-failure.test.ts's subject.
   "services/scoring-api/test/resilience/fail-safe.test.ts",
   "services/scoring-api/test/resilience/redis-outage.test.ts",
+  "services/scoring-api/test/resilience/late-timeout.test.ts",
   // bench:store's, bench:api-levels' and cpu-per-checkout's cores: the benches take a standalone
   // REDIS_URL (one server's SCAN, MEMORY USAGE and INFO cpu).
   "feature-store/test/bench/store-levels.test.ts",

@@ -48,6 +48,8 @@ export const ApiConfigSchema = Type.Object({
   breakerWindow: envInt("BREAKER_WINDOW", 20, 0, 10_000),
   breakerCooldownMs: envInt("BREAKER_COOLDOWN_MS", 1_000, 1, 600_000),
   breakerMinFailureSpanMs: envInt("BREAKER_MIN_FAILURE_SPAN_MS", 50, 0, 60_000),
+  /** A Redis timeout whose timer ran this much past its deadline is not counted; 0 counts all. */
+  breakerLateTimeoutMs: envInt("BREAKER_LATE_TIMEOUT_MS", 5, 0, 60_000),
   /** Empty: decisions are not published (no training log). */
   kafkaBrokers: envList("KAFKA_BROKERS"),
   ...kafkaConnectionSchema,

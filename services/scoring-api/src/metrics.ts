@@ -129,6 +129,12 @@ export function createApiMetrics(registry: Registry) {
       labelNames: ["dependency"] as const,
       registers: r,
     }),
+    breakerLateTimeouts: new Counter({
+      name: `${METRIC_PREFIX}breaker_late_timeouts_total`,
+      help: "Timeouts not counted against the dependency: their timer ran late, on this process's busy event loop",
+      labelNames: ["dependency"] as const,
+      registers: r,
+    }),
     // Kill-switch (killswitch/): this replica's view of the switches.
     killSwitchEngaged: new Gauge({
       name: `${METRIC_PREFIX}kill_switch_engaged`,

@@ -1,4 +1,18 @@
-import { stacklessError } from "@riskgate/common/errors";
+import { AppError } from "@riskgate/common/errors";
+
+/** withTimeout's rejection; `budgetMs` lets a breaker tell how late its timer ran. */
+export class TimeoutError extends AppError {
+  readonly budgetMs: number;
+
+  constructor(what: string, budgetMs: number) {
+    // Stackless: a timer callback's stack names no caller, and under overload timeouts are many.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super("timeout", `${what} took longer than ${budgetMs} ms`);
+    Error.stackTraceLimit = stackTraceLimit;
+    this.budgetMs = budgetMs;
+  }
+}
 
 /**
  * Rejects when `promise` has not settled within `ms`; the work itself is not cancelled.
@@ -6,11 +20,7 @@ import { stacklessError } from "@riskgate/common/errors";
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    // Stackless: a timer callback's stack names no caller, and under overload timeouts are many.
-    const timer = setTimeout(
-      () => reject(stacklessError("timeout", `${what} took longer than ${ms} ms`)),
-      ms,
-    );
+    const timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -30,6 +30,7 @@ describe("withTimeout", () => {
     const outcome = expect(result).rejects.toMatchObject({
       code: "timeout",
       message: "feature read took longer than 10 ms",
+      budgetMs: 10,
       // No stack to capture or log: a timer's says nothing, and overload makes timeouts many.
       stack: "AppError: feature read took longer than 10 ms",
     });

@@ -1,7 +1,12 @@
 import type { Logger } from "@riskgate/common/logger";
 import type { Counter, Gauge } from "prom-client";
 import type { ScoringModel } from "../decision/types.ts";
-import { BREAKER_STATE_VALUE, BreakerOpenError, CircuitBreaker } from "./circuit-breaker.ts";
+import {
+  BREAKER_STATE_VALUE,
+  BreakerOpenError,
+  type BreakerOptions,
+  CircuitBreaker,
+} from "./circuit-breaker.ts";
 
 export interface BreakerSettings {
   readonly failureThreshold: number;
@@ -24,13 +29,19 @@ export interface BreakerMetrics {
 export function createBreaker(
   dependency: string,
   settings: BreakerSettings,
-  deps: { metrics: BreakerMetrics; logger: Logger; clock?: () => number },
+  deps: {
+    metrics: BreakerMetrics;
+    logger: Logger;
+    clock?: () => number;
+    inconclusive?: BreakerOptions["inconclusive"];
+  },
 ): CircuitBreaker {
   deps.metrics.breakerState.set({ dependency }, BREAKER_STATE_VALUE.closed);
   return new CircuitBreaker({
     name: dependency,
     ...settings,
     ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.inconclusive ? { inconclusive: deps.inconclusive } : {}),
     onStateChange: ({ from, to, reason }) => {
       deps.metrics.breakerState.set({ dependency }, BREAKER_STATE_VALUE[to]);
       deps.metrics.breakerTransitions.inc({ dependency, to });

@@ -24,6 +24,12 @@ export interface BreakerOptions {
    * the dependency's, and must not switch the dependency off for a whole cool-down.
    */
   readonly minFailureSpanMs?: number;
+  /**
+   * Whether a failed call says nothing about the dependency (default: never). `run` asks it with
+   * the call's time; such an outcome is not counted, and a probe's frees the probe slot. For Redis:
+   * a timeout whose timer ran late was this process's busy event loop (late-timeout.ts).
+   */
+  readonly inconclusive?: (err: unknown, elapsedMs: number) => boolean;
   /** Monotonic milliseconds; tests inject a fake clock. */
   readonly clock?: () => number;
   onStateChange?(change: StateChange): void;
@@ -57,7 +63,11 @@ export class BreakerOpenError extends AppError {
 export interface Permit {
   success(): void;
   failure(reason: string): void;
+  /** The call ended without telling whether the dependency works: not counted either way. */
+  inconclusive(): void;
 }
+
+type Outcome = "success" | "failure" | "inconclusive";
 
 /**
  * A circuit breaker with no timers: every transition happens inside a call (or `state`), driven by
@@ -70,7 +80,8 @@ export interface Permit {
  *   `cooldownMs` the next call (or read of `state`) moves it to half-open.
  * - half_open: exactly one call (the probe) passes; the others are rejected. The probe's success
  *   closes the breaker, its failure re-opens it for another cool-down. A probe that never reports
- *   back is forgotten after `cooldownMs`, and the next call probes again.
+ *   back is forgotten after `cooldownMs`, and the next call probes again; an inconclusive probe
+ *   at once.
  *
  * Outcomes are tagged with the state generation they were admitted in: a late answer from a call
  * admitted before the breaker opened neither closes nor re-opens it.
@@ -123,11 +134,13 @@ export class CircuitBreaker {
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const permit = this.tryAcquire();
     if (!permit) throw new BreakerOpenError(this.opts.name);
+    const started = this.clock();
     let result: T;
     try {
       result = await fn();
     } catch (err) {
-      permit.failure(err instanceof Error ? err.message : String(err));
+      if (this.opts.inconclusive?.(err, this.clock() - started)) permit.inconclusive();
+      else permit.failure(err instanceof Error ? err.message : String(err));
       throw err;
     }
     permit.success();
@@ -139,13 +152,15 @@ export class CircuitBreaker {
   }
 
   /** A permit's one outcome (BreakerPermit guarantees once). */
-  settle(generation: number, probe: boolean, failed: boolean, reason: string) {
+  settle(generation: number, probe: boolean, outcome: Outcome, reason: string) {
     if (generation !== this.generation) return; // admitted under an earlier state: stale
-    if (probe) {
-      if (failed) this.transition("open", `probe failed: ${reason}`);
+    if (outcome === "inconclusive") {
+      if (probe) this.probeAt = undefined; // the next call probes at once
+    } else if (probe) {
+      if (outcome === "failure") this.transition("open", `probe failed: ${reason}`);
       else this.transition("closed", "probe succeeded");
     } else {
-      this.record(failed, reason);
+      this.record(outcome === "failure", reason);
     }
   }
 
@@ -221,16 +236,20 @@ class BreakerPermit implements Permit {
   }
 
   success(): void {
-    this.report(false, "");
+    this.report("success", "");
   }
 
   failure(reason: string): void {
-    this.report(true, reason);
+    this.report("failure", reason);
   }
 
-  private report(failed: boolean, reason: string) {
+  inconclusive(): void {
+    this.report("inconclusive", "");
+  }
+
+  private report(outcome: Outcome, reason: string) {
     if (this.reported) return;
     this.reported = true;
-    this.breaker.settle(this.generation, this.probe, failed, reason);
+    this.breaker.settle(this.generation, this.probe, outcome, reason);
   }
 }

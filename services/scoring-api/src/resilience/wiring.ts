@@ -11,7 +11,8 @@ import {
   guardMethods,
   ModelGuard,
 } from "./breakers.ts";
-import { BreakerOpenError, type CircuitBreaker } from "./circuit-breaker.ts";
+import { BreakerOpenError, type BreakerOptions, type CircuitBreaker } from "./circuit-breaker.ts";
+import { lateTimeout } from "./late-timeout.ts";
 
 type Settings = Pick<
   ApiConfig,
@@ -20,7 +21,9 @@ type Settings = Pick<
   | "breakerWindow"
   | "breakerCooldownMs"
   | "breakerMinFailureSpanMs"
+  | "breakerLateTimeoutMs"
   | "modelTimeoutMs"
+  | "redisCommandTimeoutMs"
 >;
 
 /** The breakers of one scoring service, and the helpers compose.ts wires them in with. */
@@ -60,10 +63,23 @@ export function createResilience(deps: {
     cooldownMs: config.breakerCooldownMs,
     minFailureSpanMs: config.breakerMinFailureSpanMs,
   };
-  const make = (dependency: string) =>
-    createBreaker(dependency, settings, { metrics, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
+  const make = (dependency: string, inconclusive?: BreakerOptions["inconclusive"]) =>
+    createBreaker(dependency, settings, {
+      metrics,
+      logger,
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(inconclusive ? { inconclusive } : {}),
+    });
 
-  const redisBreaker = redis ? make("redis") : undefined;
+  const lateRedisTimeout =
+    config.breakerLateTimeoutMs > 0
+      ? lateTimeout({
+          commandTimeoutMs: config.redisCommandTimeoutMs,
+          lateMs: config.breakerLateTimeoutMs,
+          onLate: () => metrics.breakerLateTimeouts.inc({ dependency: "redis" }),
+        })
+      : undefined;
+  const redisBreaker = redis ? make("redis", lateRedisTimeout) : undefined;
   const models = new Map<ScoringModel, CircuitBreaker>([[router.champion, make("model")]]);
   if (router.canary) models.set(router.canary.model, make("model_canary"));
   const modelGuard = new ModelGuard(models, config.modelTimeoutMs, () =>

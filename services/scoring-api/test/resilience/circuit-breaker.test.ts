@@ -172,6 +172,34 @@ describe("CircuitBreaker", () => {
     expect(b.state).toBe("open"); // 3 of 4 over 100 ms
   });
 
+  it("counts a failure its `inconclusive` rule excuses neither way; the rule gets the call's time", async () => {
+    const seen: number[] = [];
+    const { b, clock, fail, ok } = breaker({
+      inconclusive: (err, elapsedMs) => {
+        seen.push(elapsedMs);
+        return err instanceof Error && err.message === "excused";
+      },
+    });
+    const excused = () =>
+      b.run(async () => {
+        clock.advance(70);
+        throw new Error("excused");
+      });
+    await fail().catch(() => {});
+    await fail().catch(() => {});
+    for (let i = 0; i < 10; i++) await expect(excused()).rejects.toThrow("excused");
+    expect(b.state).toBe("closed"); // two counted failures, ten not counted
+    expect(seen.slice(2)).toEqual(Array(10).fill(70));
+    await fail().catch(() => {});
+    expect(b.state).toBe("open"); // nor did they reset the consecutive count
+    clock.advance(1_000);
+    // An excused probe frees the probe slot: the next call probes at once, and its success closes.
+    await expect(excused()).rejects.toThrow("excused");
+    expect(b.state).toBe("half_open");
+    await expect(ok()).resolves.toBe("ok");
+    expect(b.state).toBe("closed");
+  });
+
   it("counts an outcome once however often it is reported", () => {
     const { b } = breaker({ failureThreshold: 2 });
     const p = b.tryAcquire();
