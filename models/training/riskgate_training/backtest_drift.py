@@ -12,7 +12,8 @@ Two monitors, each evaluated day by day after the cut-off C:
 * Missed fraud, from labels (missed_fraud.py, the test the deployment runs with `npm run monitor`):
   the frauds among test checkouts whose label has arrived by day d, and the mean served score on
   them, against the same mean on the validation days' labelled frauds. It alerts when at least
-  MIN_FRAUDS labels are in and the mean is more than Z standard errors below the reference. A
+  MIN_FRAUDS labels are in and the mean is more than Z standard errors below the reference, or
+  the mean of those scored since a later test day is Z_RECENT below it. A
   concept shift (fraud that looks different, so the model scores it low) shows here and barely in
   PSI: fraud is half a percent of checkouts.
 
@@ -71,12 +72,17 @@ def psi_by_day(X_fit: np.ndarray, score_fit: np.ndarray, X_test: np.ndarray, sco
 
 
 def missed_fraud_by_day(p_valid_fraud: np.ndarray, p_test: np.ndarray, known_at_test: pd.Series,
-                        days: list[pd.Timestamp]) -> list[dict[str, Any]]:
+                        t_test: pd.Series, days: list[pd.Timestamp]) -> list[dict[str, Any]]:
     """For each day d: test frauds labelled by the end of d, their mean served score, and whether
-    that mean is Z standard errors below the validation frauds' mean."""
+    that mean (or that of the frauds scored since a later test day) is too far below the
+    validation frauds' mean."""
     ref = missed_fraud.reference(p_valid_fraud)
-    return [{"day": f"{d:%Y-%m-%d}", **missed_fraud.check(ref, p_test[(known_at_test < d + DAY).to_numpy()])}
-            for d in days]
+    scored_ns = pd.to_datetime(t_test, utc=True).dt.as_unit("ns").astype("int64").to_numpy()
+    out = []
+    for d in days:
+        m = (known_at_test < d + DAY).to_numpy()
+        out.append({"day": f"{d:%Y-%m-%d}", **missed_fraud.check(ref, p_test[m], scored_ns[m])})
+    return out
 
 
 def first_alert(days: list[dict[str, Any]], fired: Any, onset: pd.Timestamp) -> dict[str, Any]:
@@ -126,5 +132,5 @@ def monitor_window(features: list[str], grows_with_age: list[bool], X_fit: np.nd
     day_test = pd.to_datetime(t_test, utc=True).dt.strftime("%Y-%m-%d").to_numpy()
     label_days = list(pd.date_range(cutoff, matured_at, freq="D", inclusive="left"))
     return drift_report(psi_by_day(X_fit, p_fit, X_test, p_test, day_test, features, grows_with_age),
-                        missed_fraud_by_day(p_valid_fraud, p_test, known_at_test, label_days), p_valid_fraud, onset,
+                        missed_fraud_by_day(p_valid_fraud, p_test, known_at_test, t_test, label_days), p_valid_fraud, onset,
                         drifted)

@@ -35,7 +35,12 @@ METRIC_HELP = {
     "riskgate_missed_fraud_mean_score": "Mean served score on those frauds (NaN before the first)",
     "riskgate_missed_fraud_reference_mean_score": "Mean score on the frauds the model was calibrated on",
     "riskgate_missed_fraud_alert_below": "The mean served score below which the test alerts (NaN before the first)",
-    "riskgate_missed_fraud_alert": "1 when the frauds labelled so far are scored significantly lower than the reference",
+    "riskgate_missed_fraud_alert": ("1 when the frauds labelled so far, or those scored since a later day, are scored"
+                                    " significantly lower than the reference"),
+    "riskgate_missed_fraud_recent_mean_score": ("Mean served score on the frauds scored since the day furthest below"
+                                                " the reference (NaN when no later day has enough labelled frauds)"),
+    "riskgate_missed_fraud_recent_alert_below": "The mean below which the frauds scored since that day alert",
+    "riskgate_missed_fraud_recent_since_timestamp_seconds": "That day (UTC midnight)",
     "riskgate_missed_fraud_last_run_timestamp_seconds": "When the monitor last ran",
 }
 
@@ -127,18 +132,24 @@ def run(decisions: Path, labels: Path, model_dir: Path, table: str | None, as_of
     hits = [(eid, *served[eid], at) for eid, at in labelled.items() if eid in served]
     rows = pd.DataFrame(hits, columns=["event_id", "score", "scored_at", "labelled_at"])
     rows["scored_at"] = pd.to_datetime(rows["scored_at"], utc=True)
+    scored_ns = rows["scored_at"].dt.as_unit("ns").astype("int64").to_numpy()
     return {"model": f"{name}/{version}", "as_of": as_of.isoformat(), "decisions_scored": len(served),
-            "fraud_labels": len(labelled), "reference": ref, **missed_fraud.check(ref, rows["score"].to_numpy()),
-            "by_week": by_week(rows)}
+            "fraud_labels": len(labelled), "reference": ref,
+            **missed_fraud.check(ref, rows["score"].to_numpy(), scored_ns), "by_week": by_week(rows)}
 
 
 def textfile(result: dict[str, Any], now: float) -> str:
+    recent = result.get("recent") or {}
+    since = pd.Timestamp(recent["since"], tz="UTC").timestamp() if recent else None
     values = {
         "riskgate_missed_fraud_labelled_frauds": result["frauds_labelled"],
         "riskgate_missed_fraud_mean_score": result["mean_p"],
         "riskgate_missed_fraud_reference_mean_score": result["reference"]["mean_p"],
         "riskgate_missed_fraud_alert_below": result["alert_below"],
         "riskgate_missed_fraud_alert": int(result["alert"]),
+        "riskgate_missed_fraud_recent_mean_score": recent.get("mean_p"),
+        "riskgate_missed_fraud_recent_alert_below": recent.get("alert_below"),
+        "riskgate_missed_fraud_recent_since_timestamp_seconds": since,
         "riskgate_missed_fraud_last_run_timestamp_seconds": now,
     }
     model = result["model"].replace("\\", "\\\\").replace('"', '\\"')
@@ -178,7 +189,11 @@ def report(r: dict[str, Any]) -> str:
     else:
         verdict = (f"  labelled frauds: mean p {r['mean_p']:.3f}, alert below {r['alert_below']:.3f} "
                    f"(z {ref.get('z', missed_fraud.Z)}, at least {ref.get('min_frauds', missed_fraud.MIN_FRAUDS)} "
-                   f"frauds): {'ALERT' if r['alert'] else 'ok'}")
+                   f"frauds): {'ALERT' if r['cumulative_alert'] else 'ok'}")
+        if rec := r.get("recent"):
+            verdict += (f"\n  scored since {rec['since']} (the day furthest below): {rec['frauds_labelled']} frauds, "
+                        f"mean p {rec['mean_p']:.3f}, alert below {rec['alert_below']:.3f} "
+                        f"(z {ref.get('z_recent', missed_fraud.Z_RECENT)}): {'ALERT' if rec['alert'] else 'ok'}")
     weeks = [f"    week of {w['week_of']}: {w['frauds']} frauds, mean p {w['mean_p']:.3f}" for w in r["by_week"]]
     return "\n".join([head, verdict, *(["  by week scored:", *weeks] if weeks else [])])
 

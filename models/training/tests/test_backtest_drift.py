@@ -29,10 +29,28 @@ def test_the_missed_fraud_monitor_fires_when_labelled_fraud_scores_low_and_not_b
     days = list(pd.date_range(C, periods=40, freq="D"))
     low = np.concatenate([np.full(n, 0.3), rng.uniform(0, 0.01, 40)])
     same = np.concatenate([rng.uniform(0.5, 0.9, n), rng.uniform(0, 0.01, 40)])
-    fired = [d for d in missed_fraud_by_day(p_valid_fraud, low, known, days) if d["alert"]]
+    scored = pd.Series(pd.date_range(C, periods=n + 40, freq="h"))
+    fired = [d for d in missed_fraud_by_day(p_valid_fraud, low, known, scored, days) if d["alert"]]
     # labels by the end of day k: those at 1.5 + i/2 < k + 1 (i < 2k - 1): 19 by day 10, 21 by day 11
     assert fired[0]["day"] == "2026-03-12" and fired[0]["frauds_labelled"] == 21
-    assert not any(d["alert"] for d in missed_fraud_by_day(p_valid_fraud, same, known, days))
+    assert not any(d["alert"] for d in missed_fraud_by_day(p_valid_fraud, same, known, scored, days))
+
+
+def test_fraud_that_drops_late_in_a_long_deployment_alerts_on_the_frauds_scored_since_the_drop() -> None:
+    # 300 frauds over 30 days scored like the reference, then a day whose 25 frauds score 0.3: in the
+    # 325 since the cut-off that is a drop of 0.03, inside the bar (2 standard errors: 0.046), but
+    # the 25 scored since that day are far below theirs.
+    rng = np.random.default_rng(3)
+    p_valid_fraud = rng.normal(0.7, 0.2, 100)
+    scored = pd.Series([C + pd.Timedelta(days=i // 10, hours=i % 10) for i in range(300)]
+                       + [C + pd.Timedelta(days=30, hours=h % 20) for h in range(25)])
+    p = np.concatenate([p_valid_fraud.mean() + rng.normal(0, 0.2, 300), rng.normal(0.3, 0.05, 25)])
+    known = pd.Series([C + pd.Timedelta(days=40)] * 325)
+    [day] = missed_fraud_by_day(p_valid_fraud, p, known, scored, [C + pd.Timedelta(days=40)])
+    assert day["mean_p"] > day["alert_below"], "the test since the cut-off is diluted"
+    assert day["alert"] and day["recent"]["alert"]
+    assert day["recent"]["since"] == "2026-03-31" and day["recent"]["frauds_labelled"] == 25
+    assert day["recent"]["mean_p"] < day["recent"]["alert_below"]
 
 
 def test_onset_is_the_drift_start_inside_the_window_else_the_cut_off() -> None:

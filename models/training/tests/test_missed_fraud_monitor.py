@@ -90,6 +90,34 @@ def test_frauds_the_model_now_scores_low_alert(tmp_path: Path, capsys: pytest.Ca
                  "--model", str(tmp_path / "model"), "--as-of", "2026-04-01", "--report-only"]) == 0
 
 
+def test_a_drop_late_in_a_long_deployment_alerts_on_the_frauds_scored_since(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # Two months of frauds scored like the reference, then 25 in the last two days at p 0.2: among
+    # all 325 the mean moves by 0.03, inside the bar; the 25 scored since Mar 31 are far below it.
+    rng = np.random.default_rng(5)
+    scores = list(np.clip(rng.normal(0.6, 0.2, 300), 0, 1)) + [0.2] * 25
+    scored = [f"2026-{1 + (i // 10) // 28 + 1:02d}-{1 + (i // 10) % 28:02d}T10:00:00Z" for i in range(300)]
+    scored += [f"2026-03-{30 + i % 2:02d}T12:00:00Z" for i in range(25)]
+    decisions = [{"kind": "decision", "event_id": f"c{i}", "score": p, "model": MODEL, "scored_at": t}
+                 for i, (p, t) in enumerate(zip(scores, scored, strict=True))]
+    labels = [{"type": "chargeback", "checkout_event_id": f"c{i}", "label": "fraud",
+               "occurred_at": "2026-04-15T00:00:00Z"} for i in range(325)]
+    model = _model_dir(tmp_path)
+    out, prom = tmp_path / "result.json", tmp_path / "riskgate.prom"
+    code = main(["--decisions", str(_jsonl(tmp_path / "d.jsonl", decisions)), "--labels",
+                 str(_jsonl(tmp_path / "l.jsonl", labels)), "--model", str(model), "--as-of", "2026-04-16",
+                 "--json", str(out), "--textfile", str(prom)])
+    r = json.loads(out.read_text())
+    assert code == 1 and r["alert"] and not r["cumulative_alert"]
+    assert r["recent"]["since"] == "2026-03-30" and r["recent"]["frauds_labelled"] == 25
+    text = prom.read_text()
+    assert 'riskgate_missed_fraud_alert{model="riskgate-fraud/v1"} 1.0' in text
+    gauge = next(line for line in text.splitlines() if line.startswith("riskgate_missed_fraud_recent_mean_score{"))
+    assert float(gauge.split()[-1]) == pytest.approx(0.2)
+    assert f'riskgate_missed_fraud_recent_since_timestamp_seconds{{model="riskgate-fraud/v1"}} {1774828800.0!r}' in text
+    assert "scored since 2026-03-30" in capsys.readouterr().out
+
+
 def test_a_drop_within_the_references_own_sampling_error_does_not_alert() -> None:
     # 400 frauds labelled, scored 0.04 below a reference taken on 100 validation frauds: the
     # reference's mean is itself uncertain by 0.2 / sqrt(100) = 0.02, so this is 4 standard errors
