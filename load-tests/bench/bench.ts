@@ -5,9 +5,6 @@
 // for every --workers count (SCORING_WORKERS: one process against node:cluster workers), the first
 // count's numbers checked against the targets. Writes load-tests/REPORT.md and its plots. Starts
 // every process it measures and stops them at the end.
-// usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench -- [--rate 1000] [--seconds 60] [--runs 3] [--days 25]
-//          [--workers 1,2] [--search-rates 1000,1500,2000,2500,3000,3500,4000] [--search-seconds 15]
-//          [--ingest-rate 500] [--no-search] [--report load-tests/REPORT.md] (its plots go to report/ beside it)
 import type { ChildProcess } from "node:child_process";
 import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -40,6 +37,12 @@ import {
 // a 1 ms timer per broker connection (kafkajs-idle-timer.ts), CPU taken from what is measured.
 guardKafkajsIdleTimers();
 
+const USAGE = `usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench -- [--rate 1000] [--seconds 60] [--runs 3]
+         [--days 25] [--workers 1,2] [--search-rates 1000,1500,2000,2500,3000,3500,4000]
+         [--search-seconds 15] [--ingest-rate 500] [--no-search] [--report load-tests/REPORT.md]
+Measures steady against the full local stack and three floors, a step search and the flagged wave,
+per --workers count (about 28 minutes with the defaults), and writes the report (its plots go to
+report/ beside it). Redis and Kafka: bash infra/dev/services.sh up.`;
 const { values } = parseArgs({
   options: {
     rate: { type: "string", default: "1000" },
@@ -52,8 +55,13 @@ const { values } = parseArgs({
     "no-search": { type: "boolean", default: false },
     "ingest-rate": { type: "string", default: "500" },
     report: { type: "string", default: "load-tests/REPORT.md" },
+    help: { type: "boolean", short: "h" },
   },
 });
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
