@@ -6,8 +6,8 @@ import {
   ConfigError,
   ERROR_CODES,
   type ErrorCode,
-  stacklessError,
   statusOf,
+  withoutStack,
 } from "../src/errors.ts";
 
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
@@ -38,7 +38,7 @@ describe("error catalogue", () => {
   });
 
   it("makes a stackless AppError for bulk errors, and leaves other errors their stacks", () => {
-    const err = stacklessError("timeout", "feature read took longer than 50 ms");
+    const err = withoutStack(() => new AppError("timeout", "feature read took longer than 50 ms"));
     expect(err).toBeInstanceOf(AppError);
     expect([err.code, err.statusCode, err.message]).toEqual([
       "timeout",

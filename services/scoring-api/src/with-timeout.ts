@@ -1,15 +1,11 @@
-import { AppError } from "@riskgate/common/errors";
+import { AppError, withoutStack } from "@riskgate/common/errors";
 
 /** withTimeout's rejection; `budgetMs` lets a breaker tell how late its timer ran. */
 export class TimeoutError extends AppError {
   readonly budgetMs: number;
 
   constructor(what: string, budgetMs: number) {
-    // Stackless: a timer callback's stack names no caller, and under overload timeouts are many.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
     super("timeout", `${what} took longer than ${budgetMs} ms`);
-    Error.stackTraceLimit = stackTraceLimit;
     this.budgetMs = budgetMs;
   }
 }
@@ -20,7 +16,8 @@ export class TimeoutError extends AppError {
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+    // Stackless: a timer callback's stack names no caller, and under overload timeouts are many.
+    const timer = setTimeout(() => reject(withoutStack(() => new TimeoutError(what, ms))), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
