@@ -31,6 +31,7 @@ const INTEGRATION = [
   "services/scoring-api/test/bad-input.test.ts",
   "services/scoring-api/test/bench/api-levels.test.ts",
   "services/scoring-api/test/bench/cpu-per-checkout.test.ts",
+  "services/scoring-api/test/bench/script-cost.test.ts",
   "services/scoring-api/test/console/console.test.ts",
   "services/scoring-api/test/cluster/workers.test.ts",
   "services/scoring-api/test/cluster/workers-drain.test.ts",
@@ -112,11 +113,12 @@ const NOT_ON_CLUSTER = [
   "services/scoring-api/test/resilience/fail-safe.test.ts",
   "services/scoring-api/test/resilience/redis-outage.test.ts",
   "services/scoring-api/test/resilience/late-timeout.test.ts",
-  // bench:store's, bench:api-levels' and cpu-per-checkout's cores: the benches take a standalone
-  // REDIS_URL (one server's SCAN, MEMORY USAGE and INFO cpu).
+  // bench:store's, bench:api-levels', cpu-per-checkout's and bench:scripts' cores: the benches take
+  // a standalone REDIS_URL (one server's SCAN, MEMORY USAGE and INFO cpu or commandstats).
   "feature-store/test/bench/store-levels.test.ts",
   "services/scoring-api/test/bench/api-levels.test.ts",
   "services/scoring-api/test/bench/cpu-per-checkout.test.ts",
+  "services/scoring-api/test/bench/script-cost.test.ts",
   // A fresh standalone Redis of its own, so every key in it is the API's and can be read back.
   "services/scoring-api/test/input-guards.test.ts",
   // Clusters of their own in every run already.

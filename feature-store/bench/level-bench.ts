@@ -1,11 +1,15 @@
 // bench:store's parts that services/scoring-api/bench/api-levels-bench.ts reuses (the package's
 // `./level-bench` entry point): the card-testing workload and its set-up straight into a store,
-// Redis bytes per hot entity, and the paired rounds.
+// Redis bytes per hot entity, and the paired rounds; and the store's scripts.
 import type { Redis } from "ioredis";
 import type { Checkout } from "../src/events/index.ts";
 import { RedisKeys } from "../src/online/redis-keys.ts";
 import { forgetVisitors, hotEntityBytes, type Run, type StoredIds } from "./level-workload.ts";
 
+// The store's two scripts as this tree has them: services/scoring-api/bench/script-cost-bench.ts
+// times them (and another tree's) on captured calls.
+export { APPLY_EVENT_LUA } from "../src/online/apply-event-lua.ts";
+export { READ_ENTITIES_LUA } from "../src/online/read-entities-lua.ts";
 export { cpuMicros, ratio, stopwatch, us } from "./bench-clock.ts";
 export {
   checkoutOf,
