@@ -12,83 +12,78 @@ export const READ_ENTITIES_LUA = `
 local as_of = ARGV[1]
 local spec = cjson.decode(ARGV[2])
 local LAP = 4294967296
+-- Redis's Lua 5.1 interprets every step, and a string it builds costs about as much as a command:
+-- bench:scripts measured this script at ~350 µs of Redis CPU per checkout, most of it in the loops
+-- below, so they build no strings and look up no tables per ring cell.
+local byte, floor, tonumber, call = string.byte, math.floor, tonumber, redis.call
 local out = {}
 for e = 1, #KEYS do
   local base, reads = KEYS[e], spec[e]
-  local flat = redis.call('HGETALL', base .. ':h')
+  local flat = call('HGETALL', base .. ':h')
   -- Features read the watermark and the event fields, never the bookkeeping of apply-event-lua.ts
   -- (fields starting with _): past the distinct cap it gains the HyperLogLog cells' fields, so
   -- sending it made every read's reply, and the API's work to parse it, grow with the entity's heat.
   -- The bookkeeping the distinct reads below need (_o: and _u: fields) is kept on the same pass.
-  local fields, book = {}, {}
+  local fields, nf, book = {}, 0, {}
   for i = 1, #flat, 2 do
     local f = flat[i]
-    if string.byte(f, 1) ~= 95 or f == '_wm' then
-      fields[#fields + 1] = f
-      fields[#fields + 1] = flat[i + 1]
+    if byte(f, 1) ~= 95 or f == '_wm' then
+      fields[nf + 1] = f
+      fields[nf + 2] = flat[i + 1]
+      nf = nf + 2
     else
-      local kind = string.byte(f, 2)
+      local kind = byte(f, 2)
       if kind == 111 or kind == 117 then book[f] = flat[i + 1] end
     end
   end
   local entity = { fields }
-  -- Each ring is parsed once into per-letter cells (slot, lap, count), and a window sums the cells
-  -- the ring holds that fall in it: a lookup by built field name per bucket of every window (598 per
-  -- checkout) was half of this script's Redis CPU, mostly spent on buckets a cold entity never wrote.
-  -- Only the units this read sums are parsed (a stream's ring also holds its other units' cells).
-  local wanted = {}
-  for _, c in ipairs(reads[1]) do
-    local units = wanted[c[1]]
-    if not units then
-      units = {}
-      wanted[c[1]] = units
-    end
-    units[string.byte(c[2])] = true
-  end
-  local rings = {}
-  for _, c in ipairs(reads[1]) do
-    local ring = rings[c[1]]
-    if not ring then
-      ring = {}
-      local units = wanted[c[1]]
-      local all = redis.call('HGETALL', base .. ':c:' .. c[1])
-      for i = 1, #all, 2 do
-        local field = all[i]
-        local unit = string.byte(field, 1)
-        if units[unit] then
-          local cells = ring[unit]
-          if not cells then
-            cells = {}
-            ring[unit] = cells
-          end
-          local v, n = tonumber(all[i + 1]), #cells
-          cells[n + 1] = tonumber(string.sub(field, 2))
-          cells[n + 2] = math.floor(v / LAP)
-          cells[n + 3] = v % LAP
+  -- Each stream's ring is fetched once and each of its cells (field <letter><slot>, value
+  -- lap * 2^32 + count) added to every window of this read that holds it: cell (slot, lap) is bucket
+  -- lap * slots + slot, a window is at most one lap long, so each bucket in it has one cell and a
+  -- cell from an older lap falls outside it. Only the reads' own units count (a stream's ring also
+  -- holds its other units' cells).
+  local counts = reads[1]
+  local nc = #counts
+  local sums, done = {}, {}
+  for k = 1, nc do sums[k] = 0 end
+  for k = 1, nc do
+    local stream = counts[k][1]
+    if not done[stream] then
+      done[stream] = true
+      local units, slots, oldest, newest, at, nr = {}, {}, {}, {}, {}, 0
+      for r = k, nc do
+        local c = counts[r]
+        if c[1] == stream then
+          nr = nr + 1
+          units[nr], slots[nr], newest[nr], at[nr] = byte(c[2]), c[3], c[4], r
+          oldest[nr] = c[4] - c[5] + 1
         end
       end
-      rings[c[1]] = ring
-    end
-    -- Cell (slot, lap) holds bucket lap * slots + slot; a window is at most one lap long, so each
-    -- bucket in it has one cell, and a cell from an older lap falls outside it.
-    local sum, cells = 0, ring[string.byte(c[2])]
-    if cells then
-      local slots, newest = c[3], c[4]
-      local oldest = newest - c[5] + 1
-      for k = 1, #cells, 3 do
-        local j = cells[k + 1] * slots + cells[k]
-        if j >= oldest and j <= newest then sum = sum + cells[k + 2] end
+      local all = call('HGETALL', base .. ':c:' .. stream)
+      for i = 1, #all, 2 do
+        -- Slots are below 100 (bounded-state.ts): one or two digits after the letter.
+        local unit, d1, d2 = byte(all[i], 1, 3)
+        local slot = d2 and (d1 - 48) * 10 + d2 - 48 or d1 - 48
+        local v = tonumber(all[i + 1])
+        local lap, n = floor(v / LAP), v % LAP
+        for r = 1, nr do
+          if units[r] == unit then
+            local j = lap * slots[r] + slot
+            if j >= oldest[r] and j <= newest[r] then sums[at[r]] = sums[at[r]] + n end
+          end
+        end
       end
     end
-    entity[#entity + 1] = sum
   end
+  for k = 1, nc do entity[k + 1] = sums[k] end
+  local ne = nc + 1
   for _, d in ipairs(reads[2]) do
     local name, from = d[1], d[2]
     local key = base .. ':x:' .. name
-    local n = redis.call('ZCOUNT', key, string.format('(%d', from), as_of)
+    local n = call('ZCOUNT', key, string.format('(%d', from), as_of)
     -- Exact unless members were dropped from the capped set and the window reaches back to them.
     if book['_o:' .. name] then
-      local low = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      local low = call('ZRANGE', key, 0, 0, 'WITHSCORES')
       if low[2] and from < tonumber(low[2]) then
         local keys = {}
         for j = d[5] - d[4] + 1, d[5] do
@@ -96,15 +91,17 @@ for e = 1, #KEYS do
           if tonumber(book['_u:' .. cell]) == j then keys[#keys + 1] = base .. ':u:' .. cell end
         end
         if #keys > 0 then
-          local estimate = redis.call('PFCOUNT', unpack(keys))
+          local estimate = call('PFCOUNT', unpack(keys))
           if estimate > n then n = estimate end
         end
       end
     end
-    entity[#entity + 1] = n
+    ne = ne + 1
+    entity[ne] = n
   end
   for _, m in ipairs(reads[3]) do
-    entity[#entity + 1] = redis.call('ZSCORE', base .. ':x:' .. m[1], m[2])
+    ne = ne + 1
+    entity[ne] = call('ZSCORE', base .. ':x:' .. m[1], m[2])
   end
   out[e] = entity
 end
