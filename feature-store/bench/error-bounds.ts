@@ -1,12 +1,13 @@
 // Holds every approximate feature to its stated error bound on a simulated world's event log:
 // replays it through the memory store (as the backfill does) next to exact counts.
 // usage: npm run bench:error-bounds -- --in data/world [--sample-every 10]
-import { parseArgs } from "node:util";
+
 import { checkErrorBounds } from "../src/backfill/error-bounds.ts";
 import { FeatureSet } from "../src/definitions/feature-set.ts";
 import { FEATURES } from "../src/definitions/features.ts";
+import { cliArgs } from "./cli-args.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: { in: { type: "string" }, "sample-every": { type: "string", default: "1" } },
 });
 if (!values.in) {

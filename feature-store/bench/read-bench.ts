@@ -1,6 +1,6 @@
 // Feature read latency for one checkout on the real Redis at a constant arrival rate.
 // usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:features -- [--rate 1000] [--seconds 30]
-import { parseArgs } from "node:util";
+
 import { Redis } from "ioredis";
 import { FeatureSet } from "../src/definitions/feature-set.ts";
 import { FEATURES } from "../src/definitions/features.ts";
@@ -9,9 +9,10 @@ import type { Checkout, DomainEvent } from "../src/events/index.ts";
 import { readCheckoutFeatures } from "../src/online/read-features.ts";
 import { RedisStore } from "../src/online/redis-store.ts";
 import { update } from "../src/update/update.ts";
+import { cliArgs } from "./cli-args.ts";
 import { openLoop, summarize } from "./open-loop.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: { rate: { type: "string", default: "1000" }, seconds: { type: "string", default: "30" } },
 });
 const rate = Number(values.rate);

@@ -4,18 +4,19 @@
 // Each level has hot entities of its own, and every round measures all levels within about a
 // second: what drifts over minutes (VM, GC, the shared Redis) then moves every level alike.
 // usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:store -- [--levels 10,1000,100000,1000000] [--rounds 15] [--reads 1000] [--seed 1]
-import { parseArgs } from "node:util";
+
 import { Redis } from "ioredis";
 import { FeatureSet } from "../src/definitions/feature-set.ts";
 import { FEATURES } from "../src/definitions/features.ts";
 import { MemoryStore } from "../src/online/memory-store.ts";
 import { RedisKeys } from "../src/online/redis-keys.ts";
 import { RedisStore } from "../src/online/redis-store.ts";
+import { cliArgs } from "./cli-args.ts";
 import { reportLines } from "./level-report.ts";
 import { forgetVisitors, hotEntityBytes, removeKeys } from "./level-workload.ts";
 import { type BenchedStore, runStoreLevels, type StoreLevelsOptions } from "./store-levels.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     levels: { type: "string", default: "10,1000,100000,1000000" },
     // 15 rounds of 1,000: a slice (one level, one round) is ~25 ms of CPU on the memory store and

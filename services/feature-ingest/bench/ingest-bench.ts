@@ -1,8 +1,9 @@
 // Ingest throughput with one consumer on the real Kafka and Redis: produce N events, then time one
 // FeatureIngest instance from start until every event is applied.
 // usage: REDIS_URL=… KAFKA_BROKERS=… npm run bench:ingest -- [--events 200000]
-import { parseArgs } from "node:util";
+
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import type { DomainEvent } from "@riskgate/feature-store/events";
 import { pseudonymiserFor, topicForEventType, topicNames } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
@@ -13,7 +14,7 @@ import { Registry } from "prom-client";
 import { FeatureIngest } from "../src/consumer.ts";
 import { createIngestMetrics } from "../src/ingest-metrics.ts";
 
-const { values } = parseArgs({ options: { events: { type: "string", default: "200000" } } });
+const { values } = cliArgs(import.meta.url, { options: { events: { type: "string", default: "200000" } } });
 const total = Number(values.events);
 const redisUrl = process.env.REDIS_URL;
 const brokers = process.env.KAFKA_BROKERS?.split(",");

@@ -6,7 +6,7 @@
 // rounds of POST /v1/score as bench:store's (feature-store/bench/paired-rounds.ts).
 // usage: REDIS_URL=redis://127.0.0.1:6399 npm run bench:api-levels -- [--levels 10,1000,100000,1000000]
 //          [--rounds 15] [--checkouts 1000] [--concurrency 8] [--seed 1] [--apis redis,memory]
-import { parseArgs } from "node:util";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { removeKeys } from "@riskgate/feature-store/level-bench";
 import { startApi } from "@riskgate/test-support/api-harness";
 import { Redis } from "ioredis";
@@ -15,7 +15,7 @@ import { reportLines } from "./api-levels-report.ts";
 import { benchEnv, benchedApi } from "./benched-api.ts";
 import { SHADOWED_RULES, shadowedRulesFile } from "./shadowed-rules.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     levels: { type: "string", default: "10,1000,100000,1000000" },
     // bench:store's 15 rounds: the median of 15 paired ratios outvotes the slices a major GC or a

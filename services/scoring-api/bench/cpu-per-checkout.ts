@@ -40,8 +40,8 @@ import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { METRIC_PREFIX } from "@riskgate/common/metrics";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { createKafka, deleteTopics } from "@riskgate/test-support/services";
 import inject from "light-my-request";
 import { collectDefaultMetrics } from "prom-client";
@@ -53,7 +53,7 @@ import { paced } from "./paced.ts";
 import { redisServerCpuMs } from "./redis-server-cpu.ts";
 import { loadWorld } from "./world-replay.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     modes: { type: "string", default: "inject" },
     traffic: { type: "string", default: "normal" },

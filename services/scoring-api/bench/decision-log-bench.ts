@@ -5,15 +5,16 @@
 // run, interleaved; the records are built before the clock starts. Not a test.
 // usage: KAFKA_BROKERS=… node services/scoring-api/bench/decision-log-bench.ts [--rate 1000]
 //   [--seconds 10] [--compression none|zstd] [--flush-ms 100] [--max-batch 500] [--rounds 3]
-import { parseArgs } from "node:util";
+
 import { idempotentProducer } from "@riskgate/common/kafka-idempotent-producer";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
 import { createKafka, createTopics, deleteTopics, uniqueTopic } from "@riskgate/test-support/services";
 import type { Producer } from "kafkajs";
 import { type DecisionRecord, KafkaDecisionLog } from "../src/scoring/decision-log.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     rate: { type: "string", default: "1000" },
     seconds: { type: "string", default: "10" },

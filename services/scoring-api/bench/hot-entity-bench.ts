@@ -8,9 +8,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: { rate: { type: "string", default: "1000" }, seconds: { type: "string", default: "60" } },
 });
 const rate = Number(values.rate);

@@ -2,7 +2,7 @@
 // time, and of a few groups by inclusive time (a frame counts once per sample however deep).
 // usage: node services/scoring-api/bench/profile-top.ts <file.cpuprofile> [--top 25]
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 
 interface ProfileNode {
   id: number;
@@ -14,7 +14,7 @@ interface Profile {
   samples: number[];
 }
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = cliArgs(import.meta.url, {
   allowPositionals: true,
   options: { top: { type: "string", default: "25" } },
 });

@@ -9,8 +9,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { guardKafkajsIdleTimers } from "@riskgate/common/kafkajs-idle-timer";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { pseudonymiserFor } from "@riskgate/feature-store/events";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { Redis } from "ioredis";
@@ -18,7 +18,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { redisServerCpuMs } from "./redis-server-cpu.ts";
 import { loadWorld } from "./world-replay.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     rates: { type: "string", default: "500,1000" },
     seconds: { type: "string", default: "60" },

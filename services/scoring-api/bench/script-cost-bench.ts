@@ -9,7 +9,7 @@
 // The Redis must be otherwise idle: the numbers are its own EVALSHA accounting.
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { type Checkout, pseudonymiserFor } from "@riskgate/feature-store/events";
 import { APPLY_EVENT_LUA, READ_ENTITIES_LUA, removeKeys } from "@riskgate/feature-store/level-bench";
 import { RedisStore } from "@riskgate/feature-store/online";
@@ -17,21 +17,14 @@ import { Redis } from "ioredis";
 import { captureCheckoutCalls, measureScriptCost, type ScriptVariant } from "./script-cost.ts";
 import { loadWorld } from "./world-replay.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     days: { type: "string", default: "20" },
     checkouts: { type: "string", default: "3000" },
     rounds: { type: "string", default: "5" },
     "baseline-tree": { type: "string" },
-    help: { type: "boolean", default: false },
   },
 });
-if (values.help) {
-  process.stdout.write(
-    "usage: REDIS_URL=… npm run bench:scripts -- [--days 20] [--checkouts 3000] [--rounds 5] [--baseline-tree DIR]\n",
-  );
-  process.exit(0);
-}
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error("REDIS_URL is required (bash infra/dev/services.sh up)");
 const checkouts = Number(values.checkouts);

@@ -5,15 +5,15 @@
 // the process was not scheduled), and GC entries that overlap it say how much was the collector.
 // usage: node [--cpu-prof] services/scoring-api/bench/stall-probe.ts [--seconds 20] [--rate 80]
 import { type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { writeHeapSnapshot } from "node:v8";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { startApi } from "@riskgate/test-support/api-harness";
 import { checkout, T0 } from "@riskgate/test-support/events";
 import type { InjectOptions } from "fastify";
 import { OwnRedis } from "../test/resilience/own-redis.ts";
 import { SteadyLoad, summary } from "../test/resilience/steady-load.ts";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     seconds: { type: "string", default: "20" },
     rate: { type: "string", default: "80" },

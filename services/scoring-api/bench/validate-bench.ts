@@ -3,12 +3,12 @@
 // on the same schema and the same bodies, and the full decode the route runs (the compiled check,
 // calendar dates, the card-number scan). Prints one line per variant; not a test.
 // usage: npm run bench:validate -- [--bodies 2000] [--rounds 200]
-import { parseArgs } from "node:util";
+import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { Checkout, decoderFor } from "@riskgate/feature-store/events";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Ajv } from "ajv";
 
-const { values } = parseArgs({
+const { values } = cliArgs(import.meta.url, {
   options: {
     bodies: { type: "string", default: "2000" },
     rounds: { type: "string", default: "200" },
