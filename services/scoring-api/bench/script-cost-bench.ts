@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { cliArgs } from "@riskgate/feature-store/cli-args";
 import { type Checkout, pseudonymiserFor } from "@riskgate/feature-store/events";
-import { APPLY_EVENT_LUA, READ_ENTITIES_LUA, removeKeys } from "@riskgate/feature-store/level-bench";
+import { APPLY_EVENT_LUA, median, READ_ENTITIES_LUA, removeKeys } from "@riskgate/feature-store/level-bench";
 import { RedisStore } from "@riskgate/feature-store/online";
 import { Redis } from "ioredis";
 import { captureCheckoutCalls, measureScriptCost, type ScriptVariant } from "./script-cost.ts";
@@ -59,7 +59,6 @@ try {
   const replayed = bodies.map((b) => pseudonymiser.checkout(JSON.parse(b) as Checkout));
   const calls = await captureCheckoutCalls(redis, prefix, replayed);
   const costs = await measureScriptCost(redis, calls, Number(values.rounds), variants);
-  const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
   for (const c of costs) {
     const r = c.usPerCall.map((v) => v.toFixed(0)).join(" / ");
     process.stdout.write(
