@@ -15,6 +15,7 @@ const INTEGRATION = [
   "feature-store/test/bench/store-levels.test.ts",
   "feature-store/test/online/bounded-state.test.ts",
   "feature-store/test/online/conformance.test.ts",
+  "feature-store/test/online/read-then-apply.test.ts",
   "feature-store/test/online/hyperloglog.test.ts",
   "feature-store/test/online/redis-store.test.ts",
   "feature-store/test/online/late-labels.test.ts",
@@ -91,6 +92,7 @@ const TIMING = [
  */
 const CLUSTER = [
   "feature-store/test/online/conformance.test.ts",
+  "feature-store/test/online/read-then-apply.test.ts",
   "feature-store/test/online/redis-store.test.ts",
   "services/feature-ingest/test/skew.test.ts",
   "services/scoring-api/test/killswitch/propagation-redis.test.ts",

@@ -87,6 +87,11 @@ export interface OnlineStore {
   applyBatch(updates: readonly EventUpdate[]): Promise<ApplyResult[]>;
   /** Reads everything a plan names in one round trip. */
   read(plan: ReadPlan): Promise<RawState>;
+  /**
+   * Reads the plan, then applies the update, in one round trip and atomically per entity: the
+   * state read is the one before the update, and no other event comes between the two.
+   */
+  readThenApply(plan: ReadPlan, update: EventUpdate): Promise<{ state: RawState; applied: ApplyResult }>;
 }
 
 /** Hash fields the stores maintain themselves. */

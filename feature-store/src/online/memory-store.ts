@@ -100,6 +100,14 @@ export class MemoryStore implements OnlineStore {
     return this.readSync(plan);
   }
 
+  async readThenApply(
+    plan: ReadPlan,
+    update: EventUpdate,
+  ): Promise<{ state: RawState; applied: ApplyResult }> {
+    const state = this.readSync(plan);
+    return { state, applied: this.applySync(update) };
+  }
+
   readSync(plan: ReadPlan): RawState {
     return plan.entities.map((er): EntitySnapshot => {
       const state = this.find(`${er.entity}\u0000${er.id}`);

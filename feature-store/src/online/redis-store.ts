@@ -16,6 +16,7 @@ import type {
 } from "./contract.ts";
 import { ReadArgsEncoder } from "./read-args.ts";
 import { READ_ENTITIES_LUA } from "./read-entities-lua.ts";
+import { READ_THEN_APPLY_LUA } from "./read-then-apply-lua.ts";
 import { RedisKeys } from "./redis-keys.ts";
 import { groupBySlot, type RedisClient, runScripts, type ScriptCall } from "./script-calls.ts";
 
@@ -23,6 +24,7 @@ const OUTCOMES: readonly ApplyOutcome[] = ["applied", "duplicate", "too_late"];
 const OP_CODE = { incr: "i", min: "n", max: "x", last: "l" } as const;
 const APPLY = "rgApplyEventV2";
 const READ = "rgReadEntitiesV2";
+const READ_THEN_APPLY = "rgReadThenApplyV2";
 
 export interface RedisStoreOptions {
   /** Key prefix; tests use a unique one each. */
@@ -45,7 +47,7 @@ export class RedisStore implements OnlineStore {
   private readonly now: () => number;
   private readonly redis: RedisClient;
   private readonly options: RedisStoreOptions;
-  private readonly readArgs = new ReadArgsEncoder();
+  private readonly readEncoder = new ReadArgsEncoder();
 
   constructor(redis: RedisClient, options: RedisStoreOptions) {
     this.redis = redis;
@@ -54,6 +56,7 @@ export class RedisStore implements OnlineStore {
     this.now = options.now ?? Date.now;
     if (!(APPLY in redis)) redis.defineCommand(APPLY, { lua: APPLY_EVENT_LUA });
     if (!(READ in redis)) redis.defineCommand(READ, { lua: READ_ENTITIES_LUA });
+    if (!(READ_THEN_APPLY in redis)) redis.defineCommand(READ_THEN_APPLY, { lua: READ_THEN_APPLY_LUA });
   }
 
   async apply(update: EventUpdate): Promise<ApplyResult> {
@@ -73,40 +76,56 @@ export class RedisStore implements OnlineStore {
     let next = 0;
     return updates.map((update, u) => {
       const outcomes: ApplyOutcome[] = new Array(update.entities.length);
-      for (const entities of layout[u] as number[][]) {
-        const codes = replies[next++] as unknown[];
-        entities.forEach((e, k) => {
-          const outcome = OUTCOMES[Number(codes[k])] ?? "applied";
-          if (outcome === "too_late") this.options.onTooLate?.();
-          outcomes[e] = outcome;
-        });
-      }
+      for (const entities of layout[u] as number[][]) this.outcomes(entities, replies[next++], outcomes);
       return { outcomes };
+    });
+  }
+
+  /** Records the apply script's codes for the update's entities of one call. */
+  private outcomes(entities: readonly number[], reply: unknown, into: ApplyOutcome[]): void {
+    const codes = reply as unknown[];
+    entities.forEach((e, k) => {
+      const outcome = OUTCOMES[Number(codes[k])] ?? "applied";
+      if (outcome === "too_late") this.options.onTooLate?.();
+      into[e] = outcome;
     });
   }
 
   /** The apply script calls of one event (protocol: apply-event-lua.ts), one per slot group. */
   private applyCalls(update: EventUpdate): { entities: number[]; call: ScriptCall }[] {
     const bases = update.entities.map((eu) => this.keys.base(eu.entity, eu.id));
-    const wallDay = String(Math.floor(this.now() / DAY));
     return groupBySlot(this.redis, bases).map((entities) => ({
       entities,
       call: {
         script: APPLY,
         keys: entities.map((e) => bases[e] as string),
-        args: [
-          update.eventId,
-          update.eventTime,
-          HORIZON_MS,
-          this.ttlSeconds,
-          wallDay,
-          DISTINCT_EXACT_CAP,
-          DEDUP_EVENTS,
-          cjsonSafe(entities.map((e) => encodeOps(update.entities[e] as EntityUpdate, update.eventTime))),
-          update.neverTooLate ? 1 : 0,
-        ],
+        args: this.applyArgs(update, entities),
       },
     }));
+  }
+
+  private applyArgs(update: EventUpdate, entities: readonly number[]): (string | number)[] {
+    return [
+      update.eventId,
+      update.eventTime,
+      HORIZON_MS,
+      this.ttlSeconds,
+      String(Math.floor(this.now() / DAY)),
+      DISTINCT_EXACT_CAP,
+      DEDUP_EVENTS,
+      cjsonSafe(entities.map((e) => encodeOps(update.entities[e] as EntityUpdate, update.eventTime))),
+      update.neverTooLate ? 1 : 0,
+    ];
+  }
+
+  private readArgs(plan: ReadPlan, entities: readonly number[]): (string | number)[] {
+    return [
+      plan.asOf,
+      this.readEncoder.encode(
+        entities.map((e) => plan.entities[e] as EntityRead),
+        plan.asOf,
+      ),
+    ];
   }
 
   /** Every entity of the checkout, one script call per slot group, in one round trip. */
@@ -117,24 +136,49 @@ export class RedisStore implements OnlineStore {
       (entities): ScriptCall => ({
         script: READ,
         keys: entities.map((e) => bases[e] as string),
-        args: [
-          plan.asOf,
-          this.readArgs.encode(
-            entities.map((e) => plan.entities[e] as EntityRead),
-            plan.asOf,
-          ),
-        ],
+        args: this.readArgs(plan, entities),
       }),
     );
     const replies = await runScripts(this.redis, calls);
     const out: EntitySnapshot[] = new Array(plan.entities.length);
     groups.forEach((entities, g) => {
-      const reply = replies[g] as unknown[][];
-      entities.forEach((e, k) => {
-        out[e] = snapshot(plan.asOf, plan.entities[e] as EntityRead, reply[k] as unknown[]);
-      });
+      snapshots(plan, entities, replies[g], out);
     });
     return out;
+  }
+
+  /**
+   * A checkout's read, then its own count (read-then-apply-lua.ts): one script call per slot group
+   * of the read's and the update's entities together, in one round trip; per entity, atomic.
+   */
+  async readThenApply(
+    plan: ReadPlan,
+    update: EventUpdate,
+  ): Promise<{ state: RawState; applied: ApplyResult }> {
+    const readBases = plan.entities.map((er) => this.keys.base(er.entity, er.id));
+    const applyBases = update.entities.map((eu) => this.keys.base(eu.entity, eu.id));
+    const groups = groupBySlot(this.redis, [...readBases, ...applyBases]);
+    const n = readBases.length;
+    const parts = groups.map((members) => ({
+      read: members.filter((i) => i < n),
+      apply: members.filter((i) => i >= n).map((i) => i - n),
+    }));
+    const calls = parts.map(
+      ({ read, apply }): ScriptCall => ({
+        script: READ_THEN_APPLY,
+        keys: [...read.map((e) => readBases[e] as string), ...apply.map((e) => applyBases[e] as string)],
+        args: [read.length, ...this.readArgs(plan, read), ...this.applyArgs(update, apply)],
+      }),
+    );
+    const replies = await runScripts(this.redis, calls);
+    const state: EntitySnapshot[] = new Array(n);
+    const outcomes: ApplyOutcome[] = new Array(applyBases.length);
+    parts.forEach(({ read, apply }, g) => {
+      const [readReply, applyReply] = replies[g] as [unknown, unknown];
+      snapshots(plan, read, readReply, state);
+      this.outcomes(apply, applyReply, outcomes);
+    });
+    return { state, applied: { outcomes } };
   }
 }
 
@@ -162,6 +206,14 @@ function cjsonSafe(value: unknown): string {
   const text = JSON.stringify(value);
   if (!text.includes("\\u")) return text;
   return JSON.stringify(value, (_, v: unknown) => (typeof v === "string" ? v.toWellFormed() : v));
+}
+
+/** The read script's reply for the plan's entities of one call, into `out`. */
+function snapshots(plan: ReadPlan, entities: readonly number[], reply: unknown, out: EntitySnapshot[]): void {
+  const perEntity = reply as unknown[][];
+  entities.forEach((e, k) => {
+    out[e] = snapshot(plan.asOf, plan.entities[e] as EntityRead, perEntity[k] as unknown[]);
+  });
 }
 
 function snapshot(asOf: number, er: EntityRead, reply: readonly unknown[]): EntitySnapshot {

@@ -111,6 +111,7 @@ describe("feature-ingest on real Kafka and Redis", () => {
     const crashing: OnlineStore = {
       apply: (u) => real.apply(u),
       read: (p) => real.read(p),
+      readThenApply: (p, u) => real.readThenApply(p, u),
       applyBatch: async (updates: readonly EventUpdate[]) => {
         const result = await real.applyBatch(updates);
         if (!crashed && updates.length > 0) {

@@ -5,7 +5,12 @@ import type { Tracing } from "@riskgate/common/tracing";
 import { FEATURES, FeatureSet } from "@riskgate/feature-store/definitions";
 import { type Checkout, pseudonymiserFor, topicNames } from "@riskgate/feature-store/events";
 import type { EventUpdate, OnlineStore } from "@riskgate/feature-store/online";
-import { MemoryStore, RedisStore, readCheckoutFeatures } from "@riskgate/feature-store/online";
+import {
+  MemoryStore,
+  RedisStore,
+  readAndCountCheckout,
+  readCheckoutFeatures,
+} from "@riskgate/feature-store/online";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.ts";
@@ -179,7 +184,8 @@ export async function composeScoringApi(res: Resources): Promise<Composed> {
     config,
     registry,
     logger: loggerFor("scoring"),
-    readFeatures,
+    readFeatures: (c: Checkout) =>
+      withTimeout(readAndCountCheckout(store, features, c), config.featureTimeoutMs, "feature read"),
     metrics,
     features,
     rules: rules.engine,

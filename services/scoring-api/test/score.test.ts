@@ -98,6 +98,22 @@ describe("POST /v1/score on the real stack", () => {
     expect(res.json().features.user_checkouts_1h).toBe(3);
   });
 
+  it("still counts a checkout whose feature read failed, so the next one of a burst sees it", async () => {
+    const h2 = await api();
+    const user = { id: "u_unread", created_at: "2025-01-01T00:00:00Z" };
+    // The read-and-count call fails (a cluster slot moving, say); the plain apply still works.
+    Object.assign(h2.store, { readThenApply: () => Promise.reject(new Error("read refused")) });
+    expect((await score(h2, checkout("s-unread", T0, { user }))).json().mode).toBe("degraded");
+    Reflect.deleteProperty(h2.store, "readThenApply");
+    const res = await h2.app.inject({
+      method: "POST",
+      url: "/v1/features",
+      headers: { ...bearer(TOKENS.score), "content-type": "application/json" },
+      payload: checkout("s-unread-probe", T0 + MINUTE, { user }),
+    });
+    expect(res.json().features.user_checkouts_1h).toBe(1);
+  });
+
   it("gives reviews and blocks reason codes from the rules and from the served model", async () => {
     const body = (await score(h, checkout("s-reasons", T0, { message: REVIEW_MESSAGE }))).json();
     expect(body.decision).toBe("review");
@@ -216,6 +232,23 @@ describe("the decisions topic (training log)", () => {
     });
     expect(record.features).toEqual(features.features);
     expect(record.timings_ms).toEqual(served.timings_ms);
+  });
+
+  it("scores each checkout of a parallel burst on one card with the ones counted before it", async () => {
+    // A card-testing tool fires its attempts at once: were each checkout counted only after its
+    // decision, every one of them would read the card's count from before the burst.
+    const h = await api({ kafka: true });
+    const user = { id: "u_parallel", created_at: "2025-01-01T00:00:00Z" };
+    const ids = Array.from({ length: 10 }, (_, i) => `par-${i}`);
+    const answers = await Promise.all(ids.map((id, i) => score(h, checkout(id, T0 + i * 1_000, { user }))));
+    for (const a of answers) expect(a.json().mode).toBe("normal");
+    const records = await readJsonRecords(
+      createKafka("decisions-reader"),
+      `${h.topicPrefix}decisions`,
+      (rs) => ids.every((id) => rs.some((r) => r.event_id === id)),
+    );
+    const seen = records.map((r) => (r.features as Record<string, number>).user_checkouts_1h);
+    expect(seen.sort((a, b) => (a as number) - (b as number))).toEqual(ids.map((_, i) => i));
   });
 });
 

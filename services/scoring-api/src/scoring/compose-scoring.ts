@@ -33,7 +33,10 @@ export interface ScoringWiring {
   readonly config: ApiConfig;
   readonly registry: Registry;
   readonly logger: Logger;
-  /** The checkout's feature read within its budget (shared with POST /v1/features); scoring adds the breaker. */
+  /**
+   * The checkout's feature read within its budget (POST /v1/features's, which only reads), that also
+   * counts the checkout in its velocity state; scoring adds the breaker.
+   */
   readonly readFeatures: ScoreServiceDeps["pipeline"]["readFeatures"];
   readonly metrics: ApiMetrics;
   readonly features: FeatureSet;

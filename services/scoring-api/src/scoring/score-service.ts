@@ -133,18 +133,19 @@ export class ScoreService {
       ...(reviewCaseId ? { review_case_id: reviewCaseId } : {}),
     };
 
-    // The velocity update is deduplicated by event id in the store, so it need not wait to learn
-    // whether this request or a concurrent retry stored the decision first. Overloaded, the answer
-    // does not wait for it at all: on a saturated loop a Redis round trip is a whole loop turn (the
-    // command leaves in this turn's check phase, its reply is read in the next turn), which doubled
-    // a degraded answer's latency. The command is already queued on the connection, ahead of any
-    // later checkout's feature read, so the next checkout of a burst still sees it.
+    // The feature read counted the checkout in its velocity state in the same atomic step
+    // (readAndCountCheckout), so a parallel burst sees itself. Without that read (overload, or a
+    // failed read) the checkout is counted here: the store deduplicates by event id, so a read that
+    // timed out but ran is not counted twice. Overloaded, the answer does not wait for it: on a
+    // saturated loop a Redis round trip is a whole loop turn, which doubled a degraded answer's
+    // latency; the command is already queued ahead of any later checkout's feature read.
+    const counted = result.degradedBecause !== "overload" && result.degradedBecause !== "features";
     if (overloaded) void d.together(() => this.recordVelocity(checkout));
     else {
       const [stored] = await d.together(() =>
         Promise.all([
           this.tryStore(checkout.event_id, { bodyHash: hash, response }),
-          this.recordVelocity(checkout),
+          counted ? undefined : this.recordVelocity(checkout),
         ]),
       );
       if (stored.bodyHash !== hash || stored.response !== response) return this.replay(stored, hash);
