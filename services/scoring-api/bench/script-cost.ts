@@ -19,8 +19,9 @@ export interface CapturedCall {
 }
 
 /**
- * Reads each checkout's features and applies its velocity update through a RedisStore, as the API
- * does, and returns every script call it made, in order. The calls run for real, so the store's
+ * Reads each checkout's features and applies its velocity update through a RedisStore, one script
+ * each: the two parts of the API's read-and-count call (read-then-apply-lua.ts runs both scripts'
+ * text in one call), timed apart. Returns every script call it made, in order. The calls run for real, so the store's
  * state is the one the captured calls expect.
  */
 export async function captureCheckoutCalls(
