@@ -2,8 +2,8 @@ import { APPLY_EVENT_LUA } from "./apply-event-lua.ts";
 import { READ_ENTITIES_LUA } from "./read-entities-lua.ts";
 
 /** Arguments of each part: read-entities-lua.ts takes 2, apply-event-lua.ts takes 9. */
-export const READ_ARGS = 2;
-export const APPLY_ARGS = 9;
+const READ_ARGS = 2;
+const APPLY_ARGS = 9;
 
 /**
  * A checkout's read and its own count in one atomic call: the read (read-entities-lua.ts) as of
