@@ -12,6 +12,11 @@ if sys.argv[1:2] == ["monitor"]:
 
     raise SystemExit(monitor(sys.argv[2:]))
 
+if sys.argv[1:2] == ["monitor-power"]:
+    from riskgate_training.monitor_power import main as monitor_power
+
+    raise SystemExit(monitor_power(sys.argv[2:]))
+
 from riskgate_training.cli import main
 
 raise SystemExit(main())

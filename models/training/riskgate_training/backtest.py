@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from riskgate_training import label_excess
 from riskgate_training.backtest_calibration import report as calibration_report
 from riskgate_training.backtest_calibration import served_scorers
 from riskgate_training.backtest_drift import monitor_window
@@ -47,6 +48,7 @@ from riskgate_training.world_meta import drift_starts_at
 
 BASELINE = "rules"
 TARGET_SYSTEM = "model_equal"
+SERVED_SYSTEM = "model_capacity"  # the model with the policy it ships with (capacity-planned thresholds)
 TARGET_RATIO, TARGET_UPPER = 0.5, 0.6
 DEFAULT_SEEDS = "7,8"
 SYSTEMS = ("rules", "model_equal", "scorecard_equal", "model_capacity", "scorecard_capacity")
@@ -140,9 +142,6 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
     p_test = {k: s.score(X[test]) for k, s in scorers.items()}
     # Tables backfilled before the flag existed alert on every feature, as serving did then.
     aging = [bool(rows.feature_sources[f].get("grows_with_age", False)) for f in rows.features]
-    drift = monitor_window(rows.features, aging, X[fit], scorers["model"].score(X[fit]), X[test], p_test["model"],
-                           t[test], rows.known_at[test], scorers["model"].score(X[valid])[y_valid == 1],
-                           window.cutoff, window.test_end, window.matured_at, drift_starts_at(world))
     cap = {k: capacity_point(s.score(X[valid]), amount[valid], day_valid, costs, args.review_capacity)
            for k, s in scorers.items()}
     common = dict(checkouts=world / "checkouts.jsonl", table_csv=rows.table_csv,
@@ -156,6 +155,15 @@ def run_window(seed: Any, window: Window, world: Path, rows: Rows, args: argpars
     second = replay(work / "equal", systems=[SystemSpec(f"{k}_equal", p_test[k], equal[k].policy(costs)) for k in scorers],
                     **common)
     decisions = pd.concat([first, second], ignore_index=True)
+    # The label-excess test watches the checkouts the served policy allowed: in a deployment only
+    # they come back as chargebacks (a blocked checkout is never paid, a reviewed one is labelled
+    # by its review).
+    served = first[first["system"] == SERVED_SYSTEM].set_index("event_id").reindex(ids[test])
+    drift = monitor_window(rows.features, aging, X[fit], scorers["model"].score(X[fit]), X[test], p_test["model"],
+                           t[test], rows.known_at[test], scorers["model"].score(X[valid])[y_valid == 1],
+                           label_excess.reference(cdf, args.maturity_days, label_excess.SOURCE),
+                           (served["decision"] == "allow").to_numpy(), window.cutoff, window.test_end,
+                           window.matured_at, drift_starts_at(world))
     truth = pd.DataFrame({"fraud": y_test, "amount": amount[test]}, index=pd.Index(ids[test], name="event_id"))
     decisions = decisions.join(truth, on="event_id")
     decisions["day"] = day_of(decisions["occurred_at"])

@@ -16,6 +16,11 @@ Two monitors, each evaluated day by day after the cut-off C:
   the mean of those scored since a later test day is Z_RECENT below it. A
   concept shift (fraud that looks different, so the model scores it low) shows here and barely in
   PSI: fraud is half a percent of checkouts.
+* Label excess (label_excess.py, the monitor's second test): the fraud labels arrived by day d on
+  the test checkouts the served policy allowed (model_capacity's replayed decisions; in a deployment
+  only they come back as chargebacks) against the number their served scores predict with the
+  label-delay CDF measured at the cut-off. It sees fraud the model prices too low whether or not the
+  frauds' scores fell: a higher fraud rate at the same scores moves no mean score.
 
 Lags are in days from the drift's onset in the test window (world.json `drift_starts_at`), or from C
 when the window has no drift (an alert there is a false alarm).
@@ -28,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskgate_training import missed_fraud
+from riskgate_training import label_excess, missed_fraud
 from riskgate_training.monitoring import bins
 
 PSI_ALERT = 0.25
@@ -85,6 +90,19 @@ def missed_fraud_by_day(p_valid_fraud: np.ndarray, p_test: np.ndarray, known_at_
     return out
 
 
+def label_excess_by_day(ref: dict[str, Any], p_test: np.ndarray, t_test: pd.Series, known_at_test: pd.Series,
+                        days: list[pd.Timestamp]) -> list[dict[str, Any]]:
+    """For each day d: the fraud labels arrived by the end of d among the test checkouts, against
+    the number their served scores and the label-delay CDF predict (label_excess.py)."""
+    scored_ns = pd.to_datetime(t_test, utc=True).dt.as_unit("ns").astype("int64").to_numpy()
+    out = []
+    for d in days:
+        end = d + DAY
+        labelled = (known_at_test < end).to_numpy()
+        out.append({"day": f"{d:%Y-%m-%d}", **label_excess.check(ref, p_test, scored_ns, labelled, end.value)})
+    return out
+
+
 def first_alert(days: list[dict[str, Any]], fired: Any, onset: pd.Timestamp) -> dict[str, Any]:
     """The first day the monitor fires, and its lag in days from `onset` (a day counts whole)."""
     for d in days:
@@ -94,8 +112,8 @@ def first_alert(days: list[dict[str, Any]], fired: Any, onset: pd.Timestamp) -> 
     return {"first_alert_day": None, "lag_days": None}
 
 
-def drift_report(psi_days: list[dict[str, Any]], label_days: list[dict[str, Any]], p_valid_fraud: np.ndarray,
-                 onset: pd.Timestamp, drifted: bool) -> dict[str, Any]:
+def drift_report(psi_days: list[dict[str, Any]], label_days: list[dict[str, Any]], excess_days: list[dict[str, Any]],
+                 p_valid_fraud: np.ndarray, onset: pd.Timestamp, drifted: bool) -> dict[str, Any]:
     """Per monitor: first alert and lag from `onset` (drift onset, or the cut-off without drift)."""
     return {
         "drift_in_window": drifted,
@@ -103,6 +121,7 @@ def drift_report(psi_days: list[dict[str, Any]], label_days: list[dict[str, Any]
         "score_psi": first_alert(psi_days, lambda d: d["score_psi"] > PSI_ALERT, onset),
         "feature_psi": first_alert(psi_days, lambda d: (d["max_feature_psi"] or 0.0) > PSI_ALERT, onset),
         "missed_fraud": first_alert(label_days, lambda d: d["alert"], onset),
+        "label_excess": first_alert(excess_days, lambda d: d["alert"], onset),
         "max_score_psi": max((d["score_psi"] for d in psi_days), default=None),
         "max_feature_psi": max((d["max_feature_psi"] for d in psi_days if d["max_feature_psi"] is not None),
                                default=None),
@@ -111,6 +130,7 @@ def drift_report(psi_days: list[dict[str, Any]], label_days: list[dict[str, Any]
         "reference_mean_p_on_fraud": float(np.mean(p_valid_fraud)) if len(p_valid_fraud) else None,
         "psi_by_day": psi_days,
         "missed_fraud_by_day": label_days,
+        "label_excess_by_day": excess_days,
     }
 
 
@@ -125,12 +145,14 @@ def drift_onset(drift_starts_at: str | None, cutoff: pd.Timestamp, test_end: pd.
 
 def monitor_window(features: list[str], grows_with_age: list[bool], X_fit: np.ndarray, p_fit: np.ndarray,
                    X_test: np.ndarray, p_test: np.ndarray, t_test: pd.Series, known_at_test: pd.Series,
-                   p_valid_fraud: np.ndarray, cutoff: pd.Timestamp, test_end: pd.Timestamp,
-                   matured_at: pd.Timestamp, drift_starts_at: str | None) -> dict[str, Any]:
-    """Both monitors over one backtest window: PSI over the test days, labels until they mature."""
+                   p_valid_fraud: np.ndarray, excess_ref: dict[str, Any], allowed: np.ndarray, cutoff: pd.Timestamp,
+                   test_end: pd.Timestamp, matured_at: pd.Timestamp, drift_starts_at: str | None) -> dict[str, Any]:
+    """The monitors over one backtest window: PSI over the test days, labels until they mature."""
     onset, drifted = drift_onset(drift_starts_at, cutoff, test_end)
     day_test = pd.to_datetime(t_test, utc=True).dt.strftime("%Y-%m-%d").to_numpy()
     label_days = list(pd.date_range(cutoff, matured_at, freq="D", inclusive="left"))
     return drift_report(psi_by_day(X_fit, p_fit, X_test, p_test, day_test, features, grows_with_age),
-                        missed_fraud_by_day(p_valid_fraud, p_test, known_at_test, t_test, label_days), p_valid_fraud, onset,
-                        drifted)
+                        missed_fraud_by_day(p_valid_fraud, p_test, known_at_test, t_test, label_days),
+                        label_excess_by_day(excess_ref, p_test[allowed], t_test[allowed], known_at_test[allowed],
+                                            label_days), p_valid_fraud,
+                        onset, drifted)

@@ -187,8 +187,12 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
           "against the fit split's deciles, alert above 0.25; serving's 60-minute window needs 500 checkouts, "
           "so a day is the shortest window that has them at 3,000 a day) and a monitor on labels: the mean "
           "served score on test frauds labelled so far, alerting when at least 20 are in and it is 2 standard "
-          "errors below the validation frauds' mean. Lag in days from the drift onset in the window; without "
-          "drift, from the cut-off (an alert is a false alarm).", "", *drift_table(results), ""]
+          "errors below the validation frauds' mean (or those scored since a later day 2.5 below), and the "
+          "label-excess test (label_excess.py): fraud labels on the checkouts the served policy allowed against "
+          "the number their scores and the label-delay CDF measured at the cut-off predict, alerting when the "
+          "Poisson tail is past z 3 (since the cut-off) or 3.5 (since a later day). Lag in days from the drift "
+          "onset in the window; without drift, from the cut-off (an alert is a false alarm).", "",
+          *drift_table(results), ""]
     by_pattern = pattern_table(results)
     if by_pattern:
         md += ["## Which fraud got through (simulator truth)", "",

@@ -74,8 +74,9 @@ def drift_table(results: list[dict[str, Any]]) -> list[str]:
     """Per window: does each drift monitor fire, first day and lag from the drift onset (or from the
     cut-off without drift: then an alert is a false alarm)."""
     lines = ["| seed | cut-off | drifted days | lag from | score PSI > 0.25 | max score PSI | feature PSI > 0.25 | "
-             "max feature PSI | max PSI of lifetime counters and ages (no alert) | missed-fraud monitor (labels) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "max feature PSI | max PSI of lifetime counters and ages (no alert) | missed-fraud monitor (labels) | "
+             "label excess (labels vs scores) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         d = r.get("drift_monitors")
         if d is None:
@@ -83,5 +84,5 @@ def drift_table(results: list[dict[str, Any]]) -> list[str]:
         lines.append(f"| {r['seed']} | {r['window']['cutoff'][:10]} | {_drift(r)} | {d['lag_from']} | "
                      f"{_alert(d['score_psi'])} | {_num(d['max_score_psi'], '.3f')} | {_alert(d['feature_psi'])} | "
                      f"{_num(d['max_feature_psi'], '.3f')} | {_num(d.get('max_aging_feature_psi'), '.3f')} | "
-                     f"{_alert(d['missed_fraud'])} |")
+                     f"{_alert(d['missed_fraud'])} | {_alert(d['label_excess']) if 'label_excess' in d else 'n/a'} |")
     return lines

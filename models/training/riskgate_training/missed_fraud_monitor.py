@@ -1,12 +1,14 @@
-"""`npm run monitor`: the missed-fraud test (missed_fraud.py) on what a deployed model decided.
+"""`npm run monitor`: the missed-fraud tests (missed_fraud.py, label_excess.py) on what a deployed
+model decided.
 
 Joins the decision log (JSONL of decisions-topic records: `kind`, `event_id`, `score`, `model`,
 `scored_at`) with the label stream (JSONL of `chargeback` / `review_outcome` events:
-`checkout_event_id`, `label`, `occurred_at`) and asks whether the frauds labelled so far among the
-checkouts this model version scored get a lower served score than the frauds it was calibrated on
-(the manifest's `monitoring.missed_fraud`; for a model trained before that block existed, --table
-computes it from its own training table). Run it daily (cron, a Kubernetes CronJob) with --textfile
-pointing into node_exporter's textfile directory, or --pushgateway: Prometheus then alerts on it
+`checkout_event_id`, `label`, `occurred_at`) and asks two things of the checkouts this model
+version scored: do the frauds labelled so far get a lower served score than the frauds it was
+calibrated on (the manifest's `monitoring.missed_fraud`), and have more fraud labels arrived on the
+checkouts it allowed than their served scores predict, given how long labels take
+(`monitoring.label_excess`)? For a model trained before those blocks existed, --table computes them
+from its own training table. Run it daily (cron, a Kubernetes CronJob) with --textfile pointing into node_exporter's textfile directory, or --pushgateway: Prometheus then alerts on it
 (RiskgateMissedFraud, and RiskgateMissedFraudMonitorStale when the job stops reporting).
 
 Exit 0 when the test passes or too few labels are in, 1 when it alerts (0 with --report-only),
@@ -26,9 +28,10 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 from urllib.request import Request, urlopen
 
+import numpy as np
 import pandas as pd
 
-from riskgate_training import missed_fraud
+from riskgate_training import label_excess, missed_fraud
 
 METRIC_HELP = {
     "riskgate_missed_fraud_labelled_frauds": "Frauds labelled so far among the checkouts this model scored",
@@ -41,6 +44,12 @@ METRIC_HELP = {
                                                 " the reference (NaN when no later day has enough labelled frauds)"),
     "riskgate_missed_fraud_recent_alert_below": "The mean below which the frauds scored since that day alert",
     "riskgate_missed_fraud_recent_since_timestamp_seconds": "That day (UTC midnight)",
+    "riskgate_missed_fraud_expected_labels": ("Fraud labels the served scores predict by now on the checkouts this model allowed,"
+                                              " label delay included (NaN when the manifest has no label-delay CDF)"),
+    "riskgate_missed_fraud_excess_z": ("How far the fraud labels run ahead of that prediction: one-sided Poisson tail"
+                                       " as a z (NaN as above)"),
+    "riskgate_missed_fraud_recent_excess_z": ("The same for the checkouts scored since the day furthest ahead (NaN when"
+                                              " no later day has enough labels)"),
     "riskgate_missed_fraud_last_run_timestamp_seconds": "When the monitor last ran",
 }
 
@@ -77,15 +86,16 @@ def _utc(value: str) -> pd.Timestamp:
     return t.tz_localize("UTC") if t.tz is None else t.tz_convert("UTC")
 
 
-def served_scores(path: Path, name: str, version: str) -> dict[str, tuple[float, str]]:
-    """event_id -> (score, scored_at) of the decisions this model version made (a numeric score:
+def served_scores(path: Path, name: str, version: str) -> dict[str, tuple[float, str, str]]:
+    """event_id -> (score, scored_at, decision) of the decisions this model version made (a numeric score:
     rules-only and degraded decisions carry none). Shadow records are other models' scores."""
-    out: dict[str, tuple[float, str]] = {}
+    out: dict[str, tuple[float, str, str]] = {}
     for r in _jsonl(path):
         model, score = r.get("model") or {}, r.get("score")
         if (r.get("kind") == "decision" and model.get("name") == name and model.get("version") == version
                 and isinstance(score, (int, float)) and math.isfinite(score)):
-            out[str(r["event_id"])] = (float(score), str(r.get("scored_at") or r.get("occurred_at") or ""))
+            out[str(r["event_id"])] = (float(score), str(r.get("scored_at") or r.get("occurred_at") or ""),
+                                       str(r.get("decision") or ""))
     return out
 
 
@@ -114,6 +124,21 @@ def reference_of(manifest: dict[str, Any], model_dir: Path, table: str | None) -
     return missed_fraud.reference(validation_fraud_scores(model_dir, Path(table)))
 
 
+def excess_reference_of(manifest: dict[str, Any], table: str | None) -> dict[str, Any] | None:
+    """The label-excess test's reference: the manifest's block, else measured on --table as training
+    would have (label delays at the training date), else None (the test is skipped)."""
+    block = manifest.get("monitoring", {}).get("label_excess")
+    if block or not table:
+        return block
+    from riskgate_training.data import load_table
+    from riskgate_training.nowcast import DelayCdf
+
+    labels = manifest["labels"]
+    t = load_table(Path(table))
+    cdf = DelayCdf.measure(t.occurred_at, t.known_at, _utc(labels["known_as_of"]["train"]), labels["maturity_days"])
+    return label_excess.reference(cdf, labels["maturity_days"], label_excess.SOURCE)
+
+
 def by_week(rows: pd.DataFrame) -> list[dict[str, Any]]:
     """The labelled frauds by the week their checkout was scored: where a fall in the mean starts."""
     if rows.empty:
@@ -127,19 +152,41 @@ def run(decisions: Path, labels: Path, model_dir: Path, table: str | None, as_of
     manifest = json.loads((model_dir / "manifest.json").read_text())
     name, version = manifest["name"], manifest["version"]
     ref = reference_of(manifest, model_dir, table)
+    excess_ref = excess_reference_of(manifest, table)
     served = served_scores(decisions, name, version)
     labelled = fraud_labelled_at(labels, as_of)
-    hits = [(eid, *served[eid], at) for eid, at in labelled.items() if eid in served]
+    hits = [(eid, *served[eid][:2], at) for eid, at in labelled.items() if eid in served]
     rows = pd.DataFrame(hits, columns=["event_id", "score", "scored_at", "labelled_at"])
     rows["scored_at"] = pd.to_datetime(rows["scored_at"], utc=True)
     scored_ns = rows["scored_at"].dt.as_unit("ns").astype("int64").to_numpy()
-    return {"model": f"{name}/{version}", "as_of": as_of.isoformat(), "decisions_scored": len(served),
-            "fraud_labels": len(labelled), "reference": ref,
-            **missed_fraud.check(ref, rows["score"].to_numpy(), scored_ns), "by_week": by_week(rows)}
+    result = {"model": f"{name}/{version}", "as_of": as_of.isoformat(), "decisions_scored": len(served),
+              "fraud_labels": len(labelled), "reference": ref,
+              **missed_fraud.check(ref, rows["score"].to_numpy(), scored_ns), "by_week": by_week(rows)}
+    result["label_excess"] = None if excess_ref is None else excess_of(excess_ref, served, labelled, as_of)
+    result["alert"] = bool(result["alert"] or (result["label_excess"] or {}).get("alert"))
+    return result
+
+
+def excess_of(ref: dict[str, Any], served: dict[str, tuple[float, str, str]], labelled: dict[str, pd.Timestamp],
+              as_of: pd.Timestamp) -> dict[str, Any]:
+    """label_excess.check over the checkouts this model allowed before `as_of`: only they come back
+    as chargebacks (a blocked checkout is never paid; a reviewed one is labelled by its review, days
+    ahead of the delay curve, which would look like an excess)."""
+    ids = [eid for eid, (_, _, decision) in served.items() if decision == "allow"]
+    scored = pd.to_datetime(pd.Series([served[i][1] for i in ids], dtype=object), utc=True, format="ISO8601",
+                            errors="coerce")
+    # A record without a time cannot be placed on the delay curve: it is left out, not guessed.
+    scored_ns = scored.dt.as_unit("ns").astype("int64").to_numpy()
+    before = (scored.notna() & (scored < as_of)).to_numpy()
+    p = np.fromiter((served[i][0] for i in ids), dtype=np.float64, count=len(ids))
+    has_label = np.fromiter((i in labelled for i in ids), dtype=bool, count=len(ids))
+    return {"reference": {k: v for k, v in ref.items() if k != "label_delay_cdf"},
+            **label_excess.check(ref, p[before], scored_ns[before], has_label[before], as_of.value)}
 
 
 def textfile(result: dict[str, Any], now: float) -> str:
     recent = result.get("recent") or {}
+    excess = result.get("label_excess") or {}
     since = pd.Timestamp(recent["since"], tz="UTC").timestamp() if recent else None
     values = {
         "riskgate_missed_fraud_labelled_frauds": result["frauds_labelled"],
@@ -150,6 +197,9 @@ def textfile(result: dict[str, Any], now: float) -> str:
         "riskgate_missed_fraud_recent_mean_score": recent.get("mean_p"),
         "riskgate_missed_fraud_recent_alert_below": recent.get("alert_below"),
         "riskgate_missed_fraud_recent_since_timestamp_seconds": since,
+        "riskgate_missed_fraud_expected_labels": excess.get("expected"),
+        "riskgate_missed_fraud_excess_z": excess.get("z"),
+        "riskgate_missed_fraud_recent_excess_z": (excess.get("recent") or {}).get("z"),
         "riskgate_missed_fraud_last_run_timestamp_seconds": now,
     }
     model = result["model"].replace("\\", "\\\\").replace('"', '\\"')
@@ -194,8 +244,25 @@ def report(r: dict[str, Any]) -> str:
             verdict += (f"\n  scored since {rec['since']} (the day furthest below): {rec['frauds_labelled']} frauds, "
                         f"mean p {rec['mean_p']:.3f}, alert below {rec['alert_below']:.3f} "
                         f"(z {ref.get('z_recent', missed_fraud.Z_RECENT)}): {'ALERT' if rec['alert'] else 'ok'}")
+    verdict += "\n" + excess_report(r.get("label_excess"))
     weeks = [f"    week of {w['week_of']}: {w['frauds']} frauds, mean p {w['mean_p']:.3f}" for w in r["by_week"]]
     return "\n".join([head, verdict, *(["  by week scored:", *weeks] if weeks else [])])
+
+
+def excess_report(e: dict[str, Any] | None) -> str:
+    if e is None:
+        return "  labels against the served scores: no label-delay CDF (a manifest from before it; pass --table)"
+    ref = e["reference"]
+    if e["checkouts"] == 0:
+        return "  labels against the served scores: no checkout allowed yet"
+    line = (f"  fraud labels on the checkouts this model allowed: {e['labels']}, its served scores predict {e['expected']:.1f} "
+            f"by now (z {e['z']:+.2f}; alert above {ref.get('z', label_excess.Z_CUMULATIVE)} with at least "
+            f"{ref.get('min_labels', label_excess.MIN_LABELS)}): {'ALERT' if e['cumulative_alert'] else 'ok'}")
+    if rec := e.get("recent"):
+        line += (f"\n  scored since {rec['since']} (the day furthest ahead): {rec['labels']} labels, "
+                 f"{rec['expected']:.1f} predicted (z {rec['z']:+.2f}, alert above "
+                 f"{ref.get('z_recent', label_excess.Z_RECENT)}): {'ALERT' if rec['alert'] else 'ok'}")
+    return line
 
 
 def main(argv: Sequence[str] | None = None) -> int:

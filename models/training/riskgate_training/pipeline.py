@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskgate_training import missed_fraud, plots
+from riskgate_training import label_excess, missed_fraud, plots
 from riskgate_training.calibration import apply_calibration, choose_calibration, recalibration_check
 from riskgate_training.card import CARD_FILE, train_card
 from riskgate_training.data import load_table
@@ -25,6 +25,7 @@ from riskgate_training.manifest import (LIGHTGBM_FILE, MODEL_FILE, PARITY_FILE, 
                                         write_manifest)
 from riskgate_training.model import lgb_contrib, lgb_raw
 from riskgate_training.monitoring import monitoring_block
+from riskgate_training.nowcast import DelayCdf
 from riskgate_training.parity import sample_rows, write_parity
 from riskgate_training.cost_policy import (Policy, day_index, fit_review_min, model_actions, policy_cost,
                                            reviews_per_day, seed_policy, with_capacity)
@@ -225,7 +226,11 @@ def train(cfg: TrainConfig) -> TrainResult:
             },
             "monitoring": {**monitoring_block(X[tr], table.features, table.defaults, apply_calibration(cal, onnx_tr)),
                            # `npm run monitor`'s reference: the frauds the model was calibrated on.
-                           "missed_fraud": missed_fraud.reference(cal_va[y_fit[va] == 1])},
+                           "missed_fraud": missed_fraud.reference(cal_va[y_fit[va] == 1]),
+                           # Its second test: labels arriving ahead of what the served scores predict.
+                           "label_excess": label_excess.reference(
+                               DelayCdf.measure(table.occurred_at, table.known_at, trained_at, maturity), maturity,
+                               label_excess.SOURCE)},
             "training_data": {
                 "path": str(table.path),
                 "sha256": table.csv_sha256,

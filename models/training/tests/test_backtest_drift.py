@@ -2,11 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riskgate_training.backtest_drift import drift_onset, missed_fraud_by_day, monitor_window, psi
+from riskgate_training.backtest_drift import drift_onset, label_excess_by_day, missed_fraud_by_day, monitor_window, psi
 from riskgate_training.backtest_summary import drift_table
 from riskgate_training.monitoring import bins
 
 C = pd.Timestamp("2026-03-01", tz="UTC")
+# fraud labels arrive evenly over the 30 days after the checkout
+EXCESS_REF = {"label_delay_cdf": {"days": [0.0, 30.0], "share": [0.0, 1.0]}, "z": 3.0, "z_recent": 3.5,
+              "recent_days": 56, "min_labels": 10, "from": "test"}
 
 
 def test_psi_is_the_serving_formula() -> None:
@@ -71,11 +74,12 @@ def test_a_shifted_feature_fires_feature_psi_on_its_day_with_the_lag_from_the_on
     p_fit, p_test = rng.uniform(0, 1, 5000), rng.uniform(0, 1, 6001)
     report = monitor_window(["a", "b"], [False, False], X_fit, p_fit, X_test, p_test, t_test,
                             pd.Series([pd.NaT] * 6001, dtype="datetime64[ns, UTC]"),
-                            p_fit[:50], C, C + pd.Timedelta(days=10), C + pd.Timedelta(days=20),
-                            "2026-03-05T00:00:00Z")
+                            p_fit[:50], EXCESS_REF, np.ones(6001, dtype=bool), C, C + pd.Timedelta(days=10),
+                            C + pd.Timedelta(days=20), "2026-03-05T00:00:00Z")
     assert report["drift_in_window"]
     assert report["feature_psi"] == {"first_alert_day": "2026-03-07", "lag_days": 3.0}
     assert report["score_psi"]["first_alert_day"] is None and report["missed_fraud"]["first_alert_day"] is None
+    assert report["label_excess"]["first_alert_day"] is None
     assert report["psi_by_day"][6]["max_feature"] == "b"
     assert len(report["psi_by_day"]) == 10  # the last day's single checkout is no window to alert on
     row = drift_table([{"seed": 1, "window": {"cutoff": "2026-03-01T00:00:00Z"}, "drift_in_test": 0.6,
@@ -93,7 +97,8 @@ def test_a_lifetime_counter_or_age_that_grows_after_the_cut_off_is_reported_but_
     X_test = np.column_stack([rng.normal(0, 1, 6000), rng.poisson(2 + days_after)])
     p_fit, p_test = rng.uniform(0, 1, 5000), rng.uniform(0, 1, 6000)
     args = (X_fit, p_fit, X_test, p_test, t_test, pd.Series([pd.NaT] * 6000, dtype="datetime64[ns, UTC]"),
-            p_fit[:50], C, C + pd.Timedelta(days=10), C + pd.Timedelta(days=20), None)
+            p_fit[:50], EXCESS_REF, np.ones(6000, dtype=bool), C, C + pd.Timedelta(days=10),
+            C + pd.Timedelta(days=20), None)
     aging = monitor_window(["amount", "payments"], [False, True], *args)
     assert aging["feature_psi"]["first_alert_day"] is None
     assert aging["max_aging_feature_psi"] > 0.25 and aging["max_feature_psi"] < 0.25
@@ -101,3 +106,24 @@ def test_a_lifetime_counter_or_age_that_grows_after_the_cut_off_is_reported_but_
     # The same counter, watched like any other feature, is a false alarm on a window without drift.
     watched = monitor_window(["amount", "payments"], [False, False], *args)
     assert watched["feature_psi"]["first_alert_day"] is not None
+
+
+def test_the_label_excess_monitor_fires_once_allowed_fraud_outruns_its_scores() -> None:
+    # 10 days of 3,000 allowed checkouts a day at p 0.002 (6 frauds a day predicted); from day 5,
+    # 12 more a day turn out fraud, scored the same. Labels come 0-30 days after the checkout.
+    rng = np.random.default_rng(4)
+    n = 30_000
+    t = pd.Series(C + pd.to_timedelta(np.sort(rng.uniform(0, 10, n)), unit="D"))
+    days_in = ((t - C) / pd.Timedelta(days=1)).to_numpy()
+    p = np.full(n, 0.002)
+    fraud = (rng.random(n) < p) | ((days_in >= 5) & (rng.random(n) < 0.004))
+    known = pd.Series(np.where(fraud, t + pd.to_timedelta(rng.uniform(0, 30, n), unit="D"), pd.NaT),
+                      dtype="datetime64[ns, UTC]")
+    days = list(pd.date_range(C, periods=40, freq="D"))
+    fired = [d for d in label_excess_by_day(EXCESS_REF, p, t, known, days) if d["alert"]]
+    assert fired and C + pd.Timedelta(days=5) < pd.Timestamp(fired[0]["day"], tz="UTC") <= C + pd.Timedelta(days=20)
+    assert fired[0]["labels"] > fired[0]["expected"]
+    # without the extra fraud: the same checkouts never alert
+    honest = pd.Series(np.where(rng.random(n) < p, t + pd.to_timedelta(rng.uniform(0, 30, n), unit="D"), pd.NaT),
+                       dtype="datetime64[ns, UTC]")
+    assert not any(d["alert"] for d in label_excess_by_day(EXCESS_REF, p, t, honest, days))

@@ -191,3 +191,76 @@ def test_pushes_the_gauges_to_a_pushgateway_grouped_by_model(tmp_path: Path) -> 
 def test_an_unreachable_pushgateway_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = _run(tmp_path, [0.5] * 25, "--pushgateway", "http://127.0.0.1:9")
     assert code == 2 and "pushing to" in capsys.readouterr().err
+
+
+
+LINEAR_30 = {"label_delay_cdf": {"days": [0.0, 30.0], "share": [0.0, 1.0]}, "z": 3.0, "z_recent": 3.5,
+             "recent_days": 56, "min_labels": 10, "from": "test: labels arrive evenly over 30 days"}
+# frauds scored like the checkouts below: the missed-fraud test has nothing to say about them
+LOW_REFERENCE = {"mean_p": 0.005, "sd_p": 0.01, "frauds": 100, "z": 2.0, "min_frauds": 20, "from": "test"}
+
+
+def _run_excess(tmp_path: Path, labelled: int) -> tuple[int, dict, str]:
+    """2,000 checkouts this model allowed at p 0.005 over March 1-10 (10 fraud labels once every
+    label is in), `labelled` of them fraud-labelled by April 10; the monitor runs on April 15, when
+    every label is due. Also records the test must leave out: a blocked and a reviewed checkout
+    with fraud labels (never paid; labelled by its review), one without a time."""
+    decisions = [{"kind": "decision", "event_id": f"x{i}", "score": 0.005, "model": MODEL, "decision": "allow",
+                  "scored_at": f"2026-03-{1 + i % 10:02d}T08:00:00Z"} for i in range(2_000)]
+    decisions += [{"kind": "decision", "event_id": "blocked", "score": 0.9, "model": MODEL, "decision": "block",
+                   "scored_at": "2026-03-02T08:00:00Z"},
+                  {"kind": "decision", "event_id": "reviewed", "score": 0.2, "model": MODEL, "decision": "review",
+                   "scored_at": "2026-03-02T08:00:00Z"},
+                  {"kind": "decision", "event_id": "no-time", "score": 0.005, "model": MODEL, "decision": "allow"}]
+    labels = [{"type": "chargeback", "checkout_event_id": f"x{i}", "label": "fraud",
+               "occurred_at": "2026-04-10T00:00:00Z"} for i in range(labelled)]
+    labels += [{"type": "review_outcome", "checkout_event_id": eid, "label": "fraud",
+                "occurred_at": "2026-03-03T00:00:00Z"} for eid in ("blocked", "reviewed")]
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "manifest.json").write_text(json.dumps({**MODEL, "monitoring": {"missed_fraud": LOW_REFERENCE,
+                                                                         "label_excess": LINEAR_30}}))
+    out, prom = tmp_path / "result.json", tmp_path / "riskgate.prom"
+    code = main(["--decisions", str(_jsonl(tmp_path / "d.jsonl", decisions)), "--labels",
+                 str(_jsonl(tmp_path / "l.jsonl", labels)), "--model", str(d), "--as-of", "2026-04-15T00:00:00Z",
+                 "--json", str(out), "--textfile", str(prom)])
+    return code, json.loads(out.read_text()), prom.read_text()
+
+
+def test_more_fraud_labels_than_the_served_scores_predict_alert(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # 30 of the allowed checkouts turned out fraud where their scores predicted 10: fraud the model
+    # scores low. The frauds' scores match the missed-fraud reference, so only this test sees it.
+    code, r, prom = _run_excess(tmp_path, 30)
+    assert code == 1 and r["alert"] and not r["cumulative_alert"] and not r["recent"]["alert"]
+    e = r["label_excess"]
+    assert (e["checkouts"], e["labels"]) == (2_000, 30) and e["expected"] == pytest.approx(10.0)
+    assert e["alert"] and e["cumulative_alert"] and e["z"] > 3.0
+    assert 'riskgate_missed_fraud_alert{model="riskgate-fraud/v1"} 1.0' in prom
+    assert f'riskgate_missed_fraud_expected_labels{{model="riskgate-fraud/v1"}} {e["expected"]!r}' in prom
+    assert f'riskgate_missed_fraud_excess_z{{model="riskgate-fraud/v1"}} {e["z"]!r}' in prom
+    assert "allowed: 30, its served scores predict 10.0 by now" in capsys.readouterr().out
+
+
+def test_as_many_labels_as_predicted_pass_and_a_manifest_without_the_cdf_skips_the_test(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    code, r, _ = _run_excess(tmp_path / "a", 10)
+    assert code == 0 and not r["alert"] and r["label_excess"]["labels"] == 10
+    assert r["label_excess"]["z"] < 3.0
+    (tmp_path / "b").mkdir()
+    code, r, prom = _run(tmp_path / "b", [0.6] * 25)
+    assert code == 0 and r["label_excess"] is None
+    assert 'riskgate_missed_fraud_excess_z{model="riskgate-fraud/v1"} NaN' in prom
+
+
+def test_training_writes_the_label_delay_cdf_and_the_table_reproduces_it(trained, table_dir: Path) -> None:
+    from riskgate_training.missed_fraud_monitor import excess_reference_of
+
+    ref = trained.manifest["monitoring"]["label_excess"]
+    share = ref["label_delay_cdf"]["share"]
+    assert ref["label_delay_cdf"]["days"][-1] == trained.manifest["labels"]["maturity_days"]
+    assert share[0] >= 0 and share[-1] == 1.0 and all(b >= a for a, b in zip(share, share[1:]))
+    manifest = json.loads(json.dumps(trained.manifest))
+    del manifest["monitoring"]["label_excess"]
+    assert excess_reference_of(manifest, str(table_dir)) == ref
+    assert excess_reference_of(manifest, None) is None
