@@ -93,6 +93,50 @@ describe("decisions a fraud team can trust (embedded default, shipped champion)"
     expect(res.reasons.length).toBeGreaterThan(0);
   });
 
+  it("blocks one card paying for many accounts once the day's reviews are spent, not allows it as low-loss overflow", async () => {
+    // A burst of small bookings, each from a different new account, all on one card (a stolen card
+    // passed around, or cards tested across accounts). The review rule for a card shared by accounts
+    // fires from the third; with the review budget spent (capacity 0 here; an attacker can spend it
+    // with a flood of review-worthy checkouts first) the overflow is ranked by expected loss, which
+    // for EUR 15-30 at a low model score is allow. Many accounts on one card in a day must block.
+    const spent = await startApi({ now: () => NOW, env: { REVIEW_CAPACITY_PER_DAY: "0" } });
+    try {
+      const decisions: { decision: string; reasons: { code: string }[] }[] = [];
+      for (let i = 0; i < 12; i++) {
+        const user = `shared-${i}`;
+        decisions.push(
+          await scoreOk(
+            spent,
+            checkout(`shared-co${i}`, user, {
+              occurred_at: at(12 - i),
+              user: {
+                id: user,
+                created_at: at(60 * 24 * 3),
+                email_domain: "example.com",
+                email_verified: true,
+              },
+              payment: {
+                instrument_id: "shared-card",
+                type: "card",
+                bin: "424242",
+                country: "PT",
+                billing_country: "PT",
+              },
+              booking: { amount: 15 + i, currency: "EUR", nights: 1, checkin_at: "2026-12-20T15:00:00Z" },
+            }),
+          ),
+        );
+      }
+      // the 11th and 12th see 10 and 11 other accounts on the card in 24 hours
+      for (const d of decisions.slice(10)) {
+        expect(d.decision).toBe("block");
+        expect(d.reasons.map((r) => r.code)).toContain("card_shared_by_many_accounts");
+      }
+    } finally {
+      await spent.close();
+    }
+  });
+
   it("does not allow a fresh takeover: reset, email change, new device, a large booking abroad", async () => {
     for (let m = 5; m >= 0; m--) await send(payment(`ato-p${m}`, "ato", (m * 30 + 7) * 24 * 60, "succeeded"));
     const account = { user_id: "ato", device_id: "ato-new-laptop", ip: "198.51.100.77" };

@@ -119,4 +119,19 @@ export const BLOCK_AND_ALLOW_CASES: RuleCases[] = [
       { name: "1 failure", features: features({ instrument_failed_10m: 1, user_failed_payments_1h: 1 }) },
     ],
   },
+  {
+    rule: "R-BLOCK-INSTRUMENT-MANY-ACCOUNTS",
+    action: "block",
+    fires: [
+      { name: "10 accounts in 24 h", features: features({ instrument_distinct_users_24h: 10 }) },
+      { name: "a burst of 400", features: features({ instrument_distinct_users_24h: 400 }) },
+    ],
+    doesNot: [
+      { name: "9 accounts in 24 h", features: features({ instrument_distinct_users_24h: 9 }) },
+      {
+        name: "many over the week, few today (the review rule's case)",
+        features: features({ instrument_distinct_users_7d: 30, instrument_distinct_users_24h: 2 }),
+      },
+    ],
+  },
 ];
