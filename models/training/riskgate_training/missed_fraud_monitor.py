@@ -8,10 +8,11 @@ version scored: do the frauds labelled so far get a lower served score than the 
 calibrated on (the manifest's `monitoring.missed_fraud`), and have more fraud labels arrived on the
 checkouts it allowed than their served scores predict, given how long labels take
 (`monitoring.label_excess`)? For a model trained before those blocks existed, --table computes them
-from its own training table. Run it daily (cron, a Kubernetes CronJob) with --textfile pointing into node_exporter's textfile directory, or --pushgateway: Prometheus then alerts on it
+from its own training table. Run it daily (cron, a Kubernetes CronJob) with --textfile pointing
+into node_exporter's textfile directory, or --pushgateway: Prometheus then alerts on it
 (RiskgateMissedFraud, and RiskgateMissedFraudMonitorStale when the job stops reporting).
 
-Exit 0 when the test passes or too few labels are in, 1 when it alerts (0 with --report-only),
+Exit 0 when both tests pass or too few labels are in, 1 when either alerts (0 with --report-only),
 2 on bad input.
 """
 
@@ -44,8 +45,9 @@ METRIC_HELP = {
                                                 " the reference (NaN when no later day has enough labelled frauds)"),
     "riskgate_missed_fraud_recent_alert_below": "The mean below which the frauds scored since that day alert",
     "riskgate_missed_fraud_recent_since_timestamp_seconds": "That day (UTC midnight)",
-    "riskgate_missed_fraud_expected_labels": ("Fraud labels the served scores predict by now on the checkouts this model allowed,"
-                                              " label delay included (NaN when the manifest has no label-delay CDF)"),
+    "riskgate_missed_fraud_expected_labels": ("Fraud labels the served scores predict by now on the checkouts this model"
+                                              " allowed, label delay included (NaN when the manifest has no label-delay"
+                                              " CDF)"),
     "riskgate_missed_fraud_excess_z": ("How far the fraud labels run ahead of that prediction: one-sided Poisson tail"
                                        " as a z (NaN as above)"),
     "riskgate_missed_fraud_recent_excess_z": ("The same for the checkouts scored since the day furthest ahead (NaN when"
@@ -255,9 +257,10 @@ def excess_report(e: dict[str, Any] | None) -> str:
     ref = e["reference"]
     if e["checkouts"] == 0:
         return "  labels against the served scores: no checkout allowed yet"
-    line = (f"  fraud labels on the checkouts this model allowed: {e['labels']}, its served scores predict {e['expected']:.1f} "
-            f"by now (z {e['z']:+.2f}; alert above {ref.get('z', label_excess.Z_CUMULATIVE)} with at least "
-            f"{ref.get('min_labels', label_excess.MIN_LABELS)}): {'ALERT' if e['cumulative_alert'] else 'ok'}")
+    line = (f"  fraud labels on the checkouts this model allowed: {e['labels']}, its served scores predict "
+            f"{e['expected']:.1f} by now (z {e['z']:+.2f}; alert above {ref.get('z', label_excess.Z_CUMULATIVE)} "
+            f"with at least {ref.get('min_labels', label_excess.MIN_LABELS)}): "
+            f"{'ALERT' if e['cumulative_alert'] else 'ok'}")
     if rec := e.get("recent"):
         line += (f"\n  scored since {rec['since']} (the day furthest ahead): {rec['labels']} labels, "
                  f"{rec['expected']:.1f} predicted (z {rec['z']:+.2f}, alert above "
