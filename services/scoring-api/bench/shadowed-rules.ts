@@ -9,14 +9,19 @@ import { parse, stringify } from "yaml";
 const DEFAULT_RULES = fileURLToPath(new URL("../rules/default.yaml", import.meta.url));
 
 /**
- * R-REVIEW-INSTRUMENT-MANY-ACCOUNTS (three or more users on one card in 7 days) makes every checkout
- * of the workload a review from its third on, at every level: one card paid by fresh users. A review
- * costs 1.5-2.4 ms (explanation, review budget, case) against ~0.8 ms, and draws on the day's review
- * budget, which runs out during the rounds: from then on reviews become overflow answers, so levels
- * would be measured on different paths depending on when their slices ran. In shadow the rule is
- * still evaluated on every checkout (its CEL cost stays in) and reported, but does not act.
+ * The workload is one card paid by fresh users, at every level. R-REVIEW-INSTRUMENT-MANY-ACCOUNTS
+ * (three or more users on one card in 7 days) makes every checkout a review from its third on: a
+ * review costs 1.5-2.4 ms (explanation, review budget, case) against ~0.8 ms, and draws on the day's
+ * review budget, which runs out during the rounds: from then on reviews become overflow answers, so
+ * levels would be measured on different paths depending on when their slices ran.
+ * R-BLOCK-INSTRUMENT-MANY-ACCOUNTS (ten users in 24 hours) blocks every checkout from the eleventh
+ * on, before the model. In shadow a rule is still evaluated on every checkout (its CEL cost stays in)
+ * and reported, but does not act.
  */
-export const SHADOWED_RULES: readonly string[] = ["R-REVIEW-INSTRUMENT-MANY-ACCOUNTS"];
+export const SHADOWED_RULES: readonly string[] = [
+  "R-REVIEW-INSTRUMENT-MANY-ACCOUNTS",
+  "R-BLOCK-INSTRUMENT-MANY-ACCOUNTS",
+];
 
 interface RulesDocument {
   version: string;

@@ -62,7 +62,7 @@ describe("bench:api-levels", () => {
       expect(row.cpu_us).toBeGreaterThanOrEqual(low as number);
       expect(row.cpu_us).toBeLessThanOrEqual(high as number);
       expect(row.cpu_ratio).toBeGreaterThan(0);
-      // With the card-sharing rule in shadow, the model decides: every checkout allowed, normally.
+      // With the card-sharing rules in shadow, the model decides: every checkout allowed, normally.
       expect(row.answers).toBe("normal/allow 100.0 %");
       const bytes = Object.keys(row).filter((k) => k.endsWith("_bytes"));
       expect(bytes.sort()).toEqual(
@@ -142,7 +142,7 @@ describe("bench:api-levels", () => {
       "the in-process client's work (app.inject, serialising each body, parsing each answer), included equally at every level",
     );
     expect(text).toContain(
-      `rules ${rules.version}: the default rules with R-REVIEW-INSTRUMENT-MANY-ACCOUNTS in shadow`,
+      `rules ${rules.version}: the default rules with R-REVIEW-INSTRUMENT-MANY-ACCOUNTS, R-BLOCK-INSTRUMENT-MANY-ACCOUNTS in shadow`,
     );
     expect(text).toContain("the scored checkouts grow the 10-event level to 50 events");
     expect(text).not.toContain("the 300-event level");
