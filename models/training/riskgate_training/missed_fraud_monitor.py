@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 from urllib.request import Request, urlopen
 
-import numpy as np
 import pandas as pd
 
-from riskgate_training import label_excess, missed_fraud
+from riskgate_training import missed_fraud
+from riskgate_training.label_excess_monitor import excess_of, excess_reference_of, excess_report
 
 METRIC_HELP = {
     "riskgate_missed_fraud_labelled_frauds": "Frauds labelled so far among the checkouts this model scored",
@@ -126,21 +126,6 @@ def reference_of(manifest: dict[str, Any], model_dir: Path, table: str | None) -
     return missed_fraud.reference(validation_fraud_scores(model_dir, Path(table)))
 
 
-def excess_reference_of(manifest: dict[str, Any], table: str | None) -> dict[str, Any] | None:
-    """The label-excess test's reference: the manifest's block, else measured on --table as training
-    would have (label delays at the training date), else None (the test is skipped)."""
-    block = manifest.get("monitoring", {}).get("label_excess")
-    if block or not table:
-        return block
-    from riskgate_training.data import load_table
-    from riskgate_training.nowcast import DelayCdf
-
-    labels = manifest["labels"]
-    t = load_table(Path(table))
-    cdf = DelayCdf.measure(t.occurred_at, t.known_at, _utc(labels["known_as_of"]["train"]), labels["maturity_days"])
-    return label_excess.reference(cdf, labels["maturity_days"], label_excess.SOURCE)
-
-
 def by_week(rows: pd.DataFrame) -> list[dict[str, Any]]:
     """The labelled frauds by the week their checkout was scored: where a fall in the mean starts."""
     if rows.empty:
@@ -167,23 +152,6 @@ def run(decisions: Path, labels: Path, model_dir: Path, table: str | None, as_of
     result["label_excess"] = None if excess_ref is None else excess_of(excess_ref, served, labelled, as_of)
     result["alert"] = bool(result["alert"] or (result["label_excess"] or {}).get("alert"))
     return result
-
-
-def excess_of(ref: dict[str, Any], served: dict[str, tuple[float, str, str]], labelled: dict[str, pd.Timestamp],
-              as_of: pd.Timestamp) -> dict[str, Any]:
-    """label_excess.check over the checkouts this model allowed before `as_of`: only they come back
-    as chargebacks (a blocked checkout is never paid; a reviewed one is labelled by its review, days
-    ahead of the delay curve, which would look like an excess)."""
-    ids = [eid for eid, (_, _, decision) in served.items() if decision == "allow"]
-    scored = pd.to_datetime(pd.Series([served[i][1] for i in ids], dtype=object), utc=True, format="ISO8601",
-                            errors="coerce")
-    # A record without a time cannot be placed on the delay curve: it is left out, not guessed.
-    scored_ns = scored.dt.as_unit("ns").astype("int64").to_numpy()
-    before = (scored.notna() & (scored < as_of)).to_numpy()
-    p = np.fromiter((served[i][0] for i in ids), dtype=np.float64, count=len(ids))
-    has_label = np.fromiter((i in labelled for i in ids), dtype=bool, count=len(ids))
-    return {"reference": {k: v for k, v in ref.items() if k != "label_delay_cdf"},
-            **label_excess.check(ref, p[before], scored_ns[before], has_label[before], as_of.value)}
 
 
 def textfile(result: dict[str, Any], now: float) -> str:
@@ -249,23 +217,6 @@ def report(r: dict[str, Any]) -> str:
     verdict += "\n" + excess_report(r.get("label_excess"))
     weeks = [f"    week of {w['week_of']}: {w['frauds']} frauds, mean p {w['mean_p']:.3f}" for w in r["by_week"]]
     return "\n".join([head, verdict, *(["  by week scored:", *weeks] if weeks else [])])
-
-
-def excess_report(e: dict[str, Any] | None) -> str:
-    if e is None:
-        return "  labels against the served scores: no label-delay CDF (a manifest from before it; pass --table)"
-    ref = e["reference"]
-    if e["checkouts"] == 0:
-        return "  labels against the served scores: no checkout allowed yet"
-    line = (f"  fraud labels on the checkouts this model allowed: {e['labels']}, its served scores predict "
-            f"{e['expected']:.1f} by now (z {e['z']:+.2f}; alert above {ref.get('z', label_excess.Z_CUMULATIVE)} "
-            f"with at least {ref.get('min_labels', label_excess.MIN_LABELS)}): "
-            f"{'ALERT' if e['cumulative_alert'] else 'ok'}")
-    if rec := e.get("recent"):
-        line += (f"\n  scored since {rec['since']} (the day furthest ahead): {rec['labels']} labels, "
-                 f"{rec['expected']:.1f} predicted (z {rec['z']:+.2f}, alert above "
-                 f"{ref.get('z_recent', label_excess.Z_RECENT)}): {'ALERT' if rec['alert'] else 'ok'}")
-    return line
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -254,7 +254,7 @@ def test_as_many_labels_as_predicted_pass_and_a_manifest_without_the_cdf_skips_t
 
 
 def test_training_writes_the_label_delay_cdf_and_the_table_reproduces_it(trained, table_dir: Path) -> None:
-    from riskgate_training.missed_fraud_monitor import excess_reference_of
+    from riskgate_training.label_excess_monitor import excess_reference_of
 
     ref = trained.manifest["monitoring"]["label_excess"]
     share = ref["label_delay_cdf"]["share"]
