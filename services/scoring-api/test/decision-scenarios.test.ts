@@ -137,6 +137,100 @@ describe("decisions a fraud team can trust (embedded default, shipped champion)"
     }
   });
 
+  it("blocks account farming on one device once the day's reviews are spent, not allows it as low-loss overflow", async () => {
+    // New accounts, each with a card of its own, all booking small stays from one device (an emulator
+    // or a fraud rig). From the fifth, R-REVIEW-DEVICE-MANY-ACCOUNTS asks for a review; with the
+    // budget spent, ranking by the model's expected loss allowed every one of them (EUR 15-26 at a
+    // low score: the simulated worlds never put more than 6 accounts on a device in a day, so the
+    // trees do not extrapolate). The rule's `overflow: block` blocks them instead, and from ten
+    // accounts R-BLOCK-DEVICE-MANY-ACCOUNTS blocks whatever the budget.
+    const spent = await startApi({ now: () => NOW, env: { REVIEW_CAPACITY_PER_DAY: "0" } });
+    try {
+      const decisions: { decision: string; reasons: { code: string; detail: string }[] }[] = [];
+      for (let i = 0; i < 12; i++) {
+        const user = `farm-${i}`;
+        decisions.push(
+          await scoreOk(
+            spent,
+            checkout(`farm-co${i}`, user, {
+              occurred_at: at(12 - i),
+              user: {
+                id: user,
+                created_at: at(60 * 24 * 3),
+                email_domain: "example.com",
+                email_verified: true,
+              },
+              device: { id: "farm-rig", ip: "203.0.113.7", ip_country: "PT" },
+              booking: { amount: 15 + i, currency: "EUR", nights: 1, checkin_at: "2026-12-20T15:00:00Z" },
+            }),
+          ),
+        );
+      }
+      const codes = decisions.map((d) => d.reasons.map((r) => r.code));
+      // the fifth to the tenth see 4 to 9 other accounts on the device: a review rule, overflowed
+      for (const [i, d] of decisions.slice(4, 10).entries()) {
+        expect(d.decision, `account ${i + 5}`).toBe("block");
+        expect(codes[i + 4]).toEqual(
+          expect.arrayContaining(["device_many_accounts", "REVIEW_CAPACITY_SPENT"]),
+        );
+        expect(d.reasons.find((r) => r.code === "REVIEW_CAPACITY_SPENT")?.detail).toContain(
+          "R-REVIEW-DEVICE-MANY-ACCOUNTS blocks",
+        );
+      }
+      // the 11th and 12th see 10 and 11: blocked before any review is asked
+      for (const c of codes.slice(10)) {
+        expect(c).toContain("device_shared_by_many_accounts");
+        expect(c).not.toContain("REVIEW_CAPACITY_SPENT");
+      }
+      expect(decisions.slice(10).map((d) => d.decision)).toEqual(["block", "block"]);
+    } finally {
+      await spent.close();
+    }
+  });
+
+  it("blocks a user cycling through cards once the day's reviews are spent, and reviews it while they last", async () => {
+    // One account tries a different card every few minutes, each declined once (so no card's own
+    // failure count builds up), then books a small stay on yet another card. Two declines in an hour
+    // is R-REVIEW-REPEATED-DECLINES; with the budget spent the model's score (barely moved by ten
+    // declines) would make the EUR 20 overflow an allow; the rule's `overflow: block` blocks it.
+    const spent = await startApi({ now: () => NOW, env: { REVIEW_CAPACITY_PER_DAY: "0" } });
+    const declinesThenCheckout = async (target: ApiHarness, user: string, declines: number) => {
+      for (let i = 0; i < declines; i++) {
+        const res = await target.app.inject({
+          method: "POST",
+          url: "/v1/events",
+          headers: bearer(TOKENS.all),
+          payload: {
+            ...payment(`${user}-p${i}`, user, 40 - 3 * i, "failed"),
+            payment_instrument_id: `${user}-card${i}`,
+          },
+        });
+        expect(res.statusCode, res.body).toBe(202);
+      }
+      const res: { decision: string; reasons: { code: string }[] } = await scoreOk(
+        target,
+        checkout(`${user}-co`, user, {
+          user: { id: user, created_at: at(60 * 24 * 3), email_domain: "example.com", email_verified: true },
+          booking: { amount: 20, currency: "EUR", nights: 1, checkin_at: "2026-12-20T15:00:00Z" },
+        }),
+      );
+      return { decision: res.decision, codes: res.reasons.map((r) => r.code) };
+    };
+    try {
+      for (const declines of [2, 10]) {
+        const res = await declinesThenCheckout(spent, `cycle-${declines}`, declines);
+        expect(res.decision).toBe("block");
+        expect(res.codes).toEqual(expect.arrayContaining(["repeated_declines", "REVIEW_CAPACITY_SPENT"]));
+      }
+      // with reviews to spend, the same checkout is a review, not a block
+      const budget = await declinesThenCheckout(api, "cycle-budget", 3);
+      expect(budget.decision).toBe("review");
+      expect(budget.codes).toContain("repeated_declines");
+    } finally {
+      await spent.close();
+    }
+  });
+
   it("does not allow a fresh takeover: reset, email change, new device, a large booking abroad", async () => {
     for (let m = 5; m >= 0; m--) await send(payment(`ato-p${m}`, "ato", (m * 30 + 7) * 24 * 60, "succeeded"));
     const account = { user_id: "ato", device_id: "ato-new-laptop", ip: "198.51.100.77" };

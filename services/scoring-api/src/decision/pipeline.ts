@@ -154,6 +154,7 @@ export async function runPipeline(
       total: ms(t0, t4),
     },
     ...(degradedBecause ? { degradedBecause } : {}),
+    ...(ruleOutcome.overflowBlock ? { overflowBlock: ruleOutcome.overflowBlock } : {}),
   };
 }
 

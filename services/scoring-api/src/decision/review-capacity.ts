@@ -16,6 +16,8 @@ export interface ReviewPlan {
   readonly exploration: boolean;
   /** Probability that this checkout gets the decision it gets under exploration; 1 when not exploring. */
   readonly propensity: number;
+  /** A review rule that fired with `overflow: block`: without a review, block (rules/schema.ts). */
+  readonly overflowBlock?: string;
 }
 
 export interface Settled {
@@ -32,12 +34,18 @@ export interface Settled {
  * would review or block is ever allowed. `draw` is uniform in [0, 1) (injected, seeded in tests).
  */
 export function planReview(
-  pipeline: { readonly decision: Action; readonly loss: ExpectedLoss | null; readonly explorable: boolean },
+  pipeline: {
+    readonly decision: Action;
+    readonly loss: ExpectedLoss | null;
+    readonly explorable: boolean;
+    readonly overflowBlock?: string;
+  },
   share: number,
   draw: number,
 ): ReviewPlan {
-  const { decision, loss } = pipeline;
-  if (!pipeline.explorable || share <= 0) return { decision, loss, exploration: false, propensity: 1 };
+  const { decision, loss, overflowBlock } = pipeline;
+  if (!pipeline.explorable || share <= 0)
+    return { decision, loss, exploration: false, propensity: 1, ...(overflowBlock ? { overflowBlock } : {}) };
   if (draw < share) return { decision: "review", loss, exploration: true, propensity: share };
   return { decision, loss, exploration: false, propensity: 1 - share };
 }
@@ -46,8 +54,11 @@ export function planReview(
  * The capacity step, pure: `granted` says whether the day's review budget had room for this
  * checkout (asked only when the plan is a review). Shared by the API and the backtest replay.
  * An exploration review without room stays the allow it was; a policy or rule review without room
- * overflows by expected loss, never to a blanket allow. Without a model score (rules only,
- * degraded) there is no expected loss to rank by, and the cautious answer is block.
+ * overflows by expected loss, never to a blanket allow, unless a review rule that fired says
+ * `overflow: block` (a rule precise enough that blocking beats allowing at any amount: ranked by the
+ * model's expected loss, an attack the model never saw would be allowed once an attacker has spent
+ * the budget). Without a model score (rules only, degraded) there is no expected loss to rank by,
+ * and the cautious answer is block.
  */
 export function settleReview(
   plan: ReviewPlan,
@@ -72,18 +83,25 @@ export function settleWithoutCase(plan: ReviewPlan, overflow: OverflowMode): Set
 function overflowed(plan: ReviewPlan, overflow: OverflowMode, code: string, what: string): Settled {
   const { exploration, propensity } = plan;
   if (exploration) return { decision: "allow", exploration: false, propensity, overflowed: false };
-  const decision = overflow !== "expected_loss" ? overflow : plan.loss ? overflowAction(plan.loss) : "block";
-  const why =
-    overflow !== "expected_loss"
-      ? `REVIEW_OVERFLOW_ACTION=${overflow}`
-      : plan.loss
-        ? `expected loss €${plan.loss.allow.toFixed(2)} if allowed, €${plan.loss.block.toFixed(2)} if blocked`
-        : "no model score to rank by";
+  const { decision, why } = overflowChoice(plan, overflow);
   return {
     decision,
     exploration,
     propensity,
     overflowed: true,
     reason: { code, detail: `${what}: ${decision} (${why})` },
+  };
+}
+
+/** The overflow's action and why: the operator's override, a rule's `overflow: block`, or the loss. */
+function overflowChoice(plan: ReviewPlan, overflow: OverflowMode): { decision: Action; why: string } {
+  if (overflow !== "expected_loss") return { decision: overflow, why: `REVIEW_OVERFLOW_ACTION=${overflow}` };
+  if (plan.overflowBlock)
+    return { decision: "block", why: `${plan.overflowBlock} blocks what it cannot send to review` };
+  if (!plan.loss) return { decision: "block", why: "no model score to rank by" };
+  const { allow, block } = plan.loss;
+  return {
+    decision: overflowAction(plan.loss),
+    why: `expected loss €${allow.toFixed(2)} if allowed, €${block.toFixed(2)} if blocked`,
   };
 }

@@ -46,6 +46,8 @@ export interface RuleOutcome {
   /** The acting decision of active rules (allow wins, then block, then review), if any matched. */
   readonly action?: Action;
   readonly fired: readonly FiredRule[];
+  /** An active review rule that blocks the checkout when its review cannot be had (rules/schema.ts). */
+  readonly overflowBlock?: string;
 }
 
 /** What the pipeline needs from the rules layer; the CEL engine implements it. */
@@ -89,6 +91,8 @@ export interface PipelineResult {
   /** The model would allow and no rule decided: exploration may send it to review. */
   readonly explorable: boolean;
   readonly rules: readonly FiredRule[];
+  /** An active review rule that fired with `overflow: block`: no review to be had means block. */
+  readonly overflowBlock?: string;
   readonly model: { name: string; version: string } | null;
   readonly features: readonly number[];
   /** The same values by feature name (what the rules saw; the decision log records it). */

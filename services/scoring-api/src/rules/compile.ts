@@ -5,7 +5,7 @@ import { FEATURES } from "@riskgate/feature-store/definitions";
 import { CHECKOUT_TYPE, celFields, FeatureValues, objectTypes, scalarPaths } from "./activation.ts";
 import { RulesError } from "./errors.ts";
 import { type CompiledLists, compileLists } from "./lists.ts";
-import { type Action, parseRulesText, type RuleDoc, type Status } from "./schema.ts";
+import { type Action, type Overflow, parseRulesText, type RuleDoc, type Status } from "./schema.ts";
 import { compileTemplate, type Detail } from "./template.ts";
 
 export interface CompiledRule {
@@ -13,6 +13,8 @@ export interface CompiledRule {
   readonly description: string;
   readonly action: Action;
   readonly status: Status;
+  /** What the checkout gets when this review rule's review cannot be had (schema.ts). */
+  readonly overflow: Overflow;
   readonly code: string;
   readonly condition: string;
   readonly test: ParseResult;
@@ -88,6 +90,13 @@ function compileRule(
   source: string,
 ): CompiledRule {
   const where = `${source}: rule ${rule.id}`;
+  if (rule.overflow !== undefined && rule.action !== "review") {
+    throw new RulesError(
+      "rules_schema",
+      `${where}: /overflow applies to review rules only (this one is ${rule.action})`,
+      rule.id,
+    );
+  }
   const unknown = unknownReference(rule, known.features, known.lists);
   if (unknown) throw new RulesError("rules_cel_type", `${where}: ${unknown}`, rule.id);
   let test: ParseResult;
@@ -130,6 +139,7 @@ function compileRule(
     description: rule.description,
     action: rule.action,
     status: rule.status,
+    overflow: rule.overflow ?? "expected_loss",
     code: rule.reason.code,
     condition: rule.condition,
     test,

@@ -29,6 +29,8 @@ export interface RuleOutcome {
   fired: FiredRule[];
   /** id of the acting rule */
   decidingRule?: string;
+  /** The first matched active review rule with `overflow: block`: its review, if not had, blocks. */
+  overflowBlock?: string;
   /** Rules that failed at evaluation time (treated as not matched); empty when all went well. */
   errors: RuleEvalError[];
 }
@@ -44,6 +46,7 @@ export function evaluateRuleSet(set: CompiledRuleSet, input: RuleInput): RuleOut
   const errors: RuleEvalError[] = [];
   let action: Action | undefined;
   let decidingRule: string | undefined;
+  let overflowBlock: string | undefined;
 
   let features: Record<string, unknown>;
   let checkout: Record<string, unknown>;
@@ -79,6 +82,7 @@ export function evaluateRuleSet(set: CompiledRuleSet, input: RuleInput): RuleOut
       action = rule.action;
       decidingRule = rule.id;
     }
+    if (!shadow && rule.overflow === "block" && overflowBlock === undefined) overflowBlock = rule.id;
   }
-  return { action, fired, decidingRule, errors };
+  return { action, fired, decidingRule, errors, ...(overflowBlock ? { overflowBlock } : {}) };
 }

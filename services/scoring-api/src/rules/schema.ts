@@ -9,6 +9,8 @@ export const ACTIONS = ["allow", "review", "block"] as const;
 export type Action = (typeof ACTIONS)[number];
 export const STATUSES = ["active", "shadow", "paused"] as const;
 export type Status = (typeof STATUSES)[number];
+export const OVERFLOWS = ["expected_loss", "block"] as const;
+export type Overflow = (typeof OVERFLOWS)[number];
 
 /** Identifiers usable as `lists.<name>` in CEL without quoting. */
 const ListName = Type.String({ pattern: "^[a-z][a-z0-9_]{0,63}$" });
@@ -19,6 +21,12 @@ export const RuleDoc = Type.Object(
     description: Type.String({ minLength: 1, maxLength: 500 }),
     action: Type.Union(ACTIONS.map((a) => Type.Literal(a))),
     status: Type.Union(STATUSES.map((s) => Type.Literal(s))),
+    /**
+     * Review rules only: what the checkout gets when its review cannot be had (the day's budget
+     * spent, the queue unreachable). `expected_loss` (the default) ranks it as any overflow;
+     * `block` blocks it, for rules precise enough that blocking beats allowing at any amount.
+     */
+    overflow: Type.Optional(Type.Union(OVERFLOWS.map((o) => Type.Literal(o)))),
     condition: Type.String({ minLength: 1, maxLength: 4000 }),
     reason: Type.Object(
       {
@@ -64,6 +72,7 @@ function explain(path: string, message: string | undefined, value: unknown): str
   const got = JSON.stringify(value) ?? "nothing";
   if (path.endsWith("/action")) return `must be one of ${ACTIONS.join(", ")}, got ${got}`;
   if (path.endsWith("/status")) return `must be one of ${STATUSES.join(", ")}, got ${got}`;
+  if (path.endsWith("/overflow")) return `must be one of ${OVERFLOWS.join(", ")}, got ${got}`;
   if (/^\/lists\/[^/]+$/.test(path) && message === "Unexpected property") {
     return "list names are lower_snake_case, usable as lists.<name> in CEL";
   }

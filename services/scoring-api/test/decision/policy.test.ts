@@ -85,6 +85,22 @@ describe("review capacity and exploration (pure steps)", () => {
     expect(settleReview(low, false, "block", 7).decision).toBe("block");
   });
 
+  it("blocks an overflowing review that a rule with overflow: block asked for, whatever its expected loss", () => {
+    const cheap = { decision: "review" as const, loss: loss(0.001, 20), explorable: false };
+    const plan = planReview({ ...cheap, overflowBlock: "R-REVIEW-STRICT" }, 0, 1);
+    const settled = settleReview(plan, false, "expected_loss", 3);
+    expect(settled).toMatchObject({ decision: "block", overflowed: true });
+    expect(settled.reason?.detail).toBe(
+      "daily review budget of 3 spent: block (R-REVIEW-STRICT blocks what it cannot send to review)",
+    );
+    expect(settleWithoutCase(plan, "expected_loss").decision).toBe("block");
+    // the same checkout without the rule is a cheap allow; with room it stays a review
+    expect(settleReview(planReview(cheap, 0, 1), false, "expected_loss", 3).decision).toBe("allow");
+    expect(settleReview(plan, true, "expected_loss", 3).decision).toBe("review");
+    // an operator's REVIEW_OVERFLOW_ACTION overrides every overflow, this one included
+    expect(settleReview(plan, false, "allow", 3).decision).toBe("allow");
+  });
+
   it("blocks an overflowing review that no model scored (nothing to rank by)", () => {
     const plan = planReview({ decision: "review", loss: null, explorable: false }, 0.5, 0);
     expect(settleReview(plan, false, "expected_loss", 1).decision).toBe("block");

@@ -108,6 +108,23 @@ describe("invalid files are refused with an error naming the rule", () => {
       message: /owner|Unexpected property/,
     },
     {
+      name: "overflow on a rule that is not a review",
+      text: rulesYaml("v", [
+        ok,
+        { id: "R-BLOCK-OVER", action: "block", overflow: "block", condition: always },
+      ]),
+      code: "rules_schema",
+      rule: "R-BLOCK-OVER",
+      message: /rule R-BLOCK-OVER: \/overflow applies to review rules only \(this one is block\)/,
+    },
+    {
+      name: "unknown overflow",
+      text: rulesYaml("v", [{ ...ok, overflow: "allow" }]),
+      code: "rules_schema",
+      rule: "R-REVIEW-OK",
+      message: /overflow: must be one of expected_loss, block, got "allow"/,
+    },
+    {
       name: "unknown detail placeholder",
       text: rulesYaml("v", [{ ...ok, reason: { code: "x", detail: "{features.nope} failures" } }]),
       code: "rules_template",

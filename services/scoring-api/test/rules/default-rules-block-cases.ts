@@ -134,4 +134,19 @@ export const BLOCK_AND_ALLOW_CASES: RuleCases[] = [
       },
     ],
   },
+  {
+    rule: "R-BLOCK-DEVICE-MANY-ACCOUNTS",
+    action: "block",
+    fires: [
+      { name: "10 accounts in 24 h", features: features({ device_distinct_users_24h: 10 }) },
+      { name: "a farm of 300", features: features({ device_distinct_users_24h: 300 }) },
+    ],
+    doesNot: [
+      { name: "9 accounts in 24 h", features: features({ device_distinct_users_24h: 9 }) },
+      {
+        name: "many over the week, few today",
+        features: features({ device_distinct_users_7d: 40, device_distinct_users_24h: 3 }),
+      },
+    ],
+  },
 ];

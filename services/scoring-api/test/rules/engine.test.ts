@@ -47,6 +47,33 @@ describe("evaluation order", () => {
   });
 });
 
+describe("overflow: block", () => {
+  it("names the first matched active review rule that blocks when its review cannot be had", () => {
+    const e = engineFor([
+      { id: "R-REVIEW-PLAIN", action: "review", condition: always },
+      { id: "R-REVIEW-SHADOWED", action: "review", status: "shadow", overflow: "block", condition: always },
+      { id: "R-REVIEW-MISSED", action: "review", overflow: "block", condition: never },
+      { id: "R-REVIEW-STRICT", action: "review", overflow: "block", condition: always },
+      { id: "R-REVIEW-STRICT-2", action: "review", overflow: "block", condition: always },
+    ]);
+    const out = e.evaluate({ features: features(), checkout: checkout() });
+    // the plain rule decides (first in file order); a later one still asks for the block on overflow
+    expect(out).toMatchObject({
+      action: "review",
+      decidingRule: "R-REVIEW-PLAIN",
+      overflowBlock: "R-REVIEW-STRICT",
+    });
+  });
+
+  it("is absent when only expected-loss review rules, or shadow ones, matched", () => {
+    const e = engineFor([
+      { id: "R-REVIEW-PLAIN", action: "review", overflow: "expected_loss", condition: always },
+      { id: "R-REVIEW-SHADOWED", action: "review", status: "shadow", overflow: "block", condition: always },
+    ]);
+    expect(e.evaluate({ features: features(), checkout: checkout() })).not.toHaveProperty("overflowBlock");
+  });
+});
+
 describe("statuses", () => {
   it("a shadow rule is reported but never acts, even an allow", () => {
     const e = engineFor([
