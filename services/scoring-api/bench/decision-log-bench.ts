@@ -49,7 +49,7 @@ function record(i: number): DecisionRecord {
     score: ((i * 7) % 1000) / 100_000 + 1e-5,
     raw_score: ((i * 13) % 1000) / 97_000,
     mode: "normal",
-    model: { name: "riskgate-fraud", version: "20261130-0e76ac54-copies" },
+    model: { name: "riskgate-fraud", version: "20261202-0e76ac54" },
     model_role: "champion",
     feature_set: "19f34563db010cdb",
     rules_version: "2026-11-29.1",
