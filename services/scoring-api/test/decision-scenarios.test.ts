@@ -93,98 +93,86 @@ describe("decisions a fraud team can trust (embedded default, shipped champion)"
     expect(res.reasons.length).toBeGreaterThan(0);
   });
 
-  it("blocks one card paying for many accounts once the day's reviews are spent, not allows it as low-loss overflow", async () => {
-    // A burst of small bookings, each from a different new account, all on one card (a stolen card
-    // passed around, or cards tested across accounts). The review rule for a card shared by accounts
-    // fires from the third; with the review budget spent (capacity 0 here; an attacker can spend it
-    // with a flood of review-worthy checkouts first) the overflow is ranked by expected loss, which
-    // for EUR 15-30 at a low model score is allow. Many accounts on one card in a day must block.
+  // Twelve new accounts book small stays one after another (EUR 15-26), sharing what `shared` sets,
+  // on an API whose review budget is spent (capacity 0: an attacker can spend it on purpose with a
+  // flood of review-worthy checkouts first).
+  async function manyAccounts(prefix: string, shared: Record<string, unknown>) {
     const spent = await startApi({ now: () => NOW, env: { REVIEW_CAPACITY_PER_DAY: "0" } });
     try {
-      const decisions: { decision: string; reasons: { code: string }[] }[] = [];
+      const decisions: { decision: string; codes: string[]; overflow?: string }[] = [];
       for (let i = 0; i < 12; i++) {
-        const user = `shared-${i}`;
-        decisions.push(
-          await scoreOk(
-            spent,
-            checkout(`shared-co${i}`, user, {
-              occurred_at: at(12 - i),
-              user: {
-                id: user,
-                created_at: at(60 * 24 * 3),
-                email_domain: "example.com",
-                email_verified: true,
-              },
-              payment: {
-                instrument_id: "shared-card",
-                type: "card",
-                bin: "424242",
-                country: "PT",
-                billing_country: "PT",
-              },
-              booking: { amount: 15 + i, currency: "EUR", nights: 1, checkin_at: "2026-12-20T15:00:00Z" },
-            }),
-          ),
+        const user = `${prefix}-${i}`;
+        const res: { decision: string; reasons: { code: string; detail: string }[] } = await scoreOk(
+          spent,
+          checkout(`${prefix}-co${i}`, user, {
+            occurred_at: at(12 - i),
+            user: {
+              id: user,
+              created_at: at(60 * 24 * 3),
+              email_domain: "example.com",
+              email_verified: true,
+            },
+            booking: { amount: 15 + i, currency: "EUR", nights: 1, checkin_at: "2026-12-20T15:00:00Z" },
+            ...shared,
+          }),
         );
+        const overflow = res.reasons.find((r) => r.code === "REVIEW_CAPACITY_SPENT")?.detail;
+        decisions.push({
+          decision: res.decision,
+          codes: res.reasons.map((r) => r.code),
+          ...(overflow ? { overflow } : {}),
+        });
       }
-      // the 11th and 12th see 10 and 11 other accounts on the card in 24 hours
-      for (const d of decisions.slice(10)) {
-        expect(d.decision).toBe("block");
-        expect(d.reasons.map((r) => r.code)).toContain("card_shared_by_many_accounts");
-      }
+      return decisions;
     } finally {
       await spent.close();
+    }
+  }
+
+  // Ranked by the model's expected loss, each of these overflowing reviews was an allow (EUR 15-26 at
+  // a low score: the simulated worlds never put more than 5 accounts on a card or 6 on a device in a
+  // day, and the trees do not extrapolate). The review rule's `overflow: block` blocks them; from ten
+  // accounts a block rule stops them before any review is asked.
+  it("blocks one card paying for many accounts once the day's reviews are spent, not allows it as low-loss overflow", async () => {
+    // a stolen card passed around, or cards tested across accounts
+    const decisions = await manyAccounts("shared", {
+      payment: {
+        instrument_id: "shared-card",
+        type: "card",
+        bin: "424242",
+        country: "PT",
+        billing_country: "PT",
+      },
+    });
+    // the 4th to the 10th see 3 to 9 other accounts on the card in 7 days: a review rule, overflowed
+    for (const d of decisions.slice(3, 10)) {
+      expect(d.decision).toBe("block");
+      expect(d.codes).toContain("instrument_many_accounts");
+      expect(d.overflow).toContain("R-REVIEW-INSTRUMENT-MANY-ACCOUNTS blocks");
+    }
+    // the 11th and 12th see 10 and 11 in 24 hours
+    for (const d of decisions.slice(10)) {
+      expect(d.decision).toBe("block");
+      expect(d.codes).toContain("card_shared_by_many_accounts");
+      expect(d.overflow).toBeUndefined();
     }
   });
 
   it("blocks account farming on one device once the day's reviews are spent, not allows it as low-loss overflow", async () => {
-    // New accounts, each with a card of its own, all booking small stays from one device (an emulator
-    // or a fraud rig). From the fifth, R-REVIEW-DEVICE-MANY-ACCOUNTS asks for a review; with the
-    // budget spent, ranking by the model's expected loss allowed every one of them (EUR 15-26 at a
-    // low score: the simulated worlds never put more than 6 accounts on a device in a day, so the
-    // trees do not extrapolate). The rule's `overflow: block` blocks them instead, and from ten
-    // accounts R-BLOCK-DEVICE-MANY-ACCOUNTS blocks whatever the budget.
-    const spent = await startApi({ now: () => NOW, env: { REVIEW_CAPACITY_PER_DAY: "0" } });
-    try {
-      const decisions: { decision: string; reasons: { code: string; detail: string }[] }[] = [];
-      for (let i = 0; i < 12; i++) {
-        const user = `farm-${i}`;
-        decisions.push(
-          await scoreOk(
-            spent,
-            checkout(`farm-co${i}`, user, {
-              occurred_at: at(12 - i),
-              user: {
-                id: user,
-                created_at: at(60 * 24 * 3),
-                email_domain: "example.com",
-                email_verified: true,
-              },
-              device: { id: "farm-rig", ip: "203.0.113.7", ip_country: "PT" },
-              booking: { amount: 15 + i, currency: "EUR", nights: 1, checkin_at: "2026-12-20T15:00:00Z" },
-            }),
-          ),
-        );
-      }
-      const codes = decisions.map((d) => d.reasons.map((r) => r.code));
-      // the fifth to the tenth see 4 to 9 other accounts on the device: a review rule, overflowed
-      for (const [i, d] of decisions.slice(4, 10).entries()) {
-        expect(d.decision, `account ${i + 5}`).toBe("block");
-        expect(codes[i + 4]).toEqual(
-          expect.arrayContaining(["device_many_accounts", "REVIEW_CAPACITY_SPENT"]),
-        );
-        expect(d.reasons.find((r) => r.code === "REVIEW_CAPACITY_SPENT")?.detail).toContain(
-          "R-REVIEW-DEVICE-MANY-ACCOUNTS blocks",
-        );
-      }
-      // the 11th and 12th see 10 and 11: blocked before any review is asked
-      for (const c of codes.slice(10)) {
-        expect(c).toContain("device_shared_by_many_accounts");
-        expect(c).not.toContain("REVIEW_CAPACITY_SPENT");
-      }
-      expect(decisions.slice(10).map((d) => d.decision)).toEqual(["block", "block"]);
-    } finally {
-      await spent.close();
+    // new accounts, each with a card of its own, on one device (an emulator or a fraud rig)
+    const decisions = await manyAccounts("farm", {
+      device: { id: "farm-rig", ip: "203.0.113.7", ip_country: "PT" },
+    });
+    // the 5th to the 10th see 4 to 9 other accounts on the device in 24 hours: a review rule, overflowed
+    for (const d of decisions.slice(4, 10)) {
+      expect(d.decision).toBe("block");
+      expect(d.codes).toContain("device_many_accounts");
+      expect(d.overflow).toContain("R-REVIEW-DEVICE-MANY-ACCOUNTS blocks");
+    }
+    for (const d of decisions.slice(10)) {
+      expect(d.decision).toBe("block");
+      expect(d.codes).toContain("device_shared_by_many_accounts");
+      expect(d.overflow).toBeUndefined();
     }
   });
 
