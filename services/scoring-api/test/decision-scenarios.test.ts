@@ -133,48 +133,51 @@ describe("decisions a fraud team can trust (embedded default, shipped champion)"
   // a low score: the simulated worlds never put more than 5 accounts on a card or 6 on a device in a
   // day, and the trees do not extrapolate). The review rule's `overflow: block` blocks them; from ten
   // accounts a block rule stops them before any review is asked.
-  it("blocks one card paying for many accounts once the day's reviews are spent, not allows it as low-loss overflow", async () => {
-    // a stolen card passed around, or cards tested across accounts
-    const decisions = await manyAccounts("shared", {
-      payment: {
-        instrument_id: "shared-card",
-        type: "card",
-        bin: "424242",
-        country: "PT",
-        billing_country: "PT",
+  const MANY_ACCOUNTS = [
+    {
+      what: "one card paying for many accounts", // a stolen card passed around, or cards tested across accounts
+      prefix: "shared",
+      shared: {
+        payment: {
+          instrument_id: "shared-card",
+          type: "card",
+          bin: "424242",
+          country: "PT",
+          billing_country: "PT",
+        },
       },
-    });
-    // the 4th to the 10th see 3 to 9 other accounts on the card in 7 days: a review rule, overflowed
-    for (const d of decisions.slice(3, 10)) {
-      expect(d.decision).toBe("block");
-      expect(d.codes).toContain("instrument_many_accounts");
-      expect(d.overflow).toContain("R-REVIEW-INSTRUMENT-MANY-ACCOUNTS blocks");
-    }
-    // the 11th and 12th see 10 and 11 in 24 hours
-    for (const d of decisions.slice(10)) {
-      expect(d.decision).toBe("block");
-      expect(d.codes).toContain("card_shared_by_many_accounts");
-      expect(d.overflow).toBeUndefined();
-    }
-  });
+      reviewFrom: 3, // instrument_distinct_users_7d >= 3
+      review: ["instrument_many_accounts", "R-REVIEW-INSTRUMENT-MANY-ACCOUNTS"],
+      block: "card_shared_by_many_accounts",
+    },
+    {
+      what: "account farming on one device", // new accounts, each with a card of its own, on one rig
+      prefix: "farm",
+      shared: { device: { id: "farm-rig", ip: "203.0.113.7", ip_country: "PT" } },
+      reviewFrom: 4, // device_distinct_users_24h >= 4
+      review: ["device_many_accounts", "R-REVIEW-DEVICE-MANY-ACCOUNTS"],
+      block: "device_shared_by_many_accounts",
+    },
+  ] as const;
 
-  it("blocks account farming on one device once the day's reviews are spent, not allows it as low-loss overflow", async () => {
-    // new accounts, each with a card of its own, on one device (an emulator or a fraud rig)
-    const decisions = await manyAccounts("farm", {
-      device: { id: "farm-rig", ip: "203.0.113.7", ip_country: "PT" },
+  for (const c of MANY_ACCOUNTS) {
+    it(`blocks ${c.what} once the day's reviews are spent, not allows it as low-loss overflow`, async () => {
+      const decisions = await manyAccounts(c.prefix, c.shared);
+      const [code, rule] = c.review;
+      // up to the tenth account, a review rule fires and overflows
+      for (const d of decisions.slice(c.reviewFrom, 10)) {
+        expect(d.decision).toBe("block");
+        expect(d.codes).toContain(code);
+        expect(d.overflow).toContain(`${rule} blocks`);
+      }
+      // the 11th and 12th see 10 and 11 other accounts in 24 hours: blocked before a review is asked
+      for (const d of decisions.slice(10)) {
+        expect(d.decision).toBe("block");
+        expect(d.codes).toContain(c.block);
+        expect(d.overflow).toBeUndefined();
+      }
     });
-    // the 5th to the 10th see 4 to 9 other accounts on the device in 24 hours: a review rule, overflowed
-    for (const d of decisions.slice(4, 10)) {
-      expect(d.decision).toBe("block");
-      expect(d.codes).toContain("device_many_accounts");
-      expect(d.overflow).toContain("R-REVIEW-DEVICE-MANY-ACCOUNTS blocks");
-    }
-    for (const d of decisions.slice(10)) {
-      expect(d.decision).toBe("block");
-      expect(d.codes).toContain("device_shared_by_many_accounts");
-      expect(d.overflow).toBeUndefined();
-    }
-  });
+  }
 
   it("blocks a user cycling through cards once the day's reviews are spent, and reviews it while they last", async () => {
     // One account tries a different card every few minutes, each declined once (so no card's own
