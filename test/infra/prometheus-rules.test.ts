@@ -116,6 +116,11 @@ describe("infra/prometheus", () => {
     ["RiskgateScoreDrift", "riskgate_score_psi > 0.25", "riskgate_score_psi > 0.5"],
     ["RiskgateMissedFraud", "(riskgate_missed_fraud_alert) == 1", "(riskgate_missed_fraud_alert) == 2"],
     ["RiskgateMissedFraudMonitorStale", "> 2 * 86400", "> 3 * 86400"],
+    [
+      "RiskgateFraudLabelsShortfall",
+      "(riskgate_missed_fraud_label_shortfall_alert) == 1",
+      "(riskgate_missed_fraud_label_shortfall_alert) == 2",
+    ],
   ])("promtool test rules fails when %s stops firing where it should", async (alert, from, to) => {
     const rules = await readFile(join(DIR, "alerts.yml"), "utf8");
     const broken = rules.replace(from, to);

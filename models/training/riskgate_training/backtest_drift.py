@@ -21,6 +21,12 @@ Two monitors, each evaluated day by day after the cut-off C:
   only they come back as chargebacks) against the number their served scores predict with the
   label-delay CDF measured at the cut-off. It sees fraud the model prices too low whether or not the
   frauds' scores fell: a higher fraud rate at the same scores moves no mean score.
+* Label arrivals (label_arrivals.py, the monitor's third test): on the same checkouts, the labels
+  that arrived in the last days against those the scores predict would. Its case is a label feed
+  that breaks, which the backtest never has: every alert here is a false alarm, or a model that
+  prices the window too high. A window's 10 days of checkouts spread their labels over two months,
+  so it may never predict the 10 arrivals a week the test needs (a deployment scoring every day
+  does); the table then says so rather than "none".
 
 Lags are in days from the drift's onset in the test window (world.json `drift_starts_at`), or from C
 when the window has no drift (an alert there is a false alarm).
@@ -33,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskgate_training import label_excess, missed_fraud
+from riskgate_training import label_arrivals, label_excess, missed_fraud
 from riskgate_training.monitoring import bins
 
 PSI_ALERT = 0.25
@@ -93,13 +99,17 @@ def missed_fraud_by_day(p_valid_fraud: np.ndarray, p_test: np.ndarray, known_at_
 def label_excess_by_day(ref: dict[str, Any], p_test: np.ndarray, t_test: pd.Series, known_at_test: pd.Series,
                         days: list[pd.Timestamp]) -> list[dict[str, Any]]:
     """For each day d: the fraud labels arrived by the end of d among the test checkouts, against
-    the number their served scores and the label-delay CDF predict (label_excess.py)."""
+    the number their served scores and the label-delay CDF predict (label_excess.py), and those
+    that arrived in the days before it (label_arrivals.py)."""
     scored_ns = pd.to_datetime(t_test, utc=True).dt.as_unit("ns").astype("int64").to_numpy()
+    known = pd.to_datetime(known_at_test, utc=True)
+    label_ns = np.where(known.notna(), known.dt.as_unit("ns").astype("int64"), np.iinfo(np.int64).max)
     out = []
     for d in days:
         end = d + DAY
         labelled = (known_at_test < end).to_numpy()
-        out.append({"day": f"{d:%Y-%m-%d}", **label_excess.check(ref, p_test, scored_ns, labelled, end.value)})
+        out.append({"day": f"{d:%Y-%m-%d}", **label_excess.check(ref, p_test, scored_ns, labelled, end.value),
+                    "arrivals": label_arrivals.check(ref, p_test, scored_ns, label_ns, end.value - 1)})
     return out
 
 
@@ -122,6 +132,9 @@ def drift_report(psi_days: list[dict[str, Any]], label_days: list[dict[str, Any]
         "feature_psi": first_alert(psi_days, lambda d: (d["max_feature_psi"] or 0.0) > PSI_ALERT, onset),
         "missed_fraud": first_alert(label_days, lambda d: d["alert"], onset),
         "label_excess": first_alert(excess_days, lambda d: d["alert"], onset),
+        "label_arrivals": first_alert(excess_days, lambda d: d["arrivals"]["alert"], onset),
+        # a window's few checkouts may never predict enough arrivals in a week to test at all
+        "max_expected_arrivals": max((d["arrivals"]["expected"] for d in excess_days), default=0.0),
         "max_score_psi": max((d["score_psi"] for d in psi_days), default=None),
         "max_feature_psi": max((d["max_feature_psi"] for d in psi_days if d["max_feature_psi"] is not None),
                                default=None),

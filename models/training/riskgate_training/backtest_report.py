@@ -190,7 +190,11 @@ def write_report(out: Path, results: list[dict[str, Any]], options: dict[str, An
           "errors below the validation frauds' mean (or those scored since a later day 2.5 below), and the "
           "label-excess test (label_excess.py): fraud labels on the checkouts the served policy allowed against "
           "the number their scores and the label-delay CDF measured at the cut-off predict, alerting when the "
-          "Poisson tail is past z 3 (since the cut-off) or 3.5 (since a later day). Lag in days from the drift "
+          "Poisson tail is past z 3 (since the cut-off) or 3.5 (since a later day). The label-arrivals test "
+          "(label_arrivals.py) watches for a label feed that breaks: the labels that arrived in the last 7 days on "
+          "those checkouts against the arrivals their scores predict, alerting past z 3.5 on the lower tail once "
+          "10 are predicted; no feed breaks in a backtest, so its alerts are false alarms (or a model pricing "
+          "the window too high). Lag in days from the drift "
           "onset in the window; without drift, from the cut-off (an alert is a false alarm).", "",
           *drift_table(results), ""]
     by_pattern = pattern_table(results)

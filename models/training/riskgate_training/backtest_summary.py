@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from riskgate_training import label_arrivals
+
 Verdict = Callable[[dict[str, Any]], bool]
 
 
@@ -70,13 +72,21 @@ def _alert(a: dict[str, Any]) -> str:
     return f"{a['first_alert_day']} (+{lag:.0f} d)" if lag > 0 else f"{a['first_alert_day']} ({lag:.0f} d: before the onset)"
 
 
+def _arrivals(d: dict[str, Any]) -> str:
+    if "label_arrivals" not in d:
+        return "n/a"
+    if d["label_arrivals"]["first_alert_day"] is None and d["max_expected_arrivals"] < label_arrivals.MIN_EXPECTED:
+        return f"too few to test (at most {d['max_expected_arrivals']:.1f} predicted a week)"
+    return _alert(d["label_arrivals"])
+
+
 def drift_table(results: list[dict[str, Any]]) -> list[str]:
     """Per window: does each drift monitor fire, first day and lag from the drift onset (or from the
     cut-off without drift: then an alert is a false alarm)."""
     lines = ["| seed | cut-off | drifted days | lag from | score PSI > 0.25 | max score PSI | feature PSI > 0.25 | "
              "max feature PSI | max PSI of lifetime counters and ages (no alert) | missed-fraud monitor (labels) | "
-             "label excess (labels vs scores) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "label excess (labels vs scores) | label arrivals short (no feed breaks here: any alert is false) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         d = r.get("drift_monitors")
         if d is None:
@@ -84,5 +94,6 @@ def drift_table(results: list[dict[str, Any]]) -> list[str]:
         lines.append(f"| {r['seed']} | {r['window']['cutoff'][:10]} | {_drift(r)} | {d['lag_from']} | "
                      f"{_alert(d['score_psi'])} | {_num(d['max_score_psi'], '.3f')} | {_alert(d['feature_psi'])} | "
                      f"{_num(d['max_feature_psi'], '.3f')} | {_num(d.get('max_aging_feature_psi'), '.3f')} | "
-                     f"{_alert(d['missed_fraud'])} | {_alert(d['label_excess']) if 'label_excess' in d else 'n/a'} |")
+                     f"{_alert(d['missed_fraud'])} | {_alert(d['label_excess']) if 'label_excess' in d else 'n/a'} | "
+                     f"{_arrivals(d)} |")
     return lines

@@ -7,12 +7,14 @@ Joins the decision log (JSONL of decisions-topic records: `kind`, `event_id`, `s
 version scored: do the frauds labelled so far get a lower served score than the frauds it was
 calibrated on (the manifest's `monitoring.missed_fraud`), and have more fraud labels arrived on the
 checkouts it allowed than their served scores predict, given how long labels take
-(`monitoring.label_excess`)? For a model trained before those blocks existed, --table computes them
-from its own training table. Run it daily (cron, a Kubernetes CronJob) with --textfile pointing
-into node_exporter's textfile directory, or --pushgateway: Prometheus then alerts on it
-(RiskgateMissedFraud, and RiskgateMissedFraudMonitorStale when the job stops reporting).
+(`monitoring.label_excess`)? And, with the same delay curve, are fraud labels still arriving as
+fast as those scores predict (label_arrivals.py: a broken label feed)? For a model trained before
+those blocks existed, --table computes them from its own training table. Run it daily (cron, a
+Kubernetes CronJob) with --textfile pointing into node_exporter's textfile directory, or
+--pushgateway: Prometheus then alerts on it (RiskgateMissedFraud, RiskgateFraudLabelsShortfall, and
+RiskgateMissedFraudMonitorStale when the job stops reporting).
 
-Exit 0 when both tests pass or too few labels are in, 1 when either alerts (0 with --report-only),
+Exit 0 when every test passes or too few labels are in, 1 when one alerts (0 with --report-only),
 2 on bad input.
 """
 
@@ -52,6 +54,14 @@ METRIC_HELP = {
                                        " as a z (NaN as above)"),
     "riskgate_missed_fraud_recent_excess_z": ("The same for the checkouts scored since the day furthest ahead (NaN when"
                                               " no later day has enough labels)"),
+    "riskgate_missed_fraud_expected_arrivals": ("Fraud labels the served scores predict to have arrived in the last"
+                                                " days (label_arrivals.py) on the checkouts this model allowed (NaN as"
+                                                " above)"),
+    "riskgate_missed_fraud_label_arrivals": "Fraud labels that did arrive on them in those days (NaN as above)",
+    "riskgate_missed_fraud_arrivals_shortfall_z": ("How far the arrivals fall short of the prediction: one-sided"
+                                                   " Poisson tail as a z (NaN as above)"),
+    "riskgate_missed_fraud_label_shortfall_alert": ("1 when significantly fewer fraud labels arrived than predicted: a"
+                                                    " label feed broken, or a model pricing too high (NaN as above)"),
     "riskgate_missed_fraud_last_run_timestamp_seconds": "When the monitor last ran",
 }
 
@@ -157,6 +167,7 @@ def run(decisions: Path, labels: Path, model_dir: Path, table: str | None, as_of
 def textfile(result: dict[str, Any], now: float) -> str:
     recent = result.get("recent") or {}
     excess = result.get("label_excess") or {}
+    arrivals = excess.get("arrivals") or {}
     since = pd.Timestamp(recent["since"], tz="UTC").timestamp() if recent else None
     values = {
         "riskgate_missed_fraud_labelled_frauds": result["frauds_labelled"],
@@ -170,6 +181,10 @@ def textfile(result: dict[str, Any], now: float) -> str:
         "riskgate_missed_fraud_expected_labels": excess.get("expected"),
         "riskgate_missed_fraud_excess_z": excess.get("z"),
         "riskgate_missed_fraud_recent_excess_z": (excess.get("recent") or {}).get("z"),
+        "riskgate_missed_fraud_expected_arrivals": arrivals.get("expected"),
+        "riskgate_missed_fraud_label_arrivals": arrivals.get("arrived"),
+        "riskgate_missed_fraud_arrivals_shortfall_z": arrivals.get("z"),
+        "riskgate_missed_fraud_label_shortfall_alert": None if not arrivals else int(arrivals["alert"]),
         "riskgate_missed_fraud_last_run_timestamp_seconds": now,
     }
     model = result["model"].replace("\\", "\\\\").replace('"', '\\"')
@@ -245,7 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, indent=2) + "\n")
-    return 1 if result["alert"] and not args.report_only else 0
+    shortfall = bool(((result.get("label_excess") or {}).get("arrivals") or {}).get("alert"))
+    return 1 if (result["alert"] or shortfall) and not args.report_only else 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riskgate_training.backtest_drift import drift_onset, label_excess_by_day, missed_fraud_by_day, monitor_window, psi
+from riskgate_training.backtest_drift import (drift_onset, drift_report, label_excess_by_day, missed_fraud_by_day,
+                                             monitor_window, psi)
 from riskgate_training.backtest_summary import drift_table
 from riskgate_training.monitoring import bins
 
@@ -127,3 +128,34 @@ def test_the_label_excess_monitor_fires_once_allowed_fraud_outruns_its_scores() 
     honest = pd.Series(np.where(rng.random(n) < p, t + pd.to_timedelta(rng.uniform(0, 30, n), unit="D"), pd.NaT),
                        dtype="datetime64[ns, UTC]")
     assert not any(d["alert"] for d in label_excess_by_day(EXCESS_REF, p, t, honest, days))
+
+
+def test_the_label_arrivals_test_fires_on_a_feed_that_breaks_and_not_on_a_whole_one() -> None:
+    # 30,000 allowed checkouts over 10 days at p 0.002, each fraud labelled 0-30 days later (about
+    # 2 labels a day arrive); from day 20 no label arrives any more
+    rng = np.random.default_rng(5)
+    n = 30_000
+    t = pd.Series(C + pd.to_timedelta(np.sort(rng.uniform(0, 10, n)), unit="D"))
+    p = np.full(n, 0.002)
+    whole = pd.Series(np.where(rng.random(n) < p, t + pd.to_timedelta(rng.uniform(0, 30, n), unit="D"), pd.NaT),
+                      dtype="datetime64[ns, UTC]")
+    broken = whole.where(whole < C + pd.Timedelta(days=20))
+    days = list(pd.date_range(C, periods=40, freq="D"))
+    assert not any(d["arrivals"]["alert"] for d in label_excess_by_day(EXCESS_REF, p, t, whole, days))
+    fired = [d for d in label_excess_by_day(EXCESS_REF, p, t, broken, days) if d["arrivals"]["alert"]]
+    assert fired and C + pd.Timedelta(days=20) < pd.Timestamp(fired[0]["day"], tz="UTC") <= C + pd.Timedelta(days=27)
+    # the week before the alert still holds the last labels from before the break
+    assert fired[0]["arrivals"]["arrived"] < fired[0]["arrivals"]["expected"] / 4
+
+
+def test_the_drift_table_says_when_a_window_never_predicts_enough_arrivals_to_test() -> None:
+    rng = np.random.default_rng(6)
+    t = pd.Series(C + pd.to_timedelta(np.sort(rng.uniform(0, 10, 3_000)), unit="D"))
+    days = list(pd.date_range(C, periods=40, freq="D"))
+    few = label_excess_by_day(EXCESS_REF, np.full(3_000, 0.002), t,
+                              pd.Series([pd.NaT] * 3_000, dtype="datetime64[ns, UTC]"), days)
+    report = drift_report([], [], few, np.array([0.5]), C, False)
+    row = drift_table([{"seed": 1, "window": {"cutoff": "2026-03-01T00:00:00Z"}, "drift_in_test": 0.0,
+                        "drift_monitors": report}])[2]
+    assert report["max_expected_arrivals"] == pytest.approx(6 * 7 / 30, rel=0.05)
+    assert "too few to test (at most 1.4 predicted a week)" in row

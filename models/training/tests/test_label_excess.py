@@ -12,29 +12,29 @@ DAY = le.DAY_NS
 REF = le.reference(power.EmpiricalCdf(power.label_delays(np.random.default_rng(0), 20_000)), 60, "test")
 
 
-def _runs(seed: int, runs: int, per_day: int, scenario: str) -> list[tuple[int | None, int | None]]:
-    """First alert day of (label excess, score mean) in each simulated deployment (monitor_power.py)."""
+def _runs(seed: int, runs: int, per_day: int, scenario: str) -> list[tuple[int | None, int | None, int | None]]:
+    """First alert day of (label excess, score mean, label arrivals) in each simulated deployment (monitor_power.py)."""
     rng = np.random.default_rng(seed)
     return [power.first_alerts(power.simulate(rng, per_day, 30, scenario, onset=10), REF,
                                missed_fraud.reference(power.validation_frauds(rng, 150))) for _ in range(runs)]
 
 
 def test_labels_drawn_from_the_served_scores_rarely_alert_over_a_90_day_daily_run() -> None:
-    alarms = [e for e, _ in _runs(11, 30, 1_000, "null") if e is not None]
+    alarms = [e for e, _, _ in _runs(11, 30, 1_000, "null") if e is not None]
     # the thresholds aim at a few percent of runs; 3 of 30 would already be twice that
     assert len(alarms) <= 2, alarms
 
 
 def test_fraud_the_scores_miss_alerts_within_weeks_of_its_onset() -> None:
-    first = [e for e, _ in _runs(5, 5, 3_000, "unseen fraud")]
+    first = [e for e, _, _ in _runs(5, 5, 3_000, "unseen fraud")]
     assert all(e is not None and 10 < e <= 10 + 30 for e in first), first
 
 
 def test_more_fraud_at_the_same_scores_is_seen_by_the_label_count_more_than_by_the_frauds_mean_score() -> None:
     # a prior shift: every checkout 1.6 x as likely to be fraud as its score says, from day 10
     runs = _runs(3, 8, 3_000, "more fraud at the same scores")
-    excess = sum(e is not None and e > 10 for e, _ in runs)
-    assert excess >= 7 and excess > sum(m is not None for _, m in runs), runs
+    excess = sum(e is not None and e > 10 for e, _, _ in runs)
+    assert excess >= 7 and excess > sum(m is not None for _, m, _ in runs), runs
 
 
 def test_more_labels_than_predicted_alerts_fewer_does_not() -> None:
