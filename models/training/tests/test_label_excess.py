@@ -20,9 +20,12 @@ def _runs(seed: int, runs: int, per_day: int, scenario: str) -> list[tuple[int |
 
 
 def test_labels_drawn_from_the_served_scores_rarely_alert_over_a_90_day_daily_run() -> None:
-    alarms = [e for e, _, _ in _runs(11, 30, 1_000, "null") if e is not None]
-    # the thresholds aim at a few percent of runs; 3 of 30 would already be twice that
-    assert len(alarms) <= 2, alarms
+    runs = _runs(11, 30, 1_000, "null")
+    # the thresholds aim at a few percent of runs; 3 of 30 would already be twice that. The same
+    # runs hold the label-arrivals test (label_arrivals.py) to its own false alarms.
+    excess = [e for e, _, _ in runs if e is not None]
+    short = [a for _, _, a in runs if a is not None]
+    assert len(excess) <= 2 and len(short) <= 2, (excess, short)
 
 
 def test_fraud_the_scores_miss_alerts_within_weeks_of_its_onset() -> None:
