@@ -116,6 +116,7 @@ describe("infra/prometheus", () => {
     ["RiskgateScoreDrift", "riskgate_score_psi > 0.25", "riskgate_score_psi > 0.5"],
     ["RiskgateMissedFraud", "(riskgate_missed_fraud_alert) == 1", "(riskgate_missed_fraud_alert) == 2"],
     ["RiskgateMissedFraudMonitorStale", "> 2 * 86400", "> 3 * 86400"],
+    ["RiskgateLabelFeedSilent", "[7d] offset 1d)) > 20", "[7d] offset 1d)) > 2000"],
     [
       "RiskgateFraudLabelsShortfall",
       "(riskgate_missed_fraud_label_shortfall_alert) == 1",

@@ -141,7 +141,8 @@ describe("feature-ingest stopped with SIGTERM", () => {
         timeoutMs: 20_000,
         what: `the ${rest} events past the committed offsets consumed`,
       });
-      expect(await outcomes(second)).toEqual(rest === 0 ? {} : { applied: rest });
+      // (the applied count exists from start-up at 0, so nothing left to apply reads { applied: 0 })
+      expect(await outcomes(second)).toEqual({ applied: rest });
 
       // Every event is in the store: sent again, each one is a duplicate, none is applied afresh.
       await produce(0, EVENTS);
@@ -149,7 +150,7 @@ describe("feature-ingest stopped with SIGTERM", () => {
         timeoutMs: 20_000,
         what: "the events sent again consumed",
       });
-      expect(await outcomes(second)).toEqual({ duplicate: EVENTS, ...(rest === 0 ? {} : { applied: rest }) });
+      expect(await outcomes(second)).toEqual({ duplicate: EVENTS, applied: rest });
     },
     SESSION_TIMEOUT_MS + 60_000,
   );
